@@ -1,0 +1,62 @@
+"""`make run`: embedded services, migrations, the demo portal, the web server and a Celery
+worker (with beat), until Ctrl-C stops everything it started."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from config import embedded
+
+PORT = os.environ.get("PORT", "8000")
+MANAGE = [sys.executable, "manage.py"]
+
+
+def main() -> int:
+    started = embedded.start()
+    os.environ.update(started)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    children = []
+    try:
+        for command in (["migrate_schemas", "--noinput", "-v", "0"], ["demo_portal"]):
+            subprocess.run(MANAGE + command, check=True)
+        children.append(subprocess.Popen(MANAGE + ["runserver", f"127.0.0.1:{PORT}"]))
+        children.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel", "INFO",
+             "--concurrency", "2", "--schedule", str(embedded.DEFAULT_DATA_DIR / "celerybeat-schedule")]
+        ))
+        _banner()
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        embedded.stop(only=started)
+        print("\nServicios detenidos.")
+
+
+def _banner() -> None:
+    base = os.environ.get("PORTAL_BASE_DOMAIN", "localhost")
+    print(
+        "\n"
+        "  Portal de Clientes y Proveedores\n"
+        f"  Sitio público (Crear Portal): http://{base}:{PORT}/\n"
+        f"  Portal demo:                  http://demo.{base}:{PORT}/\n"
+        "  Administrador del demo:       admin@demo.test / demo1234\n"
+        "  Ctrl-C detiene todo.\n",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""Test settings: the same services as local (real PostgreSQL and Redis), quieter and faster where it is safe."""
+
+from .local import *  # noqa: F403
+
+DEBUG = False
+PORTAL_SPARE_POOL_SIZE = 1
+ERP_WIDGET_SECRET = "test-widget-secret"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

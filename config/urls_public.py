@@ -1,0 +1,15 @@
+"""URLs of the root domain: the public site, the ERP widget and the operators' admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from provisioning import views
+
+urlpatterns = [
+    path("", views.portal_create, name="portal_create"),
+    path("crear-portal/direccion/", views.portal_address_preview, name="portal_address_preview"),
+    path("erp/widget/", views.erp_widget, name="erp_widget"),
+    path("erp/widget.json", views.erp_widget_json, name="erp_widget_json"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,12 @@
+"""URLs of a portal's subdomain."""
+
+from django.urls import include, path
+
+from portal_core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ingresar/", views.LoginView.as_view(), name="login"),
+    path("salir/", views.logout, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,187 @@
+"""Creating portals: the spare-schema pool and the "Crear Portal" service.
+
+Running every tenant migration for each new portal grows with the migration history, so
+portals are created by claiming a spare schema that a background task migrated in advance
+(status `spare`, no domain, unreachable). Spares are ordinary Company rows, so
+`migrate_schemas` migrates them with every deploy. When the pool is empty the request
+creates a spare synchronously and claims it.
+"""
+
+import logging
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists, tenant_context
+
+from portal_core.accounts.models import normalize_email
+from portal_core.services import admin_account_create
+from tenants.models import Company, Domain, new_schema_name
+
+from . import errors
+from .errors import FieldError, PortalCreateError
+from .subdomains import SubdomainError, subdomain_from_name, subdomain_variants
+
+logger = logging.getLogger(__name__)
+
+CLAIM_ATTEMPTS = 3
+
+
+# --- The pool ------------------------------------------------------------------------------
+
+
+def spare_portal_create() -> Company:
+    """Create and migrate one spare schema, then record it. Leaves nothing behind on failure.
+
+    The row is inserted only after the schema is fully migrated, so a claim never sees a
+    half-built spare.
+    """
+    company = Company(schema_name=new_schema_name(), status=Company.Status.SPARE)
+    try:
+        company.create_schema(check_if_exists=False, verbosity=0)
+        company.save()
+    except BaseException:
+        connection.set_schema_to_public()
+        if schema_exists(company.schema_name):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{company.schema_name}" CASCADE')
+        raise
+    return company
+
+
+def spare_pool_refill(*, size: int) -> int:
+    """Create spares until `size` are waiting. Returns how many were created."""
+    created = 0
+    while Company.objects.filter(status=Company.Status.SPARE).count() < size:
+        spare_portal_create()
+        created += 1
+    return created
+
+
+# --- Crear Portal --------------------------------------------------------------------------
+
+
+def portal_create(
+    *, name: str, email: str, password: str, erp_company_id: str | None = None
+) -> Company:
+    """Create a portal and its first administrator, or raise PortalCreateError and change nothing."""
+    name = " ".join((name or "").split())
+    email = normalize_email(email)
+    subdomain = portal_create_validate(
+        name=name, email=email, password=password, erp_company_id=erp_company_id
+    )
+    password_hash = make_password(password)  # slow by design: computed before any lock is held
+    for _attempt in range(CLAIM_ATTEMPTS):
+        try:
+            company = _claim_spare(
+                name=name, subdomain=subdomain, email=email,
+                password_hash=password_hash, erp_company_id=erp_company_id,
+            )
+        except IntegrityError:
+            # Another request took the same subdomain (or ERP company) a moment before us.
+            _raise_if_taken(subdomain=subdomain, erp_company_id=erp_company_id)
+            raise
+        if company is not None:
+            _schedule_pool_refill()
+            return company
+        spare_portal_create()
+    raise RuntimeError("Could not claim a spare schema")
+
+
+def portal_create_validate(
+    *, name: str, email: str, password: str, erp_company_id: str | None = None
+) -> str:
+    """Check every rule of "Crear Portal" and return the subdomain, or raise PortalCreateError
+    listing every problem found (all fields at once, so the form shows them together)."""
+    name = " ".join((name or "").split())
+    email = normalize_email(email)
+    found: dict[str, list[FieldError]] = {}
+    subdomain = ""
+    if not name:
+        found["name"] = [FieldError(errors.NAME_REQUIRED)]
+    else:
+        try:
+            subdomain = subdomain_from_name(name)
+        except SubdomainError as error:
+            found["name"] = [FieldError(error.code, subdomain=error.subdomain)]
+    try:
+        validate_email(email)
+    except ValidationError:
+        found["email"] = [FieldError(errors.EMAIL_INVALID)]
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        found["password"] = [FieldError(item.code, message) for item, message in zip(error.error_list, error.messages)]
+    if subdomain and "name" not in found:
+        taken = subdomain_taken_error(subdomain)
+        if taken:
+            found["name"] = [taken]
+    if erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
+        found["erp_company_id"] = [FieldError(errors.ERP_COMPANY_HAS_PORTAL)]
+    if found:
+        raise PortalCreateError(found)
+    return subdomain
+
+
+def subdomain_taken_error(subdomain: str) -> FieldError | None:
+    """The "taken" error, with a free variant to suggest, or None when the subdomain is free."""
+    if not Company.objects.filter(slug=subdomain).exists():
+        return None
+    return FieldError(errors.NAME_TAKEN, subdomain=subdomain, suggestion=subdomain_suggestion(subdomain))
+
+
+def subdomain_suggestion(subdomain: str) -> str:
+    """The first free `name-N` variant of a taken subdomain."""
+    for candidate in subdomain_variants(subdomain):
+        if not Company.objects.filter(slug=candidate).exists():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _raise_if_taken(*, subdomain: str, erp_company_id: str | None) -> None:
+    taken = subdomain_taken_error(subdomain)
+    if taken:
+        raise PortalCreateError({"name": [taken]})
+    if erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
+        raise PortalCreateError({"erp_company_id": [FieldError(errors.ERP_COMPANY_HAS_PORTAL)]})
+
+
+@transaction.atomic
+def _claim_spare(
+    *, name: str, subdomain: str, email: str, password_hash: str, erp_company_id: str | None
+) -> Company | None:
+    company = (
+        Company.objects.select_for_update(skip_locked=True)
+        .filter(status=Company.Status.SPARE)
+        .order_by("id")
+        .first()
+    )
+    if company is None:
+        return None
+    company.name = name
+    company.slug = subdomain
+    company.status = Company.Status.ACTIVE
+    company.owner_email = email
+    company.erp_company_id = erp_company_id or None
+    company.activated_at = timezone.now()
+    company.save()
+    Domain.objects.create(domain=company.hostname, tenant=company, is_primary=True)
+    with tenant_context(company):
+        admin_account_create(email=email, password_hash=password_hash)
+    return company
+
+
+def _schedule_pool_refill() -> None:
+    from .tasks import spare_pool_refill as refill_task
+
+    def enqueue():
+        try:
+            refill_task.delay()
+        except Exception:
+            # The broker being down must not fail a created portal; the periodic refill catches up.
+            logger.warning("Could not enqueue the spare pool refill", exc_info=True)
+
+    transaction.on_commit(enqueue)

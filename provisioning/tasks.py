@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def spare_pool_refill() -> int:
+    """Keep PORTAL_SPARE_POOL_SIZE migrated spare schemas waiting (runs in the public schema)."""
+    return services.spare_pool_refill(size=settings.PORTAL_SPARE_POOL_SIZE)

@@ -1,0 +1,47 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Company, Domain
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "schema_name", "owner_email", "erp_company_id", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug", "owner_email", "erp_company_id", "schema_name"]
+    readonly_fields = ["schema_name", "created_at", "activated_at"]
+    inlines = [DomainInline]
+    actions = ["suspend", "reactivate"]
+
+    def has_add_permission(self, request):
+        # Portals are created through "Crear Portal" or `manage.py portal_create`, which migrate
+        # the schema and create the first admin; a bare row here would have neither.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting drops a schema: only `manage.py portal_delete --confirm` does that.
+        return False
+
+    @admin.action(description=_("Suspender los portales seleccionados"))
+    def suspend(self, request, queryset):
+        for company in queryset.exclude(schema_name="public"):
+            services.portal_suspend(company=company)
+        self.message_user(request, _("Portales suspendidos."), messages.SUCCESS)
+
+    @admin.action(description=_("Reactivar los portales seleccionados"))
+    def reactivate(self, request, queryset):
+        for company in queryset.exclude(status=Company.Status.SPARE):
+            services.portal_reactivate(company=company)
+        self.message_user(request, _("Portales reactivados."), messages.SUCCESS)
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "tenant", "is_primary"]
+    search_fields = ["domain"]

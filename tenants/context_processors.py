@@ -1,0 +1,2 @@
+def company(request):
+    return {"company": getattr(request, "tenant", None)}

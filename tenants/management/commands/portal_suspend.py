@@ -1,0 +1,11 @@
+from tenants import services
+
+from ._portal_command import PortalCommand
+
+
+class Command(PortalCommand):
+    help = "Suspende un portal: muestra una página de portal suspendido y no permite ingresar."
+
+    def handle(self, *args, slug, **options):
+        company = services.portal_suspend(company=self.get_company(slug))
+        self.stdout.write(self.style.SUCCESS(f"Portal «{company.slug}» suspendido."))

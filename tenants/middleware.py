@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+
+class CompanyMiddleware(TenantMainMiddleware):
+    """Routes the root domain to the public schema and `<slug>.<base domain>` to its company.
+
+    The root domain needs no Domain row, so changing PORTAL_BASE_DOMAIN needs no data change.
+    Unknown hostnames (and spare schemas, which have no domain) answer 404.
+    """
+
+    def get_tenant(self, domain_model, hostname):
+        if hostname == settings.PORTAL_BASE_DOMAIN:
+            return domain_model.tenant.field.related_model.objects.get(
+                schema_name=get_public_schema_name()
+            )
+        return super().get_tenant(domain_model, hostname)
+
+
+class SuspendedCompanyMiddleware:
+    """A suspended portal answers every request with an explanation and lets nobody in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        company = getattr(request, "tenant", None)
+        if company is not None and company.is_suspended:
+            return render(request, "tenants/suspended.html", {"company": company}, status=403)
+        return self.get_response(request)

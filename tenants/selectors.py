@@ -1,0 +1,17 @@
+from django.db.models import QuerySet
+
+from .models import Company
+
+
+def portals_list() -> QuerySet[Company]:
+    """Every portal (active or suspended), newest first, with its domains."""
+    return (
+        Company.objects.exclude(status=Company.Status.SPARE)
+        .exclude(schema_name="public")
+        .prefetch_related("domains")
+        .order_by("-created_at")
+    )
+
+
+def spare_count() -> int:
+    return Company.objects.filter(status=Company.Status.SPARE).count()

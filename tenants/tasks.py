@@ -1,0 +1,36 @@
+"""The base for Celery tasks that work on one portal's data.
+
+tenant-schemas-celery puts the sender's schema in each message and activates it in the
+worker. A task built on TenantOnlyTask also refuses to be sent from, or to run in, the public
+schema: portal data is never read or written without a portal's schema active.
+"""
+
+from functools import partial
+
+from celery import shared_task
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+from tenant_schemas_celery.task import TenantTask
+
+
+class PublicSchemaError(RuntimeError):
+    pass
+
+
+class TenantOnlyTask(TenantTask):
+    abstract = True
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        headers = options.get("headers") or {}
+        schema = headers.get("_schema_name", connection.schema_name)
+        if schema == get_public_schema_name():
+            raise PublicSchemaError(f"{self.name} must be sent with a portal schema active")
+        return super().apply_async(args, kwargs, **options)
+
+    def __call__(self, *args, **kwargs):
+        if connection.schema_name == get_public_schema_name():
+            raise PublicSchemaError(f"{self.name} refused to run in the public schema")
+        return super().__call__(*args, **kwargs)
+
+
+tenant_task = partial(shared_task, base=TenantOnlyTask)

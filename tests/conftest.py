@@ -1,0 +1,78 @@
+"""Fixtures: portals, accounts and clients on their hosts, against real PostgreSQL and Redis.
+
+Two portals, `alfa` and `beta`, are created once per session through the real "Crear Portal"
+service. Ordinary tests run inside a transaction that is rolled back (`db`). Tests that need
+committed data seen by other threads (races, a live server, a Celery worker) use
+`committed_db`, which deletes the portals and schemas they created when they end.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from provisioning import services as provisioning
+from tenants.models import Company
+
+PASSWORD = "clave123"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for name in ("Alfa", "Beta"):
+            provisioning.portal_create(name=name, email=f"admin@{name.lower()}.test", password=PASSWORD)
+        provisioning.spare_pool_refill(size=1)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_each_test():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Real commits; portals created by the test are deleted, schemas dropped, afterwards."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        before = set(Company.objects.values_list("id", flat=True))
+        yield
+        connection.set_schema_to_public()
+        for company in Company.objects.exclude(id__in=before):
+            company.delete(force_drop=True)
+
+
+@pytest.fixture
+def alfa(db):
+    return Company.objects.get(slug="alfa")
+
+
+@pytest.fixture
+def beta(db):
+    return Company.objects.get(slug="beta")
+
+
+def host_client(company=None, **defaults) -> Client:
+    """A test client whose requests go to a portal's host (or to the root domain)."""
+    host = company.hostname if company is not None else "localhost"
+    return Client(HTTP_HOST=host, **defaults)
+
+
+@pytest.fixture
+def public_client(db):
+    return host_client()
+
+
+@pytest.fixture
+def make_account():
+    """Create an account inside a portal's schema."""
+
+    def make(company, email, password=PASSWORD, **fields):
+        from portal_core.accounts.models import User
+
+        with tenant_context(company):
+            return User.objects.create_user(email, password, **fields)
+
+    return make
