@@ -1,0 +1,100 @@
+"""What one portal holds never shows in another: accounts, sessions, cache keys, hosts."""
+
+from django.core.cache import cache
+from django_tenants.utils import schema_context, tenant_context
+
+from portal_core.accounts.models import User
+from tests.conftest import PASSWORD, host_client
+
+
+def _login(company, email, password=PASSWORD):
+    client = host_client(company)
+    response = client.post("/ingresar/", {"username": email, "password": password})
+    return client, response
+
+
+def test_the_same_email_is_two_unrelated_accounts_in_two_portals(alfa, beta, make_account):
+    # given
+    make_account(alfa, "cliente@comun.test", "alfa1234")
+    make_account(beta, "cliente@comun.test", "beta1234")
+
+    # when
+    _, in_alfa_with_beta_password = _login(alfa, "cliente@comun.test", "beta1234")
+    _, in_alfa = _login(alfa, "cliente@comun.test", "alfa1234")
+    _, in_beta = _login(beta, "cliente@comun.test", "beta1234")
+
+    # then
+    assert in_alfa_with_beta_password.status_code == 200  # the form again, with its error
+    assert "Email o contraseña incorrectos." in in_alfa_with_beta_password.content.decode()
+    assert in_alfa.status_code == 302 and in_beta.status_code == 302
+    with tenant_context(alfa):
+        alfa_user = User.objects.get(email="cliente@comun.test")
+    with tenant_context(beta):
+        beta_user = User.objects.get(email="cliente@comun.test")
+    assert alfa_user.password != beta_user.password
+
+
+def test_a_session_cookie_of_portal_a_is_anonymous_on_portal_b(alfa, beta, make_account):
+    # given
+    make_account(alfa, "ana@alfa.test")
+    client_a, _ = _login(alfa, "ana@alfa.test")
+    session_cookie = client_a.cookies["sessionid"].value
+    client_b = host_client(beta)
+    client_b.cookies["sessionid"] = session_cookie
+
+    # when
+    on_a = client_a.get("/")
+    on_b = client_b.get("/")
+
+    # then
+    assert on_a.status_code == 200 and "ana@alfa.test" in on_a.content.decode()
+    assert on_b.status_code == 302 and on_b["Location"].startswith("/ingresar/")
+
+
+def test_session_and_csrf_cookies_are_host_only(alfa, make_account):
+    make_account(alfa, "ana@alfa.test")
+    client, response = _login(alfa, "ana@alfa.test")
+
+    assert response.cookies["sessionid"]["domain"] == ""
+    login_page = host_client(alfa).get("/ingresar/")
+    assert login_page.cookies["csrftoken"]["domain"] == ""
+    assert response.cookies["sessionid"]["httponly"]
+
+
+def test_the_admin_of_one_portal_cannot_log_in_to_another(alfa, beta):
+    _, response = _login(beta, "admin@alfa.test")
+
+    assert response.status_code == 200
+    assert "Email o contraseña incorrectos." in response.content.decode()
+
+
+def test_cache_keys_are_prefixed_by_the_active_schema(alfa, beta):
+    # given
+    with tenant_context(alfa):
+        cache.set("saldo", "de alfa", 30)
+
+    # when
+    with tenant_context(beta):
+        in_beta = cache.get("saldo")
+    with tenant_context(alfa):
+        in_alfa = cache.get("saldo")
+    with schema_context("public"):
+        in_public = cache.get("saldo")
+
+    # then
+    assert (in_alfa, in_beta, in_public) == ("de alfa", None, None)
+    with tenant_context(alfa):
+        cache.delete("saldo")
+
+
+def test_unknown_hosts_and_spare_schemas_answer_404(db):
+    from tenants.models import Company
+
+    spare = Company.objects.filter(status=Company.Status.SPARE).first()
+
+    assert host_client().get("/", HTTP_HOST="nadie.localhost").status_code == 404
+    assert host_client().get("/", HTTP_HOST=f"{spare.schema_name}.localhost").status_code == 404
+
+
+def test_portal_pages_are_not_served_on_the_root_domain(db):
+    assert host_client().get("/ingresar/").status_code == 404
