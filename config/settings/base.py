@@ -147,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "/"  # a path, valid on the root domain (admin) and on portals (home)
 LOGOUT_REDIRECT_URL = "login"
 
 # Host-only cookies: no Domain attribute, so a portal's session never reaches another subdomain.
