@@ -18,12 +18,26 @@ PASSWORD = "clave123"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database, always (pytest-django would skip it when the only tests collected
+    use `committed_db`), with the session's portals."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         for name in ("Alfa", "Beta"):
             provisioning.portal_create(name=name, email=f"admin@{name.lower()}.test", password=PASSWORD)
         provisioning.spare_pool_refill(size=1)
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:  # connections left by server or worker threads
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
