@@ -114,7 +114,10 @@ def portal_create_validate(
     try:
         validate_password(password)
     except ValidationError as error:
-        found["password"] = [FieldError(item.code, message) for item, message in zip(error.error_list, error.messages)]
+        found["password"] = [
+            FieldError(item.code, message)
+            for item, message in zip(error.error_list, error.messages, strict=True)
+        ]
     if subdomain and "name" not in found:
         taken = subdomain_taken_error(subdomain)
         if taken:

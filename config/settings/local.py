@@ -26,5 +26,7 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = env("SECRET_KEY") or _local_secret_key()
-ERP_WIDGET_SECRET = env("ERP_WIDGET_SECRET") or "demo-widget-secret"  # noqa: F405
+ERP_WIDGET_SECRET = env("ERP_WIDGET_SECRET") or "demo-widget-secret"
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Static files straight from the source folders: no collectstatic needed to run locally.
+WHITENOISE_USE_FINDERS = True

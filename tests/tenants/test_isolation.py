@@ -53,7 +53,7 @@ def test_a_session_cookie_of_portal_a_is_anonymous_on_portal_b(alfa, beta, make_
 
 def test_session_and_csrf_cookies_are_host_only(alfa, make_account):
     make_account(alfa, "ana@alfa.test")
-    client, response = _login(alfa, "ana@alfa.test")
+    _, response = _login(alfa, "ana@alfa.test")
 
     assert response.cookies["sessionid"]["domain"] == ""
     login_page = host_client(alfa).get("/ingresar/")
