@@ -13,7 +13,15 @@ PORT = os.environ.get("PORT", "8000")
 MANAGE = [sys.executable, "manage.py"]
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C (SIGINT) or a SIGTERM stop everything, even when started with SIGINT ignored
+    # (as background jobs of a non-interactive shell are).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     started = embedded.start()
     os.environ.update(started)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -21,10 +29,13 @@ def main() -> int:
     try:
         for command in (["migrate_schemas", "--noinput", "-v", "0"], ["demo_portal"]):
             subprocess.run(MANAGE + command, check=True)
-        children.append(subprocess.Popen(MANAGE + ["runserver", f"127.0.0.1:{PORT}"]))
+        # Each child leads its own process group so that stopping it also stops what it
+        # spawned (runserver's reloader, the worker's pool and embedded beat).
+        children.append(subprocess.Popen(MANAGE + ["runserver", f"127.0.0.1:{PORT}"], start_new_session=True))
         children.append(subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel", "INFO",
-             "--concurrency", "2", "--schedule", str(embedded.DEFAULT_DATA_DIR / "celerybeat-schedule")]
+             "--concurrency", "2", "--schedule", str(embedded.DEFAULT_DATA_DIR / "celerybeat-schedule")],
+            start_new_session=True,
         ))
         _banner()
         while all(child.poll() is None for child in children):
@@ -33,16 +44,27 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children)
         embedded.stop(only=started)
         print("\nServicios detenidos.")
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(child.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        _signal_group(child, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        _signal_group(child, signal.SIGKILL)  # whatever of the group is still there
 
 
 def _banner() -> None:
