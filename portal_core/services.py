@@ -1,9 +1,22 @@
-"""Writes on portal accounts. Called with the portal's schema active."""
+"""Writes on a portal's accounts and integration settings. Called with the portal's schema active."""
 
-from django.db import connection
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from portal_core.accounts.models import User, normalize_email
+from portal_core.models import AccountLink, ApiKey, Customer, Supplier
+
+API_KEY_PREFIX = "pcp"
+
+
+def _require_portal_schema() -> None:
+    if connection.schema_name == get_public_schema_name():
+        raise RuntimeError("Portal data is written inside a portal schema, not the public one")
 
 
 def admin_account_create(*, email: str, password_hash: str) -> User:
@@ -12,8 +25,47 @@ def admin_account_create(*, email: str, password_hash: str) -> User:
     Takes an already computed hash so callers can run the (deliberately slow) Argon2 hash
     before they open a transaction, keeping locks short.
     """
-    if connection.schema_name == get_public_schema_name():
-        raise RuntimeError("Portal accounts are created inside a portal schema, not the public one")
-    return User.objects.create(
-        email=normalize_email(email), password=password_hash, is_portal_admin=True
+    _require_portal_schema()
+    return User.objects.create(email=normalize_email(email), password=password_hash, is_portal_admin=True)
+
+
+@transaction.atomic
+def party_account_create(
+    *, email: str, password: str, customer: Customer | None = None, supplier: Supplier | None = None
+) -> User:
+    """An active account that sees the documents of its customer and/or supplier."""
+    _require_portal_schema()
+    if customer is None and supplier is None:
+        raise ValueError("A party account needs a customer or a supplier")
+    user = User.objects.create(email=normalize_email(email), password=make_password(password))
+    AccountLink.objects.create(user=user, customer=customer, supplier=supplier)
+    return user
+
+
+def api_key_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
+    """Create a key for the ERP. Returns the stored key and the secret, which is never stored
+    nor shown again."""
+    _require_portal_schema()
+    prefix = secrets.token_hex(4)
+    secret = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        name=name.strip() or "ERP", prefix=prefix, key_hash=ApiKey.hash_secret(secret), created_by=created_by
     )
+    return api_key, secret
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_record_use(*, api_key: ApiKey) -> None:
+    """Note when a key was last used, at most once a minute to keep requests free of writes."""
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

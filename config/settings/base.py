@@ -48,6 +48,9 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.admin",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
 ]
 TENANT_APPS = [
@@ -223,4 +226,39 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- ERP sync API --------------------------------------------------------------------------
+
+ERP_SYNC_MAX_BATCH_ROWS = env_int("ERP_SYNC_MAX_BATCH_ROWS", 1000)
+ERP_SYNC_MAX_BODY_BYTES = env_int("ERP_SYNC_MAX_BODY_BYTES", 10 * 1024 * 1024)
+ERP_SYNC_RATE = env("ERP_SYNC_RATE", "600/min")
+DATA_UPLOAD_MAX_MEMORY_SIZE = ERP_SYNC_MAX_BODY_BYTES
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal_core.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal_core.api.throttling.ApiKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"erp_sync": ERP_SYNC_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "portal_core.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal de Clientes y Proveedores: API de sincronización del ERP",
+    "DESCRIPTION": (
+        "Cada portal expone esta API en su propio subdominio (`https://<portal>/api/v1/`). "
+        "Autenticación: `Authorization: Bearer <clave>`, con una clave creada en *Integración ERP*."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -1,0 +1,22 @@
+"""The portal's data, one PostgreSQL schema per company, fed by the company's ERP."""
+
+from .documents import (
+    DocumentType,
+    Letter,
+    PurchaseInvoice,
+    PurchaseInvoiceLine,
+    SalesInvoice,
+    SalesInvoiceLine,
+)
+from .integration import ApiKey, SyncState
+from .ledger import CustomerAccountEntry, SupplierAccountEntry
+from .orders import Order, OrderLine
+from .parties import AccountLink, Article, Branch, Customer, Supplier
+from .payments import SupplierPayment, WithholdingCertificate
+
+__all__ = [
+    "AccountLink", "ApiKey", "Article", "Branch", "Customer", "CustomerAccountEntry", "DocumentType",
+    "Letter", "Order", "OrderLine", "PurchaseInvoice", "PurchaseInvoiceLine", "SalesInvoice",
+    "SalesInvoiceLine", "Supplier", "SupplierAccountEntry", "SupplierPayment", "SyncState",
+    "WithholdingCertificate",
+]

@@ -1,0 +1,49 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiKey(models.Model):
+    """A key the company's ERP uses on this portal's sync API. Only its hash is stored;
+    the key itself is shown once, when created. Keys live in the portal's schema, so a key
+    is unknown (401) on any other portal."""
+
+    name = models.CharField(_("nombre"), max_length=80)
+    prefix = models.CharField(_("prefijo"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clave de API")
+        verbose_name_plural = _("claves de API")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        # Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class SyncState(models.Model):
+    """When the ERP last synced each resource: the pages show "Datos actualizados al ..."."""
+
+    resource = models.CharField(max_length=40, unique=True)
+    last_synced_at = models.DateTimeField()
+    last_batch_rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.resource

@@ -1,0 +1,22 @@
+"""Reads of a portal's data. Called with the portal's schema active."""
+
+from django.db.models import QuerySet
+
+from portal_core.models import ApiKey, SyncState
+
+def api_key_for_secret(*, key: str) -> ApiKey | None:
+    """The active key with this secret in the current portal, or None."""
+    return ApiKey.objects.filter(key_hash=ApiKey.hash_secret(key), revoked_at=None).first()
+
+
+def api_keys_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.order_by("revoked_at", "-created_at")
+
+
+def sync_states() -> dict[str, SyncState]:
+    return {state.resource: state for state in SyncState.objects.all()}
+
+
+def data_updated_at():
+    """When the ERP last synced anything: "Datos actualizados al ..." (None before any sync)."""
+    return SyncState.objects.order_by("-last_synced_at").values_list("last_synced_at", flat=True).first()

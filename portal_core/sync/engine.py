@@ -1,0 +1,209 @@
+"""Run one batch: validate every row, resolve references, then upsert all of it in one
+transaction with `INSERT ... ON CONFLICT (external_id) DO UPDATE ... WHERE content_hash IS
+DISTINCT FROM ...`, so an unchanged row costs no write and a replayed batch changes nothing."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from portal_core.models import SyncState
+
+from .errors import DUPLICATE_IN_BATCH, INVALID_ROW, UNKNOWN_REFERENCE, BatchInvalid, BatchTooLarge, RowError
+from .errors import field_path, message_for
+from .resources import RESOURCES, Reference, Resource
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    resource: str
+    received: int
+    created: int
+    updated: int
+    synced_at: object
+
+    @property
+    def unchanged(self) -> int:
+        return self.received - self.created - self.updated
+
+    def as_dict(self) -> dict:
+        return {
+            "resource": self.resource, "received": self.received, "created": self.created,
+            "updated": self.updated, "unchanged": self.unchanged, "synced_at": self.synced_at.isoformat(),
+            "message": _summary(self),
+        }
+
+
+def _summary(result: BatchResult) -> str:
+    if result.unchanged == result.received:
+        return "Sin cambios: todos los registros ya estaban sincronizados."
+    return f"{result.created} nuevos, {result.updated} actualizados, {result.unchanged} sin cambios."
+
+
+def batch_upsert(*, resource: str, items: list) -> BatchResult:
+    """Upsert a batch of one resource, all or nothing. Raises BatchInvalid (nothing changed)
+    listing every bad row, or BatchTooLarge."""
+    spec = RESOURCES[resource]
+    if len(items) > settings.ERP_SYNC_MAX_BATCH_ROWS:
+        raise BatchTooLarge(len(items), settings.ERP_SYNC_MAX_BATCH_ROWS)
+    indexed, errors = _validate(spec, items)
+    ids = _resolve(spec, indexed, errors)
+    if errors:
+        raise BatchInvalid(errors)
+    rows = [row for _, row in indexed]
+    now = timezone.now()
+    with transaction.atomic():
+        written = _upsert(spec, rows, ids, now)
+        changed = {external_id: row_id for external_id, (row_id, _) in written.items()}
+        if spec.children:
+            _replace_children(spec, rows, changed, ids)
+        if spec.after:
+            indexes = {row.external_id: index for index, row in indexed}
+            spec.after(rows=rows, indexes=indexes, changed=changed)
+        SyncState.objects.update_or_create(
+            resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(rows)}
+        )
+    created = sum(1 for _, inserted in written.values() if inserted)
+    return BatchResult(spec.name, len(rows), created, len(written) - created, now)
+
+
+def _validate(spec: Resource, items: list):
+    """([(index in the batch, row)], errors) for the rows that passed and those that did not."""
+    rows, errors, seen = [], [], set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append(RowError(index, "", INVALID_ROW, "Cada registro debe ser un objeto JSON."))
+            continue
+        try:
+            row = spec.schema.model_validate(item)
+        except ValidationError as error:
+            errors.extend(
+                RowError(index, field_path(detail["loc"]), detail["type"], message_for(detail))
+                for detail in error.errors(include_url=False)
+            )
+            continue
+        if row.external_id in seen:
+            errors.append(RowError(index, "external_id", DUPLICATE_IN_BATCH,
+                                   "Este external_id ya aparece antes en el mismo lote."))
+            continue
+        seen.add(row.external_id)
+        rows.append((index, row))
+    return rows, errors
+
+
+def _references(spec: Resource):
+    """(reference, path to its values) pairs: the row's own and its children's."""
+    for reference in spec.references:
+        yield reference, None
+    if spec.children:
+        for reference in spec.children.references:
+            yield reference, spec.children.field
+
+
+def _resolve(spec: Resource, indexed, errors) -> dict[str, dict[str, int]]:
+    """{reference field: {external_id: id}} for every reference the rows make; unknown ones
+    become row errors."""
+    resolved: dict[str, dict[str, int]] = {}
+    for reference, child_field in _references(spec):
+        wanted = {value for _, _, value in _reference_values(indexed, reference, child_field) if value is not None}
+        found = dict(reference.model.objects.filter(external_id__in=wanted).values_list("external_id", "id"))
+        resolved[_key(reference, child_field)] = found
+        errors.extend(
+            RowError(index, path, UNKNOWN_REFERENCE, f"No existe {reference.label} «{value}».")
+            for index, path, value in _reference_values(indexed, reference, child_field)
+            if value is not None and value not in found
+        )
+    return resolved
+
+
+def _key(reference: Reference, child_field: str | None) -> str:
+    return f"{child_field}.{reference.field}" if child_field else reference.field
+
+
+def _reference_values(indexed, reference: Reference, child_field: str | None):
+    for index, row in indexed:
+        if child_field is None:
+            yield index, reference.field, getattr(row, reference.field)
+        else:
+            for position, child in enumerate(getattr(row, child_field)):
+                yield index, f"{child_field}[{position}].{reference.field}", getattr(child, reference.field)
+
+
+def _content_hash(row) -> str:
+    return hashlib.md5(row.model_dump_json().encode(), usedforsecurity=False).hexdigest()
+
+
+def _upsert(spec: Resource, rows, ids, now) -> dict[str, tuple[int, bool]]:
+    """Insert new rows and update changed ones; {external_id: (id, inserted)} of those written."""
+    if not rows:
+        return {}
+    columns = {
+        "external_id": [row.external_id for row in rows],
+        "content_hash": [_content_hash(row) for row in rows],
+        "synced_at": [now] * len(rows),
+    }
+    for name in spec.columns:
+        columns[name] = [getattr(row, name) for row in rows]
+    for reference in spec.references:
+        found = ids[reference.field]
+        columns[reference.column] = [found.get(getattr(row, reference.field)) for row in rows]
+    if spec.derived:
+        derived = [spec.derived(row) for row in rows]
+        for name in derived[0]:
+            columns[name] = [values[name] for values in derived]
+    table = connection.ops.quote_name(spec.model._meta.db_table)
+    updates = ", ".join(f"{_q(name)} = EXCLUDED.{_q(name)}" for name in columns if name != "external_id")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_q(name) for name in columns)}) "
+        f"SELECT * FROM unnest({_array_params(spec.model, columns)}) "
+        f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
+        f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+        f"RETURNING id, external_id, (xmax = 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(columns.values()))
+        return {external_id: (row_id, inserted) for row_id, external_id, inserted in cursor.fetchall()}
+
+
+def _replace_children(spec: Resource, rows, changed: dict[str, int], ids) -> None:
+    children = spec.children
+    parent_column = f"{children.parent}_id"
+    table = connection.ops.quote_name(children.model._meta.db_table)
+    columns: dict[str, list] = {parent_column: [], "position": []}
+    for name in children.columns:
+        columns[name] = []
+    for reference in children.references:
+        columns[reference.column] = []
+    for row in rows:
+        parent_id = changed.get(row.external_id)
+        if parent_id is None:
+            continue
+        for position, child in enumerate(getattr(row, children.field), start=1):
+            columns[parent_column].append(parent_id)
+            columns["position"].append(position)
+            for name in children.columns:
+                columns[name].append(getattr(child, name))
+            for reference in children.references:
+                found = ids[_key(reference, children.field)]
+                columns[reference.column].append(found.get(getattr(child, reference.field)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {_q(parent_column)} = ANY(%s)", [list(changed.values())])
+        if columns["position"]:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(_q(name) for name in columns)}) "
+                f"SELECT * FROM unnest({_array_params(children.model, columns)})",
+                list(columns.values()),
+            )
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _array_params(model, columns) -> str:
+    """`%s::varchar(64)[], %s::numeric(16, 2)[], ...`: one typed array parameter per column."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    return ", ".join(f"%s::{by_column[name].db_type(connection)}[]" for name in columns)

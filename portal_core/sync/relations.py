@@ -1,0 +1,47 @@
+"""Customer groups ("relacionados"): each synced customer's `related` list replaces its links."""
+
+from django.db import connection
+
+from portal_core.models import Customer
+
+from .errors import UNKNOWN_REFERENCE, BatchInvalid, RowError
+
+
+def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
+    """Rewrite the symmetric links of the customers that changed in this batch.
+
+    Runs inside the batch's transaction, after the upsert, so `related` may name customers
+    of the same batch; an unknown one aborts the whole batch.
+    """
+    changed_rows = [(indexes[row.external_id], row) for row in rows if row.external_id in changed]
+    if not changed_rows:
+        return
+    wanted = {eid for _, row in changed_rows for eid in row.related}
+    ids = dict(Customer.objects.filter(external_id__in=wanted).values_list("external_id", "id"))
+    errors = [
+        RowError(index, f"related[{position}]", UNKNOWN_REFERENCE, f"No existe el cliente «{eid}».")
+        for index, row in changed_rows
+        for position, eid in enumerate(row.related)
+        if eid not in ids
+    ]
+    if errors:
+        raise BatchInvalid(errors)
+    pairs = {
+        (changed[row.external_id], ids[eid])
+        for _, row in changed_rows for eid in row.related if ids[eid] != changed[row.external_id]
+    }
+    pairs |= {(b, a) for a, b in pairs}
+    through = Customer.related.through._meta.db_table
+    changed_ids = list(changed.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{through}" WHERE from_customer_id = ANY(%s) OR to_customer_id = ANY(%s)',
+            [changed_ids, changed_ids],
+        )
+        if pairs:
+            sources, targets = zip(*sorted(pairs), strict=True)
+            cursor.execute(
+                f'INSERT INTO "{through}" (from_customer_id, to_customer_id) '
+                f"SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                [list(sources), list(targets)],
+            )
