@@ -25,12 +25,12 @@ logout = require_POST(auth_views.LogoutView.as_view())
 
 def lockout(request, credentials, *args, **kwargs):
     """django-axes calls this once an email+IP pair passed the failure limit."""
-    form = LoginForm(request, data=request.POST or None)
-    form.errors.clear()
+    # An unbound form: binding it would authenticate again and count one more failure.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form.add_error(None, _("Demasiados intentos fallidos. Por seguridad, el ingreso quedó bloqueado "
-                           "por %(minutes)d minutos. Vuelva a intentar más tarde.") % {"minutes": minutes})
-    return render(request, "portal_core/login.html", {"form": form, "locked_out": True}, status=429)
+    message = _("Demasiados intentos fallidos. Por seguridad, el ingreso quedó bloqueado "
+                "por %(minutes)d minutos. Vuelva a intentar más tarde.") % {"minutes": minutes}
+    return render(request, "portal_core/login.html", {"form": form, "lockout_message": message}, status=429)
 
 
 @login_required

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .subdomains import SubdomainError
 
 NAME_REQUIRED = "name_required"
+NAME_TOO_LONG = "name_too_long"
+ERP_COMPANY_ID_INVALID = "erp_company_id_invalid"
 NAME_TAKEN = "name_taken"
 EMAIL_INVALID = "email_invalid"
 ERP_COMPANY_HAS_PORTAL = "erp_company_has_portal"
@@ -15,6 +17,8 @@ PASSWORDS_DIFFER = "passwords_differ"
 
 MESSAGES = {
     NAME_REQUIRED: _("Ingrese el nombre del portal."),
+    NAME_TOO_LONG: _("Use como máximo 100 caracteres."),
+    ERP_COMPANY_ID_INVALID: _("El id de empresa del ERP no es válido."),
     SubdomainError.EMPTY: _("El nombre debe contener letras: con él se arma la dirección del portal."),
     SubdomainError.NOT_LETTER_FIRST: _("El nombre del portal debe empezar con una letra."),
     SubdomainError.RESERVED: _("«%(subdomain)s» es un nombre reservado de la plataforma. Elija otro nombre."),

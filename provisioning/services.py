@@ -11,9 +11,11 @@ import logging
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
@@ -28,6 +30,10 @@ from .subdomains import SubdomainError, subdomain_from_name, subdomain_variants
 logger = logging.getLogger(__name__)
 
 CLAIM_ATTEMPTS = 3
+NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+ERP_COMPANY_ID_MAX_LENGTH = 64
+POOL_REFILL_LOCK_SECONDS = 600
 
 
 # --- The pool ------------------------------------------------------------------------------
@@ -53,11 +59,19 @@ def spare_portal_create() -> Company:
 
 
 def spare_pool_refill(*, size: int) -> int:
-    """Create spares until `size` are waiting. Returns how many were created."""
+    """Create spares until `size` are waiting. Returns how many were created (0 as well when
+    another refill is already running: the per-claim task and the periodic one may overlap)."""
+    # A Redis lock rather than a PostgreSQL one: migrating a schema closes the DB connection.
+    lock = cache.lock("provisioning:spare-pool-refill", timeout=POOL_REFILL_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return 0
     created = 0
-    while Company.objects.filter(status=Company.Status.SPARE).count() < size:
-        spare_portal_create()
-        created += 1
+    try:
+        while Company.objects.filter(status=Company.Status.SPARE).count() < size:
+            spare_portal_create()
+            created += 1
+    finally:
+        lock.release()
     return created
 
 
@@ -102,12 +116,16 @@ def portal_create_validate(
     subdomain = ""
     if not name:
         found["name"] = [FieldError(errors.NAME_REQUIRED)]
+    elif len(name) > NAME_MAX_LENGTH:
+        found["name"] = [FieldError(errors.NAME_TOO_LONG)]
     else:
         try:
             subdomain = subdomain_from_name(name)
         except SubdomainError as error:
             found["name"] = [FieldError(error.code, subdomain=error.subdomain)]
     try:
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         found["email"] = [FieldError(errors.EMAIL_INVALID)]
@@ -122,7 +140,9 @@ def portal_create_validate(
         taken = subdomain_taken_error(subdomain)
         if taken:
             found["name"] = [taken]
-    if erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
+    if erp_company_id and len(erp_company_id) > ERP_COMPANY_ID_MAX_LENGTH:
+        found["erp_company_id"] = [FieldError(errors.ERP_COMPANY_ID_INVALID)]
+    elif erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
         found["erp_company_id"] = [FieldError(errors.ERP_COMPANY_HAS_PORTAL)]
     if found:
         raise PortalCreateError(found)
@@ -158,7 +178,8 @@ def _claim_spare(
 ) -> Company | None:
     company = (
         Company.objects.select_for_update(skip_locked=True)
-        .filter(status=Company.Status.SPARE)
+        .filter(status=Company.Status.SPARE, slug=None)
+        .exclude(Exists(Domain.objects.filter(tenant=OuterRef("pk"))))
         .order_by("id")
         .first()
     )

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from tenants.hosts import portal_origin
-from tenants.models import Company
+from tenants import selectors as tenant_selectors
+from tenants.hosts import portal_origin, request_port_suffix
 
 from . import services, widget
 from .errors import FieldError, PortalCreateError
@@ -54,9 +54,7 @@ def _add_remaining_errors(form: PortalCreateForm, erp_company_id: str | None) ->
 
 def _host_suffix(request) -> str:
     """`.<base domain>[:port]` as the visitor sees it, for the URL preview."""
-    host = request.get_host()
-    port = f":{host.rsplit(':', 1)[1]}" if ":" in host else ""
-    return f".{settings.PORTAL_BASE_DOMAIN}{port}"
+    return f".{settings.PORTAL_BASE_DOMAIN}{request_port_suffix(request)}"
 
 
 @require_GET
@@ -89,9 +87,7 @@ def _widget_state(request):
         )
     except widget.WidgetSignatureError:
         return 403, None
-    company = Company.objects.filter(erp_company_id=erp_company_id).exclude(
-        status=Company.Status.SPARE
-    ).first()
+    company = tenant_selectors.portal_for_erp_company(erp_company_id=erp_company_id)
     if company is not None:
         return 200, {"has_portal": True, "portal_url": portal_origin(company, request=request) + "/",
                      "portal_name": company.name}

@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.core import signing
 
+ERP_COMPANY_ID_MAX_LENGTH = 64
 CREATE_TOKEN_SALT = "provisioning.widget.create"
 CREATE_TOKEN_MAX_AGE = 24 * 60 * 60
 
@@ -32,6 +33,8 @@ def widget_request_verify(*, erp_company_id: str, timestamp: str, signature: str
     secret = settings.ERP_WIDGET_SECRET
     if not (secret and erp_company_id and timestamp and signature):
         raise WidgetSignatureError("missing")
+    if len(erp_company_id) > ERP_COMPANY_ID_MAX_LENGTH:
+        raise WidgetSignatureError("erp_company_id")
     try:
         issued = int(timestamp)
     except ValueError as error:
@@ -39,7 +42,7 @@ def widget_request_verify(*, erp_company_id: str, timestamp: str, signature: str
     if abs(time.time() - issued) > settings.ERP_WIDGET_MAX_AGE_SECONDS:
         raise WidgetSignatureError("expired")
     expected = widget_signature(erp_company_id=erp_company_id, timestamp=issued, secret=secret)
-    if not hmac.compare_digest(expected, signature.lower()):
+    if not hmac.compare_digest(expected.encode(), signature.lower().encode()):
         raise WidgetSignatureError("signature")
     return erp_company_id
 

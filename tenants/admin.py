@@ -15,7 +15,9 @@ class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "status", "schema_name", "owner_email", "erp_company_id", "created_at"]
     list_filter = ["status"]
     search_fields = ["name", "slug", "owner_email", "erp_company_id", "schema_name"]
-    readonly_fields = ["schema_name", "created_at", "activated_at"]
+    # Status and subdomain change only through the services (suspend/reactivate, Crear Portal):
+    # setting a live portal back to "spare" would hand its data to the next new portal.
+    readonly_fields = ["schema_name", "slug", "status", "created_at", "activated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
 
@@ -30,13 +32,13 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Suspender los portales seleccionados"))
     def suspend(self, request, queryset):
-        for company in queryset.exclude(schema_name="public"):
+        for company in queryset.filter(status=Company.Status.ACTIVE).exclude(schema_name="public"):
             services.portal_suspend(company=company)
         self.message_user(request, _("Portales suspendidos."), messages.SUCCESS)
 
     @admin.action(description=_("Reactivar los portales seleccionados"))
     def reactivate(self, request, queryset):
-        for company in queryset.exclude(status=Company.Status.SPARE):
+        for company in queryset.filter(status=Company.Status.SUSPENDED):
             services.portal_reactivate(company=company)
         self.message_user(request, _("Portales reactivados."), messages.SUCCESS)
 

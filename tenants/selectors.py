@@ -13,5 +13,9 @@ def portals_list() -> QuerySet[Company]:
     )
 
 
+def portal_for_erp_company(*, erp_company_id: str) -> Company | None:
+    return Company.objects.filter(erp_company_id=erp_company_id).exclude(status=Company.Status.SPARE).first()
+
+
 def spare_count() -> int:
     return Company.objects.filter(status=Company.Status.SPARE).count()

@@ -166,6 +166,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures against the email as login compares it (trimmed, lower-case), so changing
+# the capitalisation does not start a fresh count.
+AXES_USERNAME_CALLABLE = "portal_core.accounts.models.axes_username"
 AXES_LOCKOUT_CALLABLE = "portal_core.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -10,6 +10,12 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def axes_username(request, credentials) -> str:
+    """The username django-axes counts failures against."""
+    submitted = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalize_email(submitted)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -3,10 +3,14 @@ subdomain, log in as its admin, see the home (side menu, or bottom bar on a phon
 
 import re
 
+import pytest
+
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts.models import User
 from tenants.models import Company
+
+pytestmark = pytest.mark.browser
 
 
 def test_create_portal_log_in_and_out(live_server_url, page, screenshot):

@@ -48,10 +48,12 @@ def test_logout_refuses_get(alfa):
 def test_deactivated_account_cannot_log_in(alfa, make_account):
     make_account(alfa, "baja@alfa.test", is_active=False)
 
-    response = host_client(alfa).post("/ingresar/", {"username": "baja@alfa.test", "password": PASSWORD})
+    client = host_client(alfa)
+    response = client.post("/ingresar/", {"username": "baja@alfa.test", "password": PASSWORD})
 
     assert response.status_code == 200
-    assert "incorrectos" in response.content.decode() or "desactivada" in response.content.decode()
+    assert "Email o contraseña incorrectos." in response.content.decode()
+    assert client.get("/").status_code == 302
 
 
 def test_deactivating_an_account_ends_its_open_sessions(alfa, make_account):
@@ -85,6 +87,29 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(alfa):
     assert "Demasiados intentos fallidos" in locked.content.decode()
     assert even_with_the_right_password.status_code == 429
     assert client.get("/").status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_changing_the_email_capitalisation_does_not_reset_the_count(alfa):
+    client = host_client(alfa)
+    for email in ("Admin@alfa.test", "ADMIN@ALFA.TEST", " admin@Alfa.test "):
+        client.post("/ingresar/", {"username": email, "password": "mala123"})
+
+    response = client.post("/ingresar/", {"username": "AdMiN@alfa.test", "password": PASSWORD})
+
+    assert response.status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_the_lockout_page_does_not_count_another_failure(alfa):
+    from axes.models import AccessAttempt
+
+    client = host_client(alfa)
+    for _ in range(3):
+        client.post("/ingresar/", {"username": "admin@alfa.test", "password": "mala123"})
+
+    with tenant_context(alfa):
+        assert AccessAttempt.objects.get().failures_since_start == 3
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)

@@ -72,15 +72,23 @@ def test_pool_refill_tops_up_to_the_requested_size(committed_db):
     assert Company.objects.filter(status=Company.Status.SPARE).count() == 2
 
 
-def test_two_simultaneous_requests_for_one_name_create_one_portal(committed_db):
-    # given
+def test_two_simultaneous_requests_for_one_name_create_one_portal(committed_db, monkeypatch):
+    # given: both requests pass validation (the name is free) before either claims a spare,
+    # so the database's unique constraint is what decides.
     services.spare_pool_refill(size=2)
     barrier = threading.Barrier(2)
     outcomes = []
+    validate = services.portal_create_validate
+
+    def validate_then_wait(**kwargs):
+        subdomain = validate(**kwargs)
+        barrier.wait(timeout=10)
+        return subdomain
+
+    monkeypatch.setattr(services, "portal_create_validate", validate_then_wait)
 
     def create(email):
         try:
-            barrier.wait(timeout=10)
             services.portal_create(name="Carrera Única", email=email, password="rapido12")
             outcomes.append("created")
         except PortalCreateError as error:
@@ -156,3 +164,23 @@ def test_erp_company_id_gets_only_one_portal(committed_db):
 
     assert error.value.codes == {"erp_company_id": [errors.ERP_COMPANY_HAS_PORTAL]}
     assert not Company.objects.filter(slug="otro-erp").exists()
+
+
+def test_only_one_refill_runs_at_a_time(committed_db):
+    # given: another worker holds the refill lock
+    from django.core.cache import cache
+
+    for spare in Company.objects.filter(status=Company.Status.SPARE):
+        spare.delete(force_drop=True)
+    lock = cache.lock("provisioning:spare-pool-refill", timeout=60)
+    assert lock.acquire(blocking=False)
+
+    # when
+    try:
+        created_while_locked = services.spare_pool_refill(size=1)
+    finally:
+        lock.release()
+    created_after = services.spare_pool_refill(size=1)
+
+    # then
+    assert (created_while_locked, created_after) == (0, 1)

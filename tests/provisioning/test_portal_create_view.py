@@ -142,6 +142,20 @@ def test_address_preview_reports_the_subdomain_and_whether_it_is_free(public_cli
 def test_crear_portal_is_not_served_on_a_portal_host(db, alfa):
     from tests.conftest import host_client
 
-    response = host_client(alfa).post("/crear-portal/direccion/", {"nombre": "x"})
+    before = _state()
+    client = host_client(alfa)
 
-    assert response.status_code == 404
+    assert client.get("/crear-portal/direccion/", {"nombre": "x"}).status_code == 404
+    assert "Crear Portal" not in client.get("/", follow=True).content.decode()
+    assert client.post("/", VALID).status_code == 302  # to the login page, not a new portal
+    assert _state() == before
+
+
+def test_too_long_values_are_errors_not_crashes(public_client, db):
+    before = _state()
+
+    response = public_client.post("/", {**VALID, "name": "Nombre " * 20, "email": "a" * 250 + "@x.com"})
+
+    errors = response.context["form"].errors
+    assert "name" in errors and "email" in errors
+    assert _state() == before

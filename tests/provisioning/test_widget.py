@@ -65,9 +65,12 @@ def test_an_altered_create_token_records_no_erp_id(db):
         {},
         {"empresa": "1001"},
         {"empresa": "1001", "ts": "123", "firma": "abc"},
+        {"empresa": "1001", "ts": "no-es-numero", "firma": "abc"},
         "wrong-secret",
         "expired",
         "other-company",
+        "non-ascii",
+        "long-id",
     ],
 )
 def test_bad_or_missing_signature_gets_403(db, params):
@@ -77,6 +80,10 @@ def test_bad_or_missing_signature_gets_403(db, params):
         params = _signed("1001", at=time.time() - settings.ERP_WIDGET_MAX_AGE_SECONDS - 5)
     elif params == "other-company":
         params = {**_signed("1001"), "empresa": "1002"}
+    elif params == "non-ascii":
+        params = {**_signed("1001"), "firma": "é" * 64}
+    elif params == "long-id":
+        params = _signed("9" * 65)
 
     page = host_client().get("/erp/widget/", params)
     data = host_client().get("/erp/widget.json", params)

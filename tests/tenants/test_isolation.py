@@ -13,25 +13,27 @@ def _login(company, email, password=PASSWORD):
     return client, response
 
 
-def test_the_same_email_is_two_unrelated_accounts_in_two_portals(alfa, beta, make_account):
-    # given
-    make_account(alfa, "cliente@comun.test", "alfa1234")
-    make_account(beta, "cliente@comun.test", "beta1234")
+def test_the_same_email_and_password_are_two_unrelated_accounts(alfa, beta, make_account):
+    # given: one person, same email and password, in two portals
+    make_account(alfa, "cliente@comun.test", "misma1234")
+    make_account(beta, "cliente@comun.test", "misma1234")
+    assert _login(alfa, "cliente@comun.test", "misma1234")[1].status_code == 302
 
-    # when
-    _, in_alfa_with_beta_password = _login(alfa, "cliente@comun.test", "beta1234")
-    _, in_alfa = _login(alfa, "cliente@comun.test", "alfa1234")
-    _, in_beta = _login(beta, "cliente@comun.test", "beta1234")
-
-    # then
-    assert in_alfa_with_beta_password.status_code == 200  # the form again, with its error
-    assert "Email o contraseña incorrectos." in in_alfa_with_beta_password.content.decode()
-    assert in_alfa.status_code == 302 and in_beta.status_code == 302
+    # when: the account in alfa changes its password and is deactivated
     with tenant_context(alfa):
-        alfa_user = User.objects.get(email="cliente@comun.test")
+        user = User.objects.get(email="cliente@comun.test")
+        user.set_password("otra5678")
+        user.is_active = False
+        user.save()
+
+    # then: beta's account is untouched
+    _, in_alfa = _login(alfa, "cliente@comun.test", "misma1234")
+    _, in_beta = _login(beta, "cliente@comun.test", "misma1234")
+    assert in_alfa.status_code == 200
+    assert "Email o contraseña incorrectos." in in_alfa.content.decode()
+    assert in_beta.status_code == 302
     with tenant_context(beta):
-        beta_user = User.objects.get(email="cliente@comun.test")
-    assert alfa_user.password != beta_user.password
+        assert User.objects.get(email="cliente@comun.test").is_active
 
 
 def test_a_session_cookie_of_portal_a_is_anonymous_on_portal_b(alfa, beta, make_account):
