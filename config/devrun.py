@@ -75,6 +75,9 @@ def _banner() -> None:
         f"  Sitio público (Crear Portal): http://{base}:{PORT}/\n"
         f"  Portal demo:                  http://demo.{base}:{PORT}/\n"
         "  Administrador del demo:       admin@demo.test / demo1234\n"
+        "  Cliente del demo:             cliente@demo.test / demo1234 (con clientes relacionados)\n"
+        "  Proveedor del demo:           proveedor@demo.test / demo1234\n"
+        f"  API del ERP (documentación):  http://demo.{base}:{PORT}/api/v1/docs/\n"
         "  Ctrl-C detiene todo.\n",
         flush=True,
     )

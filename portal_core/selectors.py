@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from portal_core.models import ApiKey, SyncState
 
+
 def api_key_for_secret(*, key: str) -> ApiKey | None:
     """The active key with this secret in the current portal, or None."""
     return ApiKey.objects.filter(key_hash=ApiKey.hash_secret(key), revoked_at=None).first()

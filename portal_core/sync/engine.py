@@ -12,8 +12,16 @@ from pydantic import ValidationError
 
 from portal_core.models import SyncState
 
-from .errors import DUPLICATE_IN_BATCH, INVALID_ROW, UNKNOWN_REFERENCE, BatchInvalid, BatchTooLarge, RowError
-from .errors import field_path, message_for
+from .errors import (
+    DUPLICATE_IN_BATCH,
+    INVALID_ROW,
+    UNKNOWN_REFERENCE,
+    BatchInvalid,
+    BatchTooLarge,
+    RowError,
+    field_path,
+    message_for,
+)
 from .resources import RESOURCES, Reference, Resource
 
 

@@ -4,7 +4,6 @@ subdomain, log in as its admin, see the home (side menu, or bottom bar on a phon
 import re
 
 import pytest
-
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts.models import User
