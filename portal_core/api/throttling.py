@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -5,6 +6,9 @@ class ApiKeyThrottle(SimpleRateThrottle):
     """Requests per API key (ERP_SYNC_RATE); the cache key is also prefixed by the schema."""
 
     scope = "erp_sync"
+
+    def get_rate(self):
+        return settings.ERP_SYNC_RATE
 
     def get_cache_key(self, request, view):
         if request.auth is None:

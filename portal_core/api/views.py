@@ -63,7 +63,8 @@ def _body_too_large(request):
     if length > settings.ERP_SYNC_MAX_BODY_BYTES:
         return error_response(
             "payload_too_large",
-            f"El cuerpo supera el máximo de {settings.ERP_SYNC_MAX_BODY_BYTES // (1024 * 1024)} MB: envíe lotes más chicos.",
+            f"El cuerpo supera el máximo de {settings.ERP_SYNC_MAX_BODY_BYTES // (1024 * 1024)} MB: "
+            "envíe lotes más chicos.",
             status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     return None

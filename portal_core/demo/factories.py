@@ -127,7 +127,9 @@ class DocumentFactory(factory.DictFactory):
     letter = factory.LazyFunction(lambda: random.choice(["A", "A", "B"]))
     point_of_sale = factory.LazyFunction(lambda: random.choice([1, 2, 3]))
     number = counter("document-number")
-    issue_date = factory.LazyFunction(lambda: (timezone.localdate() - timedelta(days=random.randint(0, 365))).isoformat())
+    issue_date = factory.LazyFunction(
+        lambda: (timezone.localdate() - timedelta(days=random.randint(0, 365))).isoformat()
+    )
     due_date = factory.LazyAttribute(
         lambda row: (timezone.datetime.fromisoformat(row.issue_date).date() + timedelta(days=30)).isoformat()
     )

@@ -146,7 +146,8 @@ def _orders(customers, branches, articles) -> list[dict]:
     weights = _holder_weights(customers, 6)
     return [
         f.OrderFactory(
-            customer=random.choices(customers, weights)[0]["external_id"], branch=random.choice(branches)["external_id"],
+            customer=random.choices(customers, weights)[0]["external_id"],
+            branch=random.choice(branches)["external_id"],
             articles=articles, invoiced_share=random.choice([0, 0, 0.5, 1]),
         )
         for _ in range(60)

@@ -11,6 +11,7 @@ _MESSAGES = {
     "missing": "Campo obligatorio.",
     "extra_forbidden": "Campo desconocido.",
     "string_type": "Debe ser un texto.",
+    "string_unicode": "Contiene caracteres no permitidos (Unicode inválido).",
     "string_too_short": "No puede estar vacío.",
     "string_too_long": "Demasiado largo: máximo {max_length} caracteres.",
     "int_type": "Debe ser un número entero.",

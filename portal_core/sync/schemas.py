@@ -1,5 +1,6 @@
 """The rows the ERP sends, one model per resource. Field descriptions are the API's docs."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -11,13 +12,26 @@ from pydantic_core import PydanticCustomError
 
 from portal_core.cuit import cuit_is_valid, cuit_normalize
 
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    """PostgreSQL text holds neither NUL bytes nor lone UTF-16 surrogates."""
+    if _FORBIDDEN.search(value):
+        raise PydanticCustomError(
+            "invalid_characters", "Contiene caracteres no permitidos (NUL o Unicode inválido)."
+        )
+    return value
+
 
 def _cuit(value: str) -> str:
     if not value:
         return ""
     digits = cuit_normalize(value)
     if not cuit_is_valid(digits):
-        raise PydanticCustomError("invalid_cuit", "CUIT inválido: deben ser 11 dígitos con dígito verificador correcto.")
+        raise PydanticCustomError(
+            "invalid_cuit", "CUIT inválido: deben ser 11 dígitos con dígito verificador correcto."
+        )
     return digits
 
 
@@ -37,16 +51,20 @@ def _cae(value: str) -> str:
     return value
 
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_storable)
+]
 Money = Annotated[Decimal, Field(max_digits=16, decimal_places=2)]
 Quantity = Annotated[Decimal, Field(max_digits=14, decimal_places=3)]
-Cuit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_cuit)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
+Cuit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_storable),
+                 AfterValidator(_cuit)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_storable),
+                  AfterValidator(_email)]
 
 
 def text(max_length: int, *, required: bool = True):
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1 if required else 0,
-                                            max_length=max_length)]
+    constraints = StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
+    return Annotated[str, constraints, AfterValidator(_storable)]
 
 
 class Row(BaseModel):
@@ -105,7 +123,7 @@ class DocumentIn(Row):
     net: Money
     vat: Money
     total: Money
-    cae: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cae)] = ""
+    cae: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_storable), AfterValidator(_cae)] = ""
     cae_due_date: date | None = None
     voided: bool = Field(False, description="Anulado: se conserva pero no se muestra a clientes ni proveedores.")
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
@@ -176,5 +194,7 @@ class SupplierPaymentIn(Row):
     date: date
     amount: Money
     method: text(60) = Field(description="Forma de pago: transferencia, cheque, efectivo...")
-    status: Literal["ready", "picked_up"] = Field("ready", description="ready: lista para retirar; picked_up: retirada.")
+    status: Literal["ready", "picked_up"] = Field(
+        "ready", description="ready: lista para retirar; picked_up: retirada."
+    )
     certificates: list[CertificateIn] = Field(default_factory=list, max_length=50)

@@ -1,0 +1,48 @@
+"""schemathesis over the API's own OpenAPI schema: no 5xx, responses match the schema."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI handler, keeping the test's transaction open across requests (as the
+    test client does: no connection closing at the end of each request)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(alfa, wsgi_app):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", wsgi_app, headers={"Host": alfa.hostname})
+
+
+def test_every_operation_conforms_to_the_schema(schema, alfa, alfa_key):
+    headers = {"Host": alfa.hostname, "Authorization": f"Bearer {alfa_key}"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 11
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=15, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
