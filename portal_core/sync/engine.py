@@ -1,6 +1,7 @@
 """Run one batch: validate every row, resolve references, then upsert all of it in one
-transaction with `INSERT ... ON CONFLICT (external_id) DO UPDATE ... WHERE content_hash IS
-DISTINCT FROM ...`, so an unchanged row costs no write and a replayed batch changes nothing."""
+transaction: COPY into a staging table, then `INSERT ... ON CONFLICT (external_id) DO UPDATE
+... WHERE content_hash IS DISTINCT FROM ...`, so an unchanged row costs no write and a
+replayed batch changes nothing."""
 
 import hashlib
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from portal_core.models import SyncState
 
 from .errors import (
     DUPLICATE_IN_BATCH,
+    INVALID_CHARACTERS,
     INVALID_ROW,
     UNKNOWN_REFERENCE,
     BatchInvalid,
@@ -57,14 +59,14 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     spec = RESOURCES[resource]
     if len(items) > settings.ERP_SYNC_MAX_BATCH_ROWS:
         raise BatchTooLarge(len(items), settings.ERP_SYNC_MAX_BATCH_ROWS)
-    indexed, errors = _validate(spec, items)
+    indexed, hashes, errors = _validate(spec, items)
     ids = _resolve(spec, indexed, errors)
     if errors:
         raise BatchInvalid(errors)
     rows = [row for _, row in indexed]
     now = timezone.now()
     with transaction.atomic():
-        written = _upsert(spec, rows, ids, now)
+        written = _upsert(spec, rows, hashes, ids, now)
         changed = {external_id: row_id for external_id, (row_id, _) in written.items()}
         if spec.children:
             _replace_children(spec, rows, changed, ids)
@@ -79,8 +81,9 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
 
 
 def _validate(spec: Resource, items: list):
-    """([(index in the batch, row)], errors) for the rows that passed and those that did not."""
-    rows, errors, seen = [], [], set()
+    """([(index in the batch, row)], [content hash], errors): the rows that passed, their
+    hashes, and the errors of those that did not."""
+    rows, hashes, errors, seen = [], [], [], set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append(RowError(index, "", INVALID_ROW, "Cada registro debe ser un objeto JSON."))
@@ -97,9 +100,28 @@ def _validate(spec: Resource, items: list):
             errors.append(RowError(index, "external_id", DUPLICATE_IN_BATCH,
                                    "Este external_id ya aparece antes en el mismo lote."))
             continue
+        dumped = row.model_dump_json()
+        if "\\u0000" in dumped:
+            # PostgreSQL text cannot hold NUL (pydantic already refuses lone surrogates).
+            errors.append(RowError(index, _nul_path(row.model_dump()), INVALID_CHARACTERS,
+                                   "Contiene caracteres no permitidos (NUL)."))
+            continue
         seen.add(row.external_id)
         rows.append((index, row))
-    return rows, errors
+        hashes.append(hashlib.md5(dumped.encode(), usedforsecurity=False).hexdigest())
+    return rows, hashes, errors
+
+
+def _nul_path(value, path: tuple = ()) -> str:
+    """Where the first NUL character is, as `lines[2].description`."""
+    if isinstance(value, str):
+        return field_path(path) if "\x00" in value else ""
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _nul_path(child, (*path, key))
+        if found:
+            return found
+    return ""
 
 
 def _references(spec: Resource):
@@ -140,17 +162,13 @@ def _reference_values(indexed, reference: Reference, child_field: str | None):
                 yield index, f"{child_field}[{position}].{reference.field}", getattr(child, reference.field)
 
 
-def _content_hash(row) -> str:
-    return hashlib.md5(row.model_dump_json().encode(), usedforsecurity=False).hexdigest()
-
-
-def _upsert(spec: Resource, rows, ids, now) -> dict[str, tuple[int, bool]]:
+def _upsert(spec: Resource, rows, hashes, ids, now) -> dict[str, tuple[int, bool]]:
     """Insert new rows and update changed ones; {external_id: (id, inserted)} of those written."""
     if not rows:
         return {}
     columns = {
         "external_id": [row.external_id for row in rows],
-        "content_hash": [_content_hash(row) for row in rows],
+        "content_hash": hashes,
         "synced_at": [now] * len(rows),
     }
     for name in spec.columns:
@@ -162,24 +180,36 @@ def _upsert(spec: Resource, rows, ids, now) -> dict[str, tuple[int, bool]]:
         derived = [spec.derived(row) for row in rows]
         for name in derived[0]:
             columns[name] = [values[name] for values in derived]
-    table = connection.ops.quote_name(spec.model._meta.db_table)
+    table = _q(spec.model._meta.db_table)
+    staging = _q(f"sync_{spec.model._meta.db_table}")
+    names = ", ".join(_q(name) for name in columns)
     updates = ", ".join(f"{_q(name)} = EXCLUDED.{_q(name)}" for name in columns if name != "external_id")
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_q(name) for name in columns)}) "
-        f"SELECT * FROM unnest({_array_params(spec.model, columns)}) "
-        f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
-        f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
-        f"RETURNING id, external_id, (xmax = 0)"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(columns.values()))
-        return {external_id: (row_id, inserted) for row_id, external_id, inserted in cursor.fetchall()}
+        # COPY into a bare staging table (psycopg formats COPY rows in C), then one
+        # INSERT ... SELECT that writes only what is new or changed.
+        cursor.execute(f"CREATE TEMP TABLE {staging} AS SELECT {names} FROM {table} WITH NO DATA")
+        _copy(cursor, staging, names, columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "
+            f"ON CONFLICT (external_id) DO UPDATE SET {updates} "
+            f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+            f"RETURNING id, external_id, (xmax = 0)"
+        )
+        written = {external_id: (row_id, inserted) for row_id, external_id, inserted in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE {staging}")
+    return written
+
+
+def _copy(cursor, table: str, names: str, columns: dict[str, list]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for values in zip(*columns.values(), strict=True):
+            copy.write_row(values)
 
 
 def _replace_children(spec: Resource, rows, changed: dict[str, int], ids) -> None:
     children = spec.children
     parent_column = f"{children.parent}_id"
-    table = connection.ops.quote_name(children.model._meta.db_table)
+    table = _q(children.model._meta.db_table)
     columns: dict[str, list] = {parent_column: [], "position": []}
     for name in children.columns:
         columns[name] = []
@@ -200,18 +230,8 @@ def _replace_children(spec: Resource, rows, changed: dict[str, int], ids) -> Non
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {_q(parent_column)} = ANY(%s)", [list(changed.values())])
         if columns["position"]:
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(_q(name) for name in columns)}) "
-                f"SELECT * FROM unnest({_array_params(children.model, columns)})",
-                list(columns.values()),
-            )
+            _copy(cursor, table, ", ".join(_q(name) for name in columns), columns)
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
-
-
-def _array_params(model, columns) -> str:
-    """`%s::varchar(64)[], %s::numeric(16, 2)[], ...`: one typed array parameter per column."""
-    by_column = {f.column: f for f in model._meta.concrete_fields}
-    return ", ".join(f"%s::{by_column[name].db_type(connection)}[]" for name in columns)

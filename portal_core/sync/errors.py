@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 UNKNOWN_REFERENCE = "unknown_reference"
 DUPLICATE_IN_BATCH = "duplicate_in_batch"
 INVALID_ROW = "invalid_row"
+INVALID_CHARACTERS = "invalid_characters"
 
 # pydantic's error types, worded for the ERP's developers.
 _MESSAGES = {

@@ -1,6 +1,5 @@
 """The rows the ERP sends, one model per resource. Field descriptions are the API's docs."""
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -11,18 +10,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from portal_core.cuit import cuit_is_valid, cuit_normalize
-
-_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
-
-
-def _storable(value: str) -> str:
-    """PostgreSQL text holds neither NUL bytes nor lone UTF-16 surrogates."""
-    if _FORBIDDEN.search(value):
-        raise PydanticCustomError(
-            "invalid_characters", "Contiene caracteres no permitidos (NUL o Unicode inválido)."
-        )
-    return value
-
 
 def _cuit(value: str) -> str:
     if not value:
@@ -51,20 +38,17 @@ def _cae(value: str) -> str:
     return value
 
 
-ExternalId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_storable)
-]
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Money = Annotated[Decimal, Field(max_digits=16, decimal_places=2)]
 Quantity = Annotated[Decimal, Field(max_digits=14, decimal_places=3)]
-Cuit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_storable),
-                 AfterValidator(_cuit)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_storable),
+Cuit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_cuit)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
                   AfterValidator(_email)]
 
 
 def text(max_length: int, *, required: bool = True):
-    constraints = StringConstraints(strip_whitespace=True, min_length=1 if required else 0, max_length=max_length)
-    return Annotated[str, constraints, AfterValidator(_storable)]
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1 if required else 0,
+                                            max_length=max_length)]
 
 
 class Row(BaseModel):
@@ -123,7 +107,7 @@ class DocumentIn(Row):
     net: Money
     vat: Money
     total: Money
-    cae: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_storable), AfterValidator(_cae)] = ""
+    cae: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_cae)] = ""
     cae_due_date: date | None = None
     voided: bool = Field(False, description="Anulado: se conserva pero no se muestra a clientes ni proveedores.")
     lines: list[LineIn] = Field(default_factory=list, max_length=500)

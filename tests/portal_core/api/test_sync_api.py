@@ -365,9 +365,10 @@ def test_the_api_is_not_served_on_the_root_domain(db):
 def test_text_postgresql_cannot_store_is_a_row_error_not_a_crash(api, alfa):
     before = _counts(alfa)
 
-    response = api.post("branches", [{"external_id": "S\x00", "name": "ok"}, {"external_id": "T", "name": "\ud800"}])
+    response = api.post("branches", [{"external_id": "S", "name": "o\x00k"}, {"external_id": "T", "name": "\ud800"}])
 
     assert response.status_code == 400
     assert {(e["index"], e["code"]) for e in response.json()["errors"]} == {
         (0, "invalid_characters"), (1, "string_unicode")}
+    assert response.json()["errors"][0]["field"] == "name"
     assert _counts(alfa) == before
