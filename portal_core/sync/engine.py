@@ -60,6 +60,11 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     if len(items) > settings.ERP_SYNC_MAX_BATCH_ROWS:
         raise BatchTooLarge(len(items), settings.ERP_SYNC_MAX_BATCH_ROWS)
     indexed, hashes, errors = _validate(spec, items)
+    if not errors:
+        # Rows identical to what is stored need neither their references resolved nor a write.
+        stored = _stored_hashes(spec, indexed)
+        kept = [(pair, h) for pair, h in zip(indexed, hashes, strict=True) if stored.get(pair[1].external_id) != h]
+        indexed, hashes = [pair for pair, _ in kept], [h for _, h in kept]
     ids = _resolve(spec, indexed, errors)
     if errors:
         raise BatchInvalid(errors)
@@ -74,10 +79,15 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
             indexes = {row.external_id: index for index, row in indexed}
             spec.after(rows=rows, indexes=indexes, changed=changed)
         SyncState.objects.update_or_create(
-            resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(rows)}
+            resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(items)}
         )
     created = sum(1 for _, inserted in written.values() if inserted)
-    return BatchResult(spec.name, len(rows), created, len(written) - created, now)
+    return BatchResult(spec.name, len(items), created, len(written) - created, now)
+
+
+def _stored_hashes(spec: Resource, indexed) -> dict[str, str]:
+    external_ids = [row.external_id for _, row in indexed]
+    return dict(spec.model.objects.filter(external_id__in=external_ids).values_list("external_id", "content_hash"))
 
 
 def _validate(spec: Resource, items: list):

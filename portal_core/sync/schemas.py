@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from portal_core.cuit import cuit_is_valid, cuit_normalize
 
+
 def _cuit(value: str) -> str:
     if not value:
         return ""
