@@ -73,7 +73,7 @@ def main():
         return time.perf_counter() - started, response.json()
 
     with override_settings(ERP_SYNC_RATE="100000/min"):
-        first, first_result = load()
+        first, _ = load()
         replay, replay_result = load()
     assert replay_result["unchanged"] == replay_result["received"]
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ingresar/", views.LoginView.as_view(), name="login"),
     path("salir/", views.logout, name="logout"),
+    path("integracion-erp/", views.integration, name="integration"),
+    path("integracion-erp/claves/", views.api_key_create, name="api_key_create"),
+    path("integracion-erp/claves/<int:key_id>/revocar/", views.api_key_revoke, name="api_key_revoke"),
     path("api/v1/", include("portal_core.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -17,6 +17,7 @@ class MenuEntry:
 
 MENU = [
     MenuEntry(_("Inicio"), "home", "home"),
+    MenuEntry(_("Integración ERP"), "integration", "plug", admin_only=True),
 ]
 
 

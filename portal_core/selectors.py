@@ -1,8 +1,10 @@
 """Reads of a portal's data. Called with the portal's schema active."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from portal_core.models import ApiKey, SyncState
+from portal_core.sync.resources import RESOURCES
 
 
 def api_key_for_secret(*, key: str) -> ApiKey | None:
@@ -21,3 +23,17 @@ def sync_states() -> dict[str, SyncState]:
 def data_updated_at():
     """When the ERP last synced anything: "Datos actualizados al ..." (None before any sync)."""
     return SyncState.objects.order_by("-last_synced_at").values_list("last_synced_at", flat=True).first()
+
+
+def access_api_key(*, key_id: int) -> ApiKey:
+    """A key of this portal, or 404 (the same for a missing id and another portal's key)."""
+    return get_object_or_404(ApiKey, pk=key_id)
+
+
+def sync_status_rows() -> list[dict]:
+    """Each resource with its label and last sync, in the order the ERP should send them."""
+    states = sync_states()
+    return [
+        {"name": name, "label": spec.label, "state": states.get(name)}
+        for name, spec in RESOURCES.items()
+    ]

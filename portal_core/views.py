@@ -1,11 +1,16 @@
+from functools import wraps
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import LoginForm
+from . import selectors, services
+from .forms import ApiKeyForm, LoginForm
 from .menu import menu_for
 
 
@@ -38,3 +43,54 @@ def home(request):
     return render(request, "portal_core/home.html", {
         "menu": menu_for(request.user, request.resolver_match.url_name),
     })
+
+
+def portal_admin_required(view):
+    """Only the portal's admins; everyone else gets the same 404 as for a page that does not exist."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_portal_admin:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _integration_page(request, *, form, new_secret=None, status=200):
+    return render(request, "portal_core/integration.html", {
+        "menu": menu_for(request.user, "integration"),
+        "form": form,
+        "new_secret": new_secret,
+        "api_keys": selectors.api_keys_list(),
+        "sync_rows": selectors.sync_status_rows(),
+        "api_base": request.build_absolute_uri("/api/v1/"),
+    }, status=status)
+
+
+@portal_admin_required
+def integration(request):
+    """Integración ERP: the portal's API keys and when each resource was last synced."""
+    return _integration_page(request, form=ApiKeyForm())
+
+
+@portal_admin_required
+@require_POST
+def api_key_create(request):
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return _integration_page(request, form=form, status=400)
+    _, secret = services.api_key_create(name=form.cleaned_data["name"], created_by=request.user)
+    # Shown in this response only: the key is stored hashed and can never be shown again.
+    return _integration_page(request, form=ApiKeyForm(), new_secret=secret)
+
+
+@portal_admin_required
+@require_POST
+def api_key_revoke(request, key_id: int):
+    api_key = selectors.access_api_key(key_id=key_id)
+    services.api_key_revoke(api_key=api_key)
+    messages.success(request, _("La clave «%(name)s» fue revocada: el ERP ya no puede usarla.")
+                     % {"name": api_key.name})
+    return redirect("integration")
