@@ -122,3 +122,20 @@ def test_a_lockout_in_one_portal_does_not_lock_the_same_email_elsewhere(alfa, be
     response = host_client(beta).post("/ingresar/", {"username": "admin@alfa.test", "password": PASSWORD})
 
     assert response.status_code == 302
+
+
+def test_home_shows_when_the_erp_last_synced(alfa):
+    from django.utils import timezone
+
+    from portal_core.sync.engine import batch_upsert
+
+    client = host_client(alfa)
+    client.post("/ingresar/", {"username": "admin@alfa.test", "password": PASSWORD})
+    assert "Datos actualizados al" not in client.get("/").content.decode()
+    with tenant_context(alfa):
+        result = batch_upsert(resource="branches", items=[{"external_id": "S1", "name": "Central"}])
+
+    html = client.get("/").content.decode()
+
+    when = timezone.localtime(result.synced_at).strftime("%d/%m/%Y %H:%M")
+    assert f"Datos actualizados al {when}" in html
