@@ -11,6 +11,7 @@ urlpatterns = [
     path("integracion-erp/", views.integration, name="integration"),
     path("integracion-erp/claves/", views.api_key_create, name="api_key_create"),
     path("integracion-erp/claves/<int:key_id>/revocar/", views.api_key_revoke, name="api_key_revoke"),
+    path("", include("billing_views.urls")),
     path("api/v1/", include("portal_core.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,35 +1,60 @@
 """The portal's navigation: one list, shown as the side menu on wide screens and as the
-bottom bar on phones. Later sections add their entries here; each entry names who sees it."""
+bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
+linked to a customer, or accounts linked to a supplier."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+ALL, ADMIN, CUSTOMER, SUPPLIER = "all", "admin", "customer", "supplier"
+
 
 @dataclass(frozen=True)
 class MenuEntry:
     label: str
+    short_label: str
     url_name: str
     icon: str
-    admin_only: bool = False
+    audience: str = ALL
 
 
 MENU = [
-    MenuEntry(_("Inicio"), "home", "home"),
-    MenuEntry(_("Integración ERP"), "integration", "plug", admin_only=True),
+    MenuEntry(_("Inicio"), _("Inicio"), "home", "home"),
+    MenuEntry(_("Facturas de venta"), _("Facturas"), "sales_invoices", "doc", CUSTOMER),
+    MenuEntry(_("Cuenta corriente"), _("Cta. cte."), "customer_ledger", "ledger", CUSTOMER),
+    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER),
+    MenuEntry(_("Facturas de compra"), _("Compras"), "purchase_invoices", "doc", SUPPLIER),
+    MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER),
+    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER),
+    MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
 ]
 
 
+def audiences_for(user) -> set[str]:
+    from portal_core.models import AccountLink
+
+    audiences = {ALL}
+    if user.is_portal_admin:
+        audiences.add(ADMIN)
+    link = AccountLink.objects.filter(user=user).values("customer_id", "supplier_id").first()
+    if link and link["customer_id"]:
+        audiences.add(CUSTOMER)
+    if link and link["supplier_id"]:
+        audiences.add(SUPPLIER)
+    return audiences
+
+
 def menu_for(user, current_url_name: str | None) -> list[dict]:
+    audiences = audiences_for(user)
     items = []
     for entry in MENU:
-        if entry.admin_only and not user.is_portal_admin:
+        if entry.audience not in audiences:
             continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "icon": entry.icon,
+        items.append({"label": entry.label, "short_label": entry.short_label, "url": url, "icon": entry.icon,
                       "active": entry.url_name == current_url_name})
     return items

@@ -34,6 +34,11 @@ class Company(TenantMixin):
     erp_company_id = models.CharField(
         _("id de empresa en el ERP"), max_length=64, unique=True, null=True, blank=True
     )
+    # The company as it appears on its documents (PDF header, emails).
+    legal_name = models.CharField(_("razón social"), max_length=200, blank=True)
+    trade_name = models.CharField(_("nombre de fantasía"), max_length=120, blank=True)
+    tax_id = models.CharField(_("CUIT"), max_length=11, blank=True)
+    address = models.CharField(_("domicilio"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activado"), null=True, blank=True)
 
@@ -52,6 +57,10 @@ class Company(TenantMixin):
     @property
     def is_suspended(self) -> bool:
         return self.status == self.Status.SUSPENDED
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.name
 
     @property
     def hostname(self) -> str:

@@ -17,6 +17,16 @@ def portal_get(*, slug: str) -> Company:
         raise PortalNotFound(slug) from error
 
 
+def company_profile_update(
+    *, company: Company, legal_name: str, trade_name: str, tax_id: str, address: str
+) -> Company:
+    """How the company appears on its documents and emails."""
+    company.legal_name, company.trade_name = legal_name.strip(), trade_name.strip()
+    company.tax_id, company.address = tax_id.strip(), address.strip()
+    company.save(update_fields=["legal_name", "trade_name", "tax_id", "address"])
+    return company
+
+
 def portal_suspend(*, company: Company) -> Company:
     company.status = Company.Status.SUSPENDED
     company.save(update_fields=["status"])

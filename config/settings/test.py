@@ -13,3 +13,4 @@ WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Threads of the live server and of the Celery test worker must not keep connections open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+MEDIA_ROOT = str(BASE_DIR / ".local" / "test" / "media")  # noqa: F405

@@ -3,8 +3,13 @@ from django.core.management.base import BaseCommand
 
 from provisioning import services
 from tenants.models import Company
+from tenants.services import company_profile_update
 
 DEMO = {"name": "Demo", "email": "admin@demo.test", "password": "demo1234"}
+DEMO_PROFILE = {
+    "legal_name": "Demo Distribuciones S.A.", "trade_name": "Demo Distribuciones",
+    "tax_id": "30712345671", "address": "Av. Corrientes 1234, C1043 Ciudad Autónoma de Buenos Aires",
+}
 
 
 class Command(BaseCommand):
@@ -14,10 +19,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if Company.objects.filter(slug="demo").exists():
+        company = Company.objects.filter(slug="demo").first()
+        if company is not None:
             self.stdout.write("El portal demo ya existe.")
         else:
-            services.portal_create(**DEMO)
+            company = services.portal_create(**DEMO)
             self.stdout.write(self.style.SUCCESS("Portal demo creado."))
+        company_profile_update(company=company, **DEMO_PROFILE)
         # Idempotent: a replay of the same data writes nothing.
         call_command("seed_demo", "demo", with_accounts=True, stdout=self.stdout)

@@ -1,0 +1,116 @@
+"""Documents as PDF (xhtml2pdf), in the layout of an Argentine invoice, with the ARCA QR code.
+
+Generated PDFs are kept in storage under the portal's schema, named by the document's content
+hash: a changed document gets a new file, an unchanged one is served from storage.
+"""
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import qrcode
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.template.loader import render_to_string
+from xhtml2pdf import pisa
+
+from portal_core.cuit import cuit_normalize
+
+ARCA_QR_URL = "https://www.afip.gob.ar/fe/qr/?p="
+# ARCA's document type codes (tipoCmp) by type and letter.
+ARCA_DOCUMENT_CODES = {
+    ("FA", "A"): 1, ("ND", "A"): 2, ("NC", "A"): 3,
+    ("FA", "B"): 6, ("ND", "B"): 7, ("NC", "B"): 8,
+    ("FA", "C"): 11, ("ND", "C"): 12, ("NC", "C"): 13,
+    ("FA", "E"): 19, ("ND", "E"): 20, ("NC", "E"): 21,
+    ("FA", "M"): 51, ("ND", "M"): 52, ("NC", "M"): 53,
+}
+LOGO_PATH = Path(settings.BASE_DIR) / "static" / "img" / "default-logo.png"
+
+
+def _storage_path(kind: str, document) -> str:
+    return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{document.content_hash}.pdf"
+
+
+def _cached(path: str, render) -> bytes:
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as stored:
+            return stored.read()
+    content = render()
+    default_storage.save(path, ContentFile(content))
+    return content
+
+
+def sales_document_pdf(*, document, company) -> bytes:
+    return _cached(_storage_path("ventas", document),
+                   lambda: document_pdf_render(document=document, company=company, party=document.customer))
+
+
+def purchase_document_pdf(*, document, company) -> bytes:
+    return _cached(_storage_path("compras", document),
+                   lambda: document_pdf_render(document=document, company=company, party=document.supplier))
+
+
+def arca_qr_payload(*, document, company, party) -> dict:
+    """The JSON the ARCA QR encodes (RG 4892): issuer, document, amount and CAE."""
+    receiver = cuit_normalize(party.tax_id)
+    return {
+        "ver": 1,
+        "fecha": document.issue_date.isoformat(),
+        "cuit": int(cuit_normalize(company.tax_id) or 0),
+        "ptoVta": document.point_of_sale,
+        "tipoCmp": ARCA_DOCUMENT_CODES.get((document.doc_type, document.letter), 0),
+        "nroCmp": document.number,
+        "importe": float(document.total),
+        "moneda": "DOL" if document.currency == "USD" else "PES",
+        "ctz": float(document.exchange_rate),
+        "tipoDocRec": 80 if receiver else 99,
+        "nroDocRec": int(receiver or 0),
+        "tipoCodAut": "E",
+        "codAut": int(document.cae or 0),
+    }
+
+
+def arca_qr_url(payload: dict) -> str:
+    encoded = base64.b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    return ARCA_QR_URL + encoded
+
+
+def _png_data_uri(content: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(content).decode()
+
+
+def _qr_data_uri(url: str) -> str:
+    buffer = io.BytesIO()
+    qrcode.make(url, box_size=4, border=1).save(buffer, format="PNG")
+    return _png_data_uri(buffer.getvalue())
+
+
+def _render(template: str, context: dict) -> bytes:
+    html = render_to_string(template, context)
+    output = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
+    if result.err:
+        raise RuntimeError(f"PDF rendering failed with {result.err} errors")
+    return output.getvalue()
+
+
+def document_pdf_render(*, document, company, party) -> bytes:
+    qr_url = arca_qr_url(arca_qr_payload(document=document, company=company, party=party)) if document.cae else ""
+    return _render("billing_views/pdf/document.html", {
+        "document": document, "company": company, "party": party,
+        "lines": list(document.lines.all()),
+        "logo": _png_data_uri(LOGO_PATH.read_bytes()),
+        "qr": _qr_data_uri(qr_url) if qr_url else "",
+        "arca_code": ARCA_DOCUMENT_CODES.get((document.doc_type, document.letter)),
+    })
+
+
+def certificate_pdf(*, payment, certificate, company) -> bytes:
+    return _render("billing_views/pdf/certificate.html", {
+        "payment": payment, "certificate": certificate, "company": company, "supplier": payment.supplier,
+        "logo": _png_data_uri(LOGO_PATH.read_bytes()),
+    })

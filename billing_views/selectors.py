@@ -1,0 +1,241 @@
+"""Reads of what customers and suppliers see. Every query starts from the account's own
+party (never from an id in the URL alone) and leaves voided documents out."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from portal_core.models import (
+    Customer,
+    CustomerAccountEntry,
+    Order,
+    OrderLine,
+    PurchaseInvoice,
+    SalesInvoice,
+    Supplier,
+    SupplierAccountEntry,
+    SupplierPayment,
+)
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the filter bar asks for; empty values filter nothing."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    business_name: str = ""
+    point_of_sale: int | None = None
+    number: int | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    related: bool = False
+    associated: bool = False
+    sort: str = "-fecha"
+    extra: dict = field(default_factory=dict)
+
+
+DOCUMENT_SORTS = {
+    "-fecha": ("-issue_date", "-id"), "fecha": ("issue_date", "id"),
+    "-importe": ("-total", "-id"), "importe": ("total", "id"),
+    "-vencimiento": ("-due_date", "-id"), "vencimiento": ("due_date", "id"),
+    "-numero": ("-point_of_sale", "-number"), "numero": ("point_of_sale", "number"),
+    "razon_social": ("customer__business_name", "-issue_date"),
+}
+ENTRY_SORTS = {
+    "-fecha": ("-date", "-id"), "fecha": ("date", "id"),
+    "-importe": ("-amount", "-id"), "importe": ("amount", "id"),
+    "-vencimiento": ("-due_date", "-id"), "vencimiento": ("due_date", "id"),
+    "-saldo": ("-open_balance", "-id"), "saldo": ("open_balance", "id"),
+}
+
+
+# --- Customers -----------------------------------------------------------------------------
+
+
+def _holder_ids(customer: Customer, related: bool) -> list[int]:
+    ids = [customer.id]
+    if related:
+        ids += list(customer.related.values_list("id", flat=True))
+    return ids
+
+
+def _sales_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
+    """Base list: the customer's own documents; *Relacionado* adds its group's, *Asociado*
+    adds those issued on other accounts on its behalf."""
+    scope = Q(customer_id__in=_holder_ids(customer, related))
+    if associated:
+        scope |= Q(associated_customer_id=customer.id)
+    return scope
+
+
+def _document_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
+    if filters.date_from:
+        queryset = queryset.filter(issue_date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(issue_date__lte=filters.date_to)
+    if filters.business_name:
+        queryset = queryset.filter(**{f"{party_field}__business_name__icontains": filters.business_name})
+    if filters.point_of_sale is not None:
+        queryset = queryset.filter(point_of_sale=filters.point_of_sale)
+    if filters.number is not None:
+        queryset = queryset.filter(number=filters.number)
+    if filters.amount_min is not None:
+        queryset = queryset.filter(total__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        queryset = queryset.filter(total__lte=filters.amount_max)
+    return queryset
+
+
+def sales_documents(*, customer: Customer, filters: Filters) -> QuerySet[SalesInvoice]:
+    balance = (
+        CustomerAccountEntry.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice").annotate(total=Sum("open_balance")).values("total")
+    )
+    queryset = (
+        SalesInvoice.objects.filter(_sales_scope(customer, related=filters.related, associated=filters.associated))
+        .filter(voided=False)
+        .select_related("customer")
+        .annotate(open_balance=Subquery(balance))
+    )
+    queryset = _document_filters(queryset, filters, "customer")
+    return queryset.order_by(*DOCUMENT_SORTS.get(filters.sort, DOCUMENT_SORTS["-fecha"]))
+
+
+def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoice:
+    """A document the customer may open (own, its group's or associated to it), or 404 —
+    the same 404 as for an id that does not exist."""
+    scope = _sales_scope(customer, related=True, associated=True)
+    return get_object_or_404(
+        SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch"), pk=document_id
+    )
+
+
+def _customer_ledger_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
+    scope = Q(customer_id__in=_holder_ids(customer, related))
+    if associated:
+        scope |= Q(invoice__associated_customer_id=customer.id)
+    return scope
+
+
+def customer_ledger(*, customer: Customer, filters: Filters) -> QuerySet[CustomerAccountEntry]:
+    queryset = CustomerAccountEntry.objects.filter(
+        _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
+    ).select_related("customer")
+    return _entry_filters(queryset, filters, "customer").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
+
+
+def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date) -> dict:
+    queryset = CustomerAccountEntry.objects.filter(
+        _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
+    )
+    return _ledger_summary(queryset, today)
+
+
+def pending_orders(*, customer: Customer) -> QuerySet[Order]:
+    lines = OrderLine.objects.select_related("article").order_by("position")
+    return (
+        Order.objects.filter(customer=customer, pending=True)
+        .select_related("branch")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-ordered_at")
+    )
+
+
+# --- Suppliers -----------------------------------------------------------------------------
+
+
+def purchase_documents(*, supplier: Supplier, filters: Filters) -> QuerySet[PurchaseInvoice]:
+    balance = (
+        SupplierAccountEntry.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice").annotate(total=Sum("open_balance")).values("total")
+    )
+    queryset = (
+        PurchaseInvoice.objects.filter(supplier=supplier, voided=False)
+        .select_related("supplier")
+        .annotate(open_balance=Subquery(balance))
+    )
+    queryset = _document_filters(queryset, filters, "supplier")
+    sorts = {**DOCUMENT_SORTS, "razon_social": ("supplier__business_name", "-issue_date")}
+    return queryset.order_by(*sorts.get(filters.sort, sorts["-fecha"]))
+
+
+def access_purchase_document(*, supplier: Supplier, document_id: int) -> PurchaseInvoice:
+    return get_object_or_404(
+        PurchaseInvoice.objects.filter(supplier=supplier, voided=False).select_related("supplier"), pk=document_id
+    )
+
+
+def supplier_ledger(*, supplier: Supplier, filters: Filters) -> QuerySet[SupplierAccountEntry]:
+    queryset = SupplierAccountEntry.objects.filter(supplier=supplier).select_related("supplier")
+    return _entry_filters(queryset, filters, "supplier").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
+
+
+def supplier_ledger_summary(*, supplier: Supplier, today: date) -> dict:
+    return _ledger_summary(SupplierAccountEntry.objects.filter(supplier=supplier), today)
+
+
+def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:
+    # Ready for pickup first, newest first within each status.
+    return (
+        SupplierPayment.objects.filter(supplier=supplier)
+        .prefetch_related("certificates")
+        .order_by("-status", "-date", "-id")
+    )
+
+
+def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: int):
+    payment = get_object_or_404(SupplierPayment.objects.filter(supplier=supplier), pk=payment_id)
+    return payment, get_object_or_404(payment.certificates.all(), pk=certificate_id)
+
+
+# --- Shared --------------------------------------------------------------------------------
+
+
+def _entry_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
+    if filters.date_from:
+        queryset = queryset.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(date__lte=filters.date_to)
+    if filters.business_name:
+        queryset = queryset.filter(**{f"{party_field}__business_name__icontains": filters.business_name})
+    if filters.point_of_sale is not None:
+        queryset = queryset.filter(point_of_sale=filters.point_of_sale)
+    if filters.number is not None:
+        queryset = queryset.filter(number=filters.number)
+    if filters.amount_min is not None:
+        queryset = queryset.filter(amount__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        queryset = queryset.filter(amount__lte=filters.amount_max)
+    if filters.extra.get("overdue"):
+        queryset = queryset.filter(open_balance__gt=0, due_date__lt=filters.extra["today"])
+    return queryset
+
+
+def _ledger_summary(queryset: QuerySet, today: date) -> dict:
+    """Pending balance, balance in favour, overdue amount and aging buckets, in one query."""
+    owed = Q(open_balance__gt=0)
+    overdue = owed & Q(due_date__lt=today)
+
+    def total(condition: Q):
+        return Coalesce(Sum("open_balance", filter=condition), ZERO)
+
+    figures = queryset.aggregate(
+        pending=total(owed),
+        in_favour=total(Q(open_balance__lt=0)),
+        overdue=total(overdue),
+        not_due=total(owed & (Q(due_date__gte=today) | Q(due_date__isnull=True))),
+        days_0_30=total(overdue & Q(due_date__gte=today - timedelta(days=30))),
+        days_31_60=total(overdue & Q(due_date__lt=today - timedelta(days=30), due_date__gte=today - timedelta(days=60))),
+        days_61_90=total(overdue & Q(due_date__lt=today - timedelta(days=60), due_date__gte=today - timedelta(days=90))),
+        days_90_plus=total(overdue & Q(due_date__lt=today - timedelta(days=90))),
+    )
+    figures["in_favour"] = -figures["in_favour"]
+    figures["balance"] = figures["pending"] - figures["in_favour"]
+    return figures

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("facturas/", views.sales_invoices, name="sales_invoices"),
+    path("facturas/<int:document_id>/pdf/", views.sales_invoice_pdf, name="sales_invoice_pdf"),
+    path("cuenta-corriente/", views.customer_ledger, name="customer_ledger"),
+    path("pedidos/", views.orders, name="orders"),
+    path("compras/", views.purchase_invoices, name="purchase_invoices"),
+    path("compras/<int:document_id>/pdf/", views.purchase_invoice_pdf, name="purchase_invoice_pdf"),
+    path("cuenta-corriente-proveedor/", views.supplier_ledger, name="supplier_ledger"),
+    path("retiro-de-pagos/", views.supplier_payments, name="supplier_payments"),
+    path("retiro-de-pagos/<int:payment_id>/certificados/<int:certificate_id>/pdf/", views.certificate_pdf,
+         name="certificate_pdf"),
+]

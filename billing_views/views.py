@@ -1,0 +1,146 @@
+"""What customers and suppliers see. Each view finds the account's own party first (404 when
+the account has none), then reads through billing_views.selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from portal_core.menu import menu_for
+
+from . import exports, pdf, selectors
+from .access import require_customer, require_supplier
+from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLedgerFilterForm
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+def _render(request, template, url_name, **context):
+    return render(request, f"billing_views/{template}", {"menu": menu_for(request.user, url_name), **context})
+
+
+def _export_format(request) -> str | None:
+    export = request.GET.get("formato")
+    if export not in (None, "csv", "xlsx"):
+        raise Http404
+    return export
+
+
+# --- Customers -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sales_invoices(request):
+    customer = require_customer(request.user)
+    form = FilterForm(request.GET or None)
+    filters = form.filters()
+    documents = selectors.sales_documents(customer=customer, filters=filters)
+    return _render(request, "sales_invoices.html", "sales_invoices",
+                   customer=customer, form=form, filters=filters, page=_page(request, documents))
+
+
+@login_required
+@require_GET
+def sales_invoice_pdf(request, document_id: int):
+    customer = require_customer(request.user)
+    document = selectors.access_sales_document(customer=customer, document_id=document_id)
+    return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant), document)
+
+
+@login_required
+@require_GET
+def customer_ledger(request):
+    customer = require_customer(request.user)
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET or None)
+    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
+    entries = selectors.customer_ledger(customer=customer, filters=filters)
+    export = _export_format(request)
+    if export:
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{customer.external_id}")
+    summary = selectors.customer_ledger_summary(customer=customer, filters=filters, today=today)
+    return _render(request, "ledger.html", "customer_ledger", party=customer, form=form, filters=filters, today=today,
+                   summary=summary, page=_page(request, entries), title="Cuenta corriente")
+
+
+@login_required
+@require_GET
+def orders(request):
+    customer = require_customer(request.user)
+    return _render(request, "orders.html", "orders", customer=customer,
+                   page=_page(request, selectors.pending_orders(customer=customer)))
+
+
+# --- Suppliers -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def purchase_invoices(request):
+    supplier = require_supplier(request.user)
+    form = SupplierFilterForm(request.GET or None)
+    filters = form.filters()
+    documents = selectors.purchase_documents(supplier=supplier, filters=filters)
+    return _render(request, "purchase_invoices.html", "purchase_invoices",
+                   supplier=supplier, form=form, filters=filters, page=_page(request, documents))
+
+
+@login_required
+@require_GET
+def purchase_invoice_pdf(request, document_id: int):
+    supplier = require_supplier(request.user)
+    document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
+    return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant), document)
+
+
+@login_required
+@require_GET
+def supplier_ledger(request):
+    supplier = require_supplier(request.user)
+    today = timezone.localdate()
+    form = SupplierLedgerFilterForm(request.GET or None)
+    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
+    entries = selectors.supplier_ledger(supplier=supplier, filters=filters)
+    export = _export_format(request)
+    if export:
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{supplier.external_id}")
+    summary = selectors.supplier_ledger_summary(supplier=supplier, today=today)
+    return _render(request, "ledger.html", "supplier_ledger", party=supplier, form=form, filters=filters, today=today,
+                   summary=summary, page=_page(request, entries), title="Cuenta corriente proveedores")
+
+
+@login_required
+@require_GET
+def supplier_payments(request):
+    supplier = require_supplier(request.user)
+    return _render(request, "payments.html", "supplier_payments", supplier=supplier,
+                   page=_page(request, selectors.supplier_payments(supplier=supplier)))
+
+
+@login_required
+@require_GET
+def certificate_pdf(request, payment_id: int, certificate_id: int):
+    supplier = require_supplier(request.user)
+    payment, certificate = selectors.access_certificate(
+        supplier=supplier, payment_id=payment_id, certificate_id=certificate_id
+    )
+    content = pdf.certificate_pdf(payment=payment, certificate=certificate, company=request.tenant)
+    return _pdf_download(content, f"certificado-{certificate.tax}-{certificate.number}.pdf")
+
+
+def _pdf_response(content: bytes, document) -> HttpResponse:
+    return _pdf_download(content, f"{document.doc_type}-{document.display_number.replace(' ', '-')}.pdf")
+
+
+def _pdf_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
