@@ -226,14 +226,18 @@ def _ledger_summary(queryset: QuerySet, today: date) -> dict:
     def total(condition: Q):
         return Coalesce(Sum("open_balance", filter=condition), ZERO)
 
+    def overdue_between(newest: int, oldest: int) -> Q:
+        """Overdue by `newest` to `oldest` days, both inclusive."""
+        return overdue & Q(due_date__lte=today - timedelta(days=newest), due_date__gte=today - timedelta(days=oldest))
+
     figures = queryset.aggregate(
         pending=total(owed),
         in_favour=total(Q(open_balance__lt=0)),
         overdue=total(overdue),
         not_due=total(owed & (Q(due_date__gte=today) | Q(due_date__isnull=True))),
-        days_0_30=total(overdue & Q(due_date__gte=today - timedelta(days=30))),
-        days_31_60=total(overdue & Q(due_date__lt=today - timedelta(days=30), due_date__gte=today - timedelta(days=60))),
-        days_61_90=total(overdue & Q(due_date__lt=today - timedelta(days=60), due_date__gte=today - timedelta(days=90))),
+        days_0_30=total(overdue_between(1, 30)),
+        days_31_60=total(overdue_between(31, 60)),
+        days_61_90=total(overdue_between(61, 90)),
         days_90_plus=total(overdue & Q(due_date__lt=today - timedelta(days=90))),
     )
     figures["in_favour"] = -figures["in_favour"]
