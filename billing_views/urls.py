@@ -5,6 +5,10 @@ from . import views
 urlpatterns = [
     path("facturas/", views.sales_invoices, name="sales_invoices"),
     path("facturas/<int:document_id>/pdf/", views.sales_invoice_pdf, name="sales_invoice_pdf"),
+    path("facturas/descargar-todas/", views.sales_invoices_zip, name="sales_invoices_zip"),
+    path("descargas/<str:token>/", views.download, name="download"),
+    path("descargas/<str:token>/estado/", views.download_status, name="download_status"),
+    path("descargas/<str:token>/archivo/", views.download_file, name="download_file"),
     path("cuenta-corriente/", views.customer_ledger, name="customer_ledger"),
     path("pedidos/", views.orders, name="orders"),
     path("compras/", views.purchase_invoices, name="purchase_invoices"),

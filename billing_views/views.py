@@ -1,17 +1,20 @@
 """What customers and suppliers see. Each view finds the account's own party first (404 when
 the account has none), then reads through billing_views.selectors."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.menu import menu_for
 
-from . import exports, pdf, selectors
+from . import downloads, exports, pdf, selectors
 from .access import require_customer, require_supplier
 from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLedgerFilterForm
 
@@ -22,8 +25,9 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
-def _render(request, template, url_name, **context):
-    return render(request, f"billing_views/{template}", {"menu": menu_for(request.user, url_name), **context})
+def _render(request, template, url_name, status=200, **context):
+    return render(request, f"billing_views/{template}", {"menu": menu_for(request.user, url_name), **context},
+                  status=status)
 
 
 def _export_format(request) -> str | None:
@@ -134,6 +138,49 @@ def certificate_pdf(request, payment_id: int, certificate_id: int):
     )
     content = pdf.certificate_pdf(payment=payment, certificate=certificate, company=request.tenant)
     return _pdf_download(content, f"certificado-{certificate.tax}-{certificate.number}.pdf")
+
+
+@login_required
+@require_POST
+def sales_invoices_zip(request):
+    require_customer(request.user)
+    token = downloads.sales_zip_request(user=request.user, query=request.POST.get("query", ""))
+    return redirect("download", token=token)
+
+
+@login_required
+@require_GET
+def download(request, token: str):
+    state = downloads.download_state(token=token, user=request.user)
+    if state is None:
+        return _render(request, "download_expired.html", None, status=404)
+    return _render(request, "download.html", "sales_invoices", token=token, state=state,
+                   ttl_minutes=settings.ZIP_DOWNLOAD_TTL // 60)
+
+
+@login_required
+@require_GET
+def download_status(request, token: str):
+    state = downloads.download_state(token=token, user=request.user)
+    if state is None:
+        return JsonResponse({"error": {"code": "not_found", "message": "El enlace no existe o venció."}},
+                            status=404)
+    total = state["total"]
+    percent = 100 if state["status"] == "ready" else (int(state["done"] * 100 / total) if total else 0)
+    return JsonResponse({
+        "status": state["status"], "done": state["done"], "total": total, "percent": percent,
+        "download_url": reverse("download_file", args=[token]) if state["status"] == "ready" else None,
+    })
+
+
+@login_required
+@require_GET
+def download_file(request, token: str):
+    state = downloads.download_state(token=token, user=request.user)
+    if state is None or state["status"] != "ready":
+        raise Http404
+    return FileResponse(default_storage.open(state["path"], "rb"), as_attachment=True,
+                        filename="comprobantes.zip", content_type="application/zip")
 
 
 def _pdf_response(content: bytes, document) -> HttpResponse:

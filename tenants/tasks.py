@@ -34,3 +34,18 @@ class TenantOnlyTask(TenantTask):
 
 
 tenant_task = partial(shared_task, base=TenantOnlyTask)
+
+
+@shared_task(name="tenants.tasks.each_portal", ignore_result=True)
+def each_portal(task_name: str) -> int:
+    """Send a tenant task once to every active portal (for periodic per-portal work)."""
+    from config.celery import app
+
+    from .models import Company
+
+    schemas = Company.objects.filter(status=Company.Status.ACTIVE).exclude(schema_name="public")
+    count = 0
+    for schema_name in schemas.values_list("schema_name", flat=True):
+        app.send_task(task_name, headers={"_schema_name": schema_name})
+        count += 1
+    return count

@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provisioning.tasks.spare_pool_refill",
         "schedule": 60.0,
     },
+    "expired-zips-delete": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": 3600.0,
+        "kwargs": {"task_name": "billing_views.expired_zips_delete"},
+    },
 }
 
 # --- i18n ----------------------------------------------------------------------------------
@@ -234,6 +239,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# "Descargar todas": how long a ZIP of documents stays downloadable.
+ZIP_DOWNLOAD_TTL = env_int("ZIP_DOWNLOAD_TTL", 3600)
 
 # --- ERP sync API --------------------------------------------------------------------------
 

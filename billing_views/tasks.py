@@ -1,0 +1,18 @@
+from django.conf import settings
+
+from portal_core.accounts.models import User
+from tenants.tasks import tenant_task
+
+from . import downloads
+
+
+@tenant_task(
+    name="billing_views.sales_documents_zip", autoretry_for=(OSError,), retry_backoff=True, max_retries=5,
+)
+def sales_documents_zip(*, token: str, user_id: int, query: str) -> None:
+    downloads.sales_zip_build(token=token, user=User.objects.get(pk=user_id), query=query)
+
+
+@tenant_task(name="billing_views.expired_zips_delete")
+def expired_zips_delete() -> int:
+    return downloads.expired_zips_delete(older_than_seconds=settings.ZIP_DOWNLOAD_TTL)
