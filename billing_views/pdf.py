@@ -48,13 +48,23 @@ def _cached(path: str, render) -> bytes:
     return content
 
 
+def _erp_pdf(document) -> bytes | None:
+    if not document.erp_pdf:
+        return None
+    try:
+        with default_storage.open(document.erp_pdf, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None
+
+
 def sales_document_pdf(*, document, company) -> bytes:
-    return _cached(_storage_path("ventas", document),
+    return _erp_pdf(document) or _cached(_storage_path("ventas", document),
                    lambda: document_pdf_render(document=document, company=company, party=document.customer))
 
 
 def purchase_document_pdf(*, document, company) -> bytes:
-    return _cached(_storage_path("compras", document),
+    return _erp_pdf(document) or _cached(_storage_path("compras", document),
                    lambda: document_pdf_render(document=document, company=company, party=document.supplier))
 
 

@@ -1,9 +1,12 @@
 """Writes on a portal's accounts and integration settings. Called with the portal's schema active."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -62,6 +65,33 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+PDF_MAGIC = b"%PDF-"
+
+
+class NotAPdf(ValueError):
+    pass
+
+
+def document_pdf_attach(*, document, content: bytes) -> None:
+    """Keep the ERP's own PDF of a document; the portal serves it instead of rendering one."""
+    _require_portal_schema()
+    if not content.startswith(PDF_MAGIC):
+        raise NotAPdf("not a PDF")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    table = document._meta.db_table
+    path = default_storage.save(f"portals/{connection.schema_name}/pdf/erp/{table}/{document.pk}-{digest}.pdf",
+                                ContentFile(content))
+    previous = document.erp_pdf
+    type(document).objects.filter(pk=document.pk).update(erp_pdf=path)
+    if previous and previous != path:
+        default_storage.delete(previous)
+
+
+def document_pdf_detach(*, document) -> None:
+    """Forget the ERP's PDF: the portal renders its own again."""
+    if document.erp_pdf:
+        default_storage.delete(document.erp_pdf)
+        type(document).objects.filter(pk=document.pk).update(erp_pdf="")
 
 
 def api_key_record_use(*, api_key: ApiKey) -> None:

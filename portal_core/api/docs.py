@@ -62,6 +62,11 @@ class ErrorResponse(BaseModel):
     errors: list[RowErrorOut] = Field(default_factory=list)
 
 
+class PdfStateOut(BaseModel):
+    external_id: str
+    pdf: str = Field(description="`erp`: se sirve el PDF del ERP; `portal`: el portal genera el suyo.")
+
+
 class ResourceSyncState(BaseModel):
     last_synced_at: str | None
     last_batch_rows: int

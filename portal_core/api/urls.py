@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal_core.models import PurchaseInvoice, SalesInvoice
 from portal_core.sync.resources import RESOURCES
 
 from . import views
@@ -9,6 +10,10 @@ urlpatterns = [
     path(f"{name}/", views.sync_view_for(name).as_view(), name=f"api-sync-{name}") for name in RESOURCES
 ] + [
     path("sync-status/", views.SyncStatusView.as_view(), name="api-sync-status"),
+    path("sales-invoices/<str:external_id>/pdf/", views.document_pdf_view_for(SalesInvoice, "sales-invoices").as_view(),
+         name="api-sales-invoice-pdf"),
+    path("purchase-invoices/<str:external_id>/pdf/",
+         views.document_pdf_view_for(PurchaseInvoice, "purchase-invoices").as_view(), name="api-purchase-invoice-pdf"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,17 +6,27 @@ from decimal import Decimal
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal_core import selectors
+from portal_core import selectors, services
 from portal_core.sync.engine import batch_upsert
 from portal_core.sync.errors import BatchInvalid, BatchTooLarge
 from portal_core.sync.resources import RESOURCES
 
 from . import docs
 from .exceptions import error_response
+
+
+class PdfParser(BaseParser):
+    """Declares application/pdf bodies; the view reads `request.body` itself."""
+
+    media_type = "application/pdf"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read()
 
 
 class SyncView(APIView):
@@ -103,3 +113,47 @@ class SyncStatusView(APIView):
             }
             for name in RESOURCES
         }})
+
+
+class DocumentPdfView(APIView):
+    """PUT the ERP's own PDF of a document (body: the PDF, `Content-Type: application/pdf`);
+    DELETE to go back to the portal's rendering."""
+
+    model = None
+    parser_classes = [PdfParser]
+
+    def _document(self, external_id):
+        document = self.model.objects.filter(external_id=external_id).first()
+        if document is None:
+            raise NotFound(f"No existe el comprobante «{external_id}».")
+        return document
+
+    def put(self, request, external_id: str):
+        document = self._document(external_id)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.ERP_SYNC_MAX_PDF_BYTES:
+            return error_response("payload_too_large", "El PDF supera el tamaño máximo.",
+                                  status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        try:
+            services.document_pdf_attach(document=document, content=request.body)
+        except services.NotAPdf:
+            return error_response("not_a_pdf", "El cuerpo no es un PDF.", status.HTTP_400_BAD_REQUEST)
+        return Response({"external_id": external_id, "pdf": "erp"})
+
+    def delete(self, request, external_id: str):
+        services.document_pdf_detach(document=self._document(external_id))
+        return Response({"external_id": external_id, "pdf": "portal"})
+
+
+def document_pdf_view_for(model, resource: str):
+    responses = {200: docs.PdfStateOut, 400: OpenApiResponse(docs.ErrorResponse),
+                 401: OpenApiResponse(docs.ErrorResponse), 404: OpenApiResponse(docs.ErrorResponse),
+                 413: OpenApiResponse(docs.ErrorResponse)}
+    view = type(f"{model.__name__}PdfView", (DocumentPdfView,), {"model": model})
+    return extend_schema_view(
+        put=extend_schema(operation_id=f"{resource.replace('-', '_')}_pdf_put", summary="Adjuntar el PDF del ERP",
+                          request={"application/pdf": {"type": "string", "format": "binary"}},
+                          responses=responses, tags=["PDF del ERP"]),
+        delete=extend_schema(operation_id=f"{resource.replace('-', '_')}_pdf_delete",
+                             summary="Quitar el PDF del ERP", request=None, responses=responses, tags=["PDF del ERP"]),
+    )(view)

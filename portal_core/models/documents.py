@@ -41,6 +41,9 @@ class Document(ErpRecord):
     cae = models.CharField(_("CAE"), max_length=14, blank=True)
     cae_due_date = models.DateField(_("vencimiento del CAE"), null=True, blank=True)
     voided = models.BooleanField(_("anulado"), default=False)
+    # The ERP's own PDF of the document, when it sent one: served instead of ours. A database
+    # default, because the sync inserts rows with SQL naming only the columns it feeds.
+    erp_pdf = models.CharField(max_length=255, blank=True, editable=False, db_default="")
 
     class Meta:
         abstract = True

@@ -1,7 +1,10 @@
 """Run one batch: validate every row, resolve references, then upsert all of it in one
 transaction: COPY into a staging table, then `INSERT ... ON CONFLICT (external_id) DO UPDATE
 ... WHERE content_hash IS DISTINCT FROM ...`, so an unchanged row costs no write and a
-replayed batch changes nothing."""
+replayed batch changes nothing.
+
+Columns the sync does not feed are left to the database: a new non-null one needs a
+`db_default` (a Python-side `default` does not reach these INSERTs)."""
 
 import hashlib
 from dataclasses import dataclass

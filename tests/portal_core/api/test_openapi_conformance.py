@@ -16,6 +16,14 @@ from schemathesis.specs.openapi.checks import (
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@schemathesis.serializer("application/pdf")
+def pdf_body(ctx, value):
+    """The ERP's PDF upload: generated values are sent as the raw body (mostly not PDFs)."""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode()
+
+
 @pytest.fixture
 def wsgi_app():
     """Django's WSGI handler, keeping the test's transaction open across requests (as the
@@ -35,7 +43,7 @@ def schema(alfa, wsgi_app):
 def test_every_operation_conforms_to_the_schema(schema, alfa, alfa_key):
     headers = {"Host": alfa.hostname, "Authorization": f"Bearer {alfa_key}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 11
+    assert len(operations) >= 15
 
     for operation in operations:
 

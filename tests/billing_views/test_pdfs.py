@@ -1,0 +1,83 @@
+"""PDFs are kept in storage by content hash; the ERP's own PDF, when sent, is served instead."""
+
+import json
+
+from django.core.files.storage import default_storage
+from django_tenants.utils import tenant_context
+
+from portal_core.models import SalesInvoice
+from portal_core.services import api_key_create
+from portal_core.sync.engine import batch_upsert
+from tests.billing_views.conftest import BOOK, doc_id
+from tests.conftest import host_client
+
+ERP_PDF = b"%PDF-1.4\n% the ERP's own rendering\n%%EOF\n"
+
+
+def _stored_paths(company):
+    folder = f"portals/{company.schema_name}/pdf/ventas"
+    return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+
+
+def test_a_pdf_is_rendered_once_then_served_from_storage_until_the_document_changes(book, login):
+    client = login(book, "cliente@alfa.test")
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/"
+    before = _stored_paths(book)
+
+    first = client.get(url).content
+    stored = _stored_paths(book) - before
+    second = client.get(url).content
+
+    assert len(stored) == 1
+    assert first == second
+    with tenant_context(book):
+        changed = {**next(row for row in BOOK["sales-invoices"] if row["external_id"] == "F1"), "total": "1300.00"}
+        batch_upsert(resource="sales-invoices", items=[changed])
+    third = client.get(url).content
+    assert third != first
+    assert len(_stored_paths(book) - before) == 2
+
+
+def _erp(company):
+    with tenant_context(company):
+        _, secret = api_key_create(name="ERP")
+    return host_client(company, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_the_erps_own_pdf_is_served_instead_of_ours(book, login):
+    erp = _erp(book)
+
+    response = erp.put("/api/v1/sales-invoices/F1/pdf/", data=ERP_PDF, content_type="application/pdf")
+    downloaded = login(book, "cliente@alfa.test").get(f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/")
+
+    assert response.json() == {"external_id": "F1", "pdf": "erp"}
+    assert downloaded.content == ERP_PDF
+
+    erp.delete("/api/v1/sales-invoices/F1/pdf/")
+    again = login(book, "cliente@alfa.test").get(f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/")
+    assert again.content != ERP_PDF and again.content.startswith(b"%PDF-")
+
+
+def test_erp_pdf_errors_are_json_and_change_nothing(book):
+    erp = _erp(book)
+
+    not_pdf = erp.put("/api/v1/sales-invoices/F1/pdf/", data=b"<html>", content_type="application/pdf")
+    unknown = erp.put("/api/v1/sales-invoices/NOPE/pdf/", data=ERP_PDF, content_type="application/pdf")
+    anonymous = host_client(book).put("/api/v1/sales-invoices/F1/pdf/", data=ERP_PDF, content_type="application/pdf")
+
+    assert (not_pdf.status_code, not_pdf.json()["error"]["code"]) == (400, "not_a_pdf")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
+    assert anonymous.status_code == 401
+    with tenant_context(book):
+        assert SalesInvoice.objects.get(external_id="F1").erp_pdf == ""
+
+
+def test_a_replayed_sync_keeps_the_erps_pdf(book):
+    erp = _erp(book)
+    erp.put("/api/v1/sales-invoices/F1/pdf/", data=ERP_PDF, content_type="application/pdf")
+    row = {**next(row for row in BOOK["sales-invoices"] if row["external_id"] == "F1"), "total": "1.00"}
+
+    erp.post("/api/v1/sales-invoices/", data=json.dumps({"items": [row]}), content_type="application/json")
+
+    with tenant_context(book):
+        assert SalesInvoice.objects.get(external_id="F1").erp_pdf != ""
