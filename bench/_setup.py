@@ -20,10 +20,9 @@ def django_with_fresh_database(name: str):
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.test.utils import setup_databases, teardown_databases
 
     connection.settings_dict["TEST"]["NAME"] = f"bench_{name}"
-    setup_test_environment()
     db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
 
     def teardown():

@@ -3,25 +3,17 @@ so a party that is not the account's own answers 404 exactly like one that does 
 
 from django.http import Http404
 
-from portal_core.models import AccountLink, Customer, Supplier
-
-
-def _link(user) -> AccountLink | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.link
-    except AccountLink.DoesNotExist:
-        return None
+from portal_core.models import Customer, Supplier
+from portal_core.selectors import account_link
 
 
 def account_customer(user) -> Customer | None:
-    link = _link(user)
+    link = account_link(user)
     return link.customer if link and link.customer_id else None
 
 
 def account_supplier(user) -> Supplier | None:
-    link = _link(user)
+    link = account_link(user)
     return link.supplier if link and link.supplier_id else None
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import BooleanField, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -59,10 +60,19 @@ ENTRY_SORTS = {
 # --- Customers -----------------------------------------------------------------------------
 
 
+def _memo(customer: Customer, name: str, read):
+    """Read once per customer object (one request): the list, its count and its summary all
+    need the same ids."""
+    cache = customer.__dict__.setdefault("_selector_memo", {})
+    if name not in cache:
+        cache[name] = read()
+    return cache[name]
+
+
 def _holder_ids(customer: Customer, related: bool) -> list[int]:
     ids = [customer.id]
     if related:
-        ids += list(customer.related.values_list("id", flat=True))
+        ids += _memo(customer, "related", lambda: list(customer.related.values_list("id", flat=True)))
     return ids
 
 
@@ -120,7 +130,12 @@ def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoi
 def _customer_ledger_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
     scope = Q(customer_id__in=_holder_ids(customer, related))
     if associated:
-        scope |= Q(invoice__associated_customer_id=customer.id)
+        # The ids themselves, as one array parameter: PostgreSQL then combines two index scans,
+        # where a join or a subquery makes it scan every movement.
+        ids = _memo(customer, "associated", lambda: list(
+            SalesInvoice.objects.filter(associated_customer_id=customer.id).values_list("id", flat=True)))
+        scope |= Q(RawSQL('"portal_core_customeraccountentry"."invoice_id" = ANY(%s)', [ids],
+                          output_field=BooleanField()))
     return scope
 
 

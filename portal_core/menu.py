@@ -32,15 +32,15 @@ MENU = [
 
 
 def audiences_for(user) -> set[str]:
-    from portal_core.models import AccountLink
+    from portal_core.selectors import account_link
 
     audiences = {ALL}
     if user.is_portal_admin:
         audiences.add(ADMIN)
-    link = AccountLink.objects.filter(user=user).values("customer_id", "supplier_id").first()
-    if link and link["customer_id"]:
+    link = account_link(user)
+    if link and link.customer_id:
         audiences.add(CUSTOMER)
-    if link and link["supplier_id"]:
+    if link and link.supplier_id:
         audiences.add(SUPPLIER)
     return audiences
 

@@ -3,8 +3,21 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from portal_core.models import ApiKey, SyncState
+from portal_core.models import AccountLink, ApiKey, SyncState
 from portal_core.sync.resources import RESOURCES
+
+_NO_LINK = object()
+
+
+def account_link(user) -> AccountLink | None:
+    """The account's customer/supplier link (with both parties), read once per request."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_portal_link", _NO_LINK)
+    if cached is _NO_LINK:
+        cached = AccountLink.objects.select_related("customer", "supplier").filter(user=user).first()
+        user._portal_link = cached
+    return cached
 
 
 def api_key_for_secret(*, key: str) -> ApiKey | None:

@@ -56,7 +56,7 @@ def test_customer_filters_downloads_and_checks_relacionado(demo, page, screensho
     assert page.locator("table.documents tbody tr").count() >= 1
     with page.expect_download() as download_info:
         page.locator("table.documents tbody tr").first.get_by_role("link", name="PDF").click()
-    content = open(download_info.value.path(), "rb").read()
+    content = download_info.value.path().read_bytes()
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert content.startswith(b"%PDF-")
     assert number in text

@@ -1,0 +1,164 @@
+"""Page speed with a large portal: 200,000 sales invoices over 2,000 customers (one with 10,000
+documents and two related customers), their current-account movements, orders, and a
+supplier's documents and payments. For each section's first page, and for filtered pages of
+the big customer: server time through Django (p50/p95), the number of queries, and the SQL
+time of the same queries measured with EXPLAIN ANALYZE, in one run.
+
+    .venv/bin/python bench/pages.py [--runs N]
+
+Last line: JSON {"pages": {NAME: {"p50_ms", "p95_ms", "sql_ms", "queries"}}, ...}.
+"""
+
+import argparse
+import json
+import statistics
+import time
+
+from _setup import django_with_fresh_database, percentile
+
+CUSTOMERS, INVOICES, BIG = 2000, 200_000, 10_000
+
+
+def load(cursor):
+    """Bulk rows straight in SQL (generate_series): the shape of real data, in seconds."""
+    cursor.execute(f"""
+        INSERT INTO portal_core_customer (external_id, content_hash, synced_at, business_name, tax_id, email, active)
+        SELECT 'C' || g, '', now(), 'Cliente ' || g || ' S.A.', '', '', true FROM generate_series(1, {CUSTOMERS}) g;
+        INSERT INTO portal_core_customer_related (from_customer_id, to_customer_id)
+        SELECT a.id, b.id FROM portal_core_customer a JOIN portal_core_customer b
+          ON (a.external_id, b.external_id) IN (('C1','C2'), ('C2','C1'), ('C1','C3'), ('C3','C1'));
+        INSERT INTO portal_core_supplier (external_id, content_hash, synced_at, business_name, tax_id, email, active)
+        SELECT 'S' || g, '', now(), 'Proveedor ' || g || ' S.R.L.', '', '', true FROM generate_series(1, 50) g;
+        CREATE TEMP TABLE ids AS SELECT array_agg(id ORDER BY id) AS c FROM portal_core_customer;
+        INSERT INTO portal_core_salesinvoice (external_id, content_hash, synced_at, doc_type, letter, point_of_sale,
+            number, issue_date, due_date, currency, exchange_rate, net, vat, total, cae, cae_due_date, voided,
+            customer_id, associated_customer_id, branch_id, erp_pdf)
+        SELECT 'F' || g, md5(g::text), now(), CASE WHEN g % 12 = 0 THEN 'NC' ELSE 'FA' END,
+            CASE WHEN g % 3 = 0 THEN 'B' ELSE 'A' END, 1 + g % 5, g,
+            current_date - (g % 730), current_date - (g % 730) + 30, 'ARS', 1,
+            round((1000 + (g * 7919) % 500000)::numeric, 2), round((210 + (g * 7919) % 105000)::numeric, 2),
+            round((1210 + (g * 7919) % 605000)::numeric, 2), '74123456789012', current_date, g % 97 = 0,
+            CASE WHEN g <= {BIG} THEN c[1] WHEN g <= {BIG} + 2000 THEN c[2] WHEN g <= {BIG} + 4000 THEN c[3]
+                 ELSE c[4 + g % ({CUSTOMERS} - 3)] END,
+            CASE WHEN g % 100 = 7 AND g > {BIG} + 4000 THEN c[1] END, NULL, ''
+        FROM generate_series(1, {INVOICES}) g, ids;
+        INSERT INTO portal_core_customeraccountentry (external_id, content_hash, synced_at, doc_type, letter,
+            point_of_sale, number, description, date, due_date, amount, open_balance, customer_id, invoice_id)
+        SELECT 'E' || i.id, '', now(), i.doc_type, i.letter, i.point_of_sale, i.number, '', i.issue_date, i.due_date,
+            i.total, CASE WHEN i.number % 4 = 0 THEN i.total ELSE 0 END, i.customer_id, i.id
+        FROM portal_core_salesinvoice i;
+        INSERT INTO portal_core_order (external_id, content_hash, synced_at, number, ordered_at, pending, customer_id)
+        SELECT 'O' || g, '', now(), '0001-' || lpad(g::text, 8, '0'), now() - (g % 400) * interval '1 hour',
+            g % 3 <> 0, c[1 + g % {CUSTOMERS}] FROM generate_series(1, 20000) g, ids;
+        INSERT INTO portal_core_orderline (order_id, position, description, quantity_ordered, quantity_invoiced)
+        SELECT o.id, p, 'Artículo ' || p, 10, CASE WHEN o.pending THEN 4 ELSE 10 END
+        FROM portal_core_order o, generate_series(1, 2) p;
+        INSERT INTO portal_core_purchaseinvoice (external_id, content_hash, synced_at, doc_type, letter, point_of_sale,
+            number, issue_date, due_date, currency, exchange_rate, net, vat, total, cae, cae_due_date, voided,
+            supplier_id, erp_pdf)
+        SELECT 'P' || g, md5(g::text), now(), 'FA', 'A', 1, g, current_date - (g % 730), current_date - (g % 730) + 30,
+            'ARS', 1, 1000, 210, 1210, '74123456789012', current_date, false,
+            (SELECT id FROM portal_core_supplier WHERE external_id = 'S' || (1 + g % 50)), ''
+        FROM generate_series(1, 50000) g;
+        INSERT INTO portal_core_supplieraccountentry (external_id, content_hash, synced_at, doc_type, letter,
+            point_of_sale, number, description, date, due_date, amount, open_balance, supplier_id, invoice_id)
+        SELECT 'Q' || p.id, '', now(), 'FA', 'A', 1, p.number, '', p.issue_date, p.due_date, p.total,
+            CASE WHEN p.number % 3 = 0 THEN p.total ELSE 0 END, p.supplier_id, p.id FROM portal_core_purchaseinvoice p;
+        INSERT INTO portal_core_supplierpayment (external_id, content_hash, synced_at, number, date, amount, method,
+            status, supplier_id)
+        SELECT 'OP' || g, '', now(), '0001-' || lpad(g::text, 8, '0'), current_date - (g % 365), 5000, 'Transferencia',
+            CASE WHEN g % 4 = 0 THEN 'ready' ELSE 'picked_up' END,
+            (SELECT id FROM portal_core_supplier WHERE external_id = 'S' || (1 + g % 50))
+        FROM generate_series(1, 5000) g;
+        ANALYZE;
+    """)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    django_with_fresh_database("pages")
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from portal_core.models import Customer, Supplier
+    from portal_core.services import party_account_create
+    from provisioning.services import portal_create
+
+    company = portal_create(name="Grande", email="admin@grande.test", password="bench1234")
+    started = time.perf_counter()
+    with tenant_context(company):
+        with connection.cursor() as cursor:
+            load(cursor)
+        party_account_create(email="cliente@grande.test", password="bench1234",
+                             customer=Customer.objects.get(external_id="C1"))
+        party_account_create(email="proveedor@grande.test", password="bench1234",
+                             supplier=Supplier.objects.get(external_id="S1"))
+    print(f"Loaded {INVOICES:,} invoices and their movements in {time.perf_counter() - started:.1f} s")
+
+    today = timezone.localdate()
+    year_ago = today.replace(year=today.year - 1).strftime("%d/%m/%Y")
+    pages = {
+        "sales_invoices": ("cliente", "/facturas/"),
+        "sales_invoices_filtered": ("cliente", f"/facturas/?relacionado=on&asociado=on&desde={year_ago}"
+                                               "&importe_min=100.000&orden=-importe"),
+        "sales_invoices_by_number": ("cliente", "/facturas/?relacionado=on&numero=0002-00000001"),
+        "customer_ledger": ("cliente", "/cuenta-corriente/"),
+        "customer_ledger_filtered": ("cliente", "/cuenta-corriente/?relacionado=on&asociado=on&vencidos=on"),
+        "orders": ("cliente", "/pedidos/"),
+        "purchase_invoices": ("proveedor", "/compras/"),
+        "supplier_ledger": ("proveedor", "/cuenta-corriente-proveedor/"),
+        "supplier_payments": ("proveedor", "/retiro-de-pagos/"),
+    }
+    clients = {}
+    for who in ("cliente", "proveedor"):
+        clients[who] = Client(HTTP_HOST=company.hostname)
+        clients[who].post("/ingresar/", {"username": f"{who}@grande.test", "password": "bench1234"})
+
+    results = {}
+    for name, (who, url) in pages.items():
+        client = clients[who]
+        assert client.get(url).status_code == 200, url
+        samples = []
+        for _ in range(args.runs):
+            begin = time.perf_counter()
+            client.get(url)
+            samples.append((time.perf_counter() - begin) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        results[name] = {
+            "p50_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(percentile(samples, 0.95), 1),
+            "sql_ms": round(_explain_total(connection, captured.captured_queries, company), 1),
+            "queries": len(captured.captured_queries),
+        }
+        print(f"{name:<26} p50 {results[name]['p50_ms']:>6} ms  p95 {results[name]['p95_ms']:>6} ms  "
+              f"SQL {results[name]['sql_ms']:>6} ms  {results[name]['queries']} queries")
+    print(json.dumps({"pages": results, "invoices": INVOICES, "big_customer_documents": BIG,
+                      "target_p50_ms": 30}))
+
+
+def _explain_total(connection, queries, company) -> float:
+    """Execution time of the page's own queries, as PostgreSQL measures them."""
+    from django_tenants.utils import tenant_context
+
+    total = 0.0
+    with tenant_context(company), connection.cursor() as cursor:
+        for query in queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            total += plan[0]["Execution Time"] + plan[0].get("Planning Time", 0)
+    return total
+
+
+if __name__ == "__main__":
+    main()
