@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -130,12 +129,7 @@ def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoi
 def _customer_ledger_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
     scope = Q(customer_id__in=_holder_ids(customer, related))
     if associated:
-        # The ids themselves, as one array parameter: PostgreSQL then combines two index scans,
-        # where a join or a subquery makes it scan every movement.
-        ids = _memo(customer, "associated", lambda: list(
-            SalesInvoice.objects.filter(associated_customer_id=customer.id).values_list("id", flat=True)))
-        scope |= Q(RawSQL('"portal_core_customeraccountentry"."invoice_id" = ANY(%s)', [ids],
-                          output_field=BooleanField()))
+        scope |= Q(associated_customer_id=customer.id)
     return scope
 
 

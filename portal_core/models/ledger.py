@@ -33,13 +33,20 @@ class AccountEntry(ErpRecord):
 class CustomerAccountEntry(AccountEntry):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="account_entries")
     invoice = models.ForeignKey(SalesInvoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Copied by the sync from the invoice, so *Asociado* is one indexed condition, not a join.
+    associated_customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("movimiento de cuenta corriente de cliente")
         verbose_name_plural = _("cuenta corriente de clientes")
         indexes = [
             models.Index(fields=["customer", "-date"], name="cust_entry_customer_date_idx"),
-            models.Index(fields=["customer", "due_date"], name="cust_entry_customer_due_idx"),
+            # Balances and aging read only these columns: an index-only scan, no table pages.
+            models.Index(fields=["customer", "due_date"], include=["open_balance"], name="cust_entry_customer_due_idx"),
+            models.Index(fields=["associated_customer", "due_date"], include=["open_balance"],
+                         name="cust_entry_assoc_due_idx"),
         ]
 
 
@@ -52,5 +59,5 @@ class SupplierAccountEntry(AccountEntry):
         verbose_name_plural = _("cuenta corriente de proveedores")
         indexes = [
             models.Index(fields=["supplier", "-date"], name="supp_entry_supplier_date_idx"),
-            models.Index(fields=["supplier", "due_date"], name="supp_entry_supplier_due_idx"),
+            models.Index(fields=["supplier", "due_date"], include=["open_balance"], name="supp_entry_supplier_due_idx"),
         ]

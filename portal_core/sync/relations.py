@@ -45,3 +45,26 @@ def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
                 f"SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
                 [list(sources), list(targets)],
             )
+
+
+ASSOCIATED_FROM_INVOICES = """
+    UPDATE portal_core_customeraccountentry AS entry
+       SET associated_customer_id = invoice.associated_customer_id
+      FROM portal_core_salesinvoice AS invoice
+     WHERE entry.invoice_id = invoice.id AND {where}
+       AND entry.associated_customer_id IS DISTINCT FROM invoice.associated_customer_id
+"""
+
+
+def entries_associate(*, rows, indexes, changed: dict[str, int]) -> None:
+    """Movements copy their invoice's associated customer (see CustomerAccountEntry)."""
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="entry.id = ANY(%s)"), [list(changed.values())])
+
+
+def invoices_associate_entries(*, rows, indexes, changed: dict[str, int]) -> None:
+    """A re-synced invoice passes a changed associated customer on to its movements."""
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="invoice.id = ANY(%s)"), [list(changed.values())])

@@ -66,7 +66,7 @@ def _order_pending(order: schemas.OrderIn) -> dict:
 
 
 def _build() -> dict[str, Resource]:
-    from .relations import customers_relate
+    from .relations import customers_relate, entries_associate, invoices_associate_entries
 
     resources = [
         Resource("customers", _("clientes"), m.Customer, schemas.CustomerIn,
@@ -79,13 +79,15 @@ def _build() -> dict[str, Resource]:
         Resource("sales-invoices", _("comprobantes de venta"), m.SalesInvoice, schemas.SalesInvoiceIn,
                  DOCUMENT_COLUMNS,
                  references=(CUSTOMER, Reference("associated_customer", m.Customer, "el cliente"), BRANCH),
-                 children=Children("lines", m.SalesInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,))),
+                 children=Children("lines", m.SalesInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,)),
+                 after=invoices_associate_entries),
         Resource("purchase-invoices", _("comprobantes de compra"), m.PurchaseInvoice, schemas.PurchaseInvoiceIn,
                  DOCUMENT_COLUMNS, references=(SUPPLIER,),
                  children=Children("lines", m.PurchaseInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,))),
         Resource("customer-account-entries", _("cuenta corriente de clientes"), m.CustomerAccountEntry,
                  schemas.CustomerAccountEntryIn, ENTRY_COLUMNS,
-                 references=(CUSTOMER, Reference("invoice", m.SalesInvoice, "el comprobante de venta"))),
+                 references=(CUSTOMER, Reference("invoice", m.SalesInvoice, "el comprobante de venta")),
+                 after=entries_associate),
         Resource("supplier-account-entries", _("cuenta corriente de proveedores"), m.SupplierAccountEntry,
                  schemas.SupplierAccountEntryIn, ENTRY_COLUMNS,
                  references=(SUPPLIER, Reference("invoice", m.PurchaseInvoice, "el comprobante de compra"))),
