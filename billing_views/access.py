@@ -4,7 +4,7 @@ so a party that is not the account's own answers 404 exactly like one that does 
 from django.http import Http404
 
 from portal_core.models import Customer, Supplier
-from portal_core.selectors import account_link
+from portal_core.selectors import account_link, portal_settings
 
 
 def account_customer(user) -> Customer | None:
@@ -17,15 +17,23 @@ def account_supplier(user) -> Supplier | None:
     return link.supplier if link and link.supplier_id else None
 
 
-def require_customer(user) -> Customer:
-    customer = account_customer(user)
+def _require_section(request, section: str) -> None:
+    """A section the portal's admin switched off answers 404, as if it did not exist."""
+    if not getattr(portal_settings(request), section):
+        raise Http404
+
+
+def require_customer(request, section: str) -> Customer:
+    _require_section(request, section)
+    customer = account_customer(request.user)
     if customer is None:
         raise Http404
     return customer
 
 
-def require_supplier(user) -> Supplier:
-    supplier = account_supplier(user)
+def require_supplier(request, section: str) -> Supplier:
+    _require_section(request, section)
+    supplier = account_supplier(request.user)
     if supplier is None:
         raise Http404
     return supplier

@@ -50,13 +50,17 @@ def sales_zip_request(*, user, query: str) -> str:
 def sales_zip_build(*, token: str, user, query: str) -> None:
     """Render (or take from storage) each PDF and write them into one ZIP in storage."""
     from . import pdf, selectors
-    from .access import require_customer
+    from .access import account_customer
     from .forms import FilterForm
 
     state = cache.get(_key(token))
     if state is None or state["status"] == "ready":
         return
-    customer = require_customer(user)
+    customer = account_customer(user)
+    if customer is None:  # unlinked since asking: nothing to build
+        state.update(status="ready", total=0, path=None)
+        _save(token, state)
+        return
     filters = FilterForm(QueryDict(query)).filters()
     documents = list(selectors.sales_documents(customer=customer, filters=filters).select_related(None)
                      .select_related("customer", "branch"))

@@ -24,34 +24,36 @@ class _Echo:
         return value
 
 
-def ledger_export(entries, *, export_format: str, filename: str):
+def ledger_export(entries, *, export_format: str, filename: str, with_balance: bool = True):
+    """Without balances (switched off for the account's kind) the "Saldo" column is left out."""
+    width = len(HEADER) if with_balance else len(HEADER) - 1
     if export_format == "csv":
-        return _csv(entries, filename)
-    return _xlsx(entries, filename)
+        return _csv(entries, filename, width)
+    return _xlsx(entries, filename, width)
 
 
-def _csv(entries, filename):
+def _csv(entries, filename, width):
     """Semicolon-separated with decimal commas and a BOM: what Excel in es-AR opens cleanly."""
     writer = csv.writer(_Echo(), delimiter=";")
 
     def lines():
-        yield "\ufeff" + writer.writerow(HEADER)
+        yield "\ufeff" + writer.writerow(HEADER[:width])
         for row in _rows(entries):
             row[0], row[4] = date_ar(row[0]), date_ar(row[4])
             row[5], row[6] = f"{row[5]:.2f}".replace(".", ","), f"{row[6]:.2f}".replace(".", ",")
-            yield writer.writerow(row)
+            yield writer.writerow(row[:width])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def _xlsx(entries, filename):
+def _xlsx(entries, filename, width):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Cuenta corriente")
-    sheet.append(HEADER)
+    sheet.append(HEADER[:width])
     for row in _rows(entries):
-        sheet.append(row)
+        sheet.append(row[:width])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

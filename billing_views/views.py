@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.menu import menu_for
+from portal_core.selectors import portal_settings
 
 from . import downloads, exports, pdf, selectors
 from .access import require_customer, require_supplier
@@ -26,7 +27,7 @@ def _page(request, queryset):
 
 
 def _render(request, template, url_name, status=200, **context):
-    return render(request, f"billing_views/{template}", {"menu": menu_for(request.user, url_name), **context},
+    return render(request, f"billing_views/{template}", {"menu": menu_for(request, url_name), **context},
                   status=status)
 
 
@@ -43,18 +44,18 @@ def _export_format(request) -> str | None:
 @login_required
 @require_GET
 def sales_invoices(request):
-    customer = require_customer(request.user)
+    customer = require_customer(request, "customer_invoices")
     form = FilterForm(request.GET or None)
     filters = form.filters()
     documents = selectors.sales_documents(customer=customer, filters=filters)
-    return _render(request, "sales_invoices.html", "sales_invoices",
-                   customer=customer, form=form, filters=filters, page=_page(request, documents))
+    return _render(request, "sales_invoices.html", "sales_invoices", customer=customer, form=form, filters=filters,
+                   page=_page(request, documents), show_balances=portal_settings(request).customer_balances)
 
 
 @login_required
 @require_GET
 def sales_invoice_pdf(request, document_id: int):
-    customer = require_customer(request.user)
+    customer = require_customer(request, "customer_invoices")
     document = selectors.access_sales_document(customer=customer, document_id=document_id)
     return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant), document)
 
@@ -62,23 +63,25 @@ def sales_invoice_pdf(request, document_id: int):
 @login_required
 @require_GET
 def customer_ledger(request):
-    customer = require_customer(request.user)
+    customer = require_customer(request, "customer_ledger")
     today = timezone.localdate()
     form = LedgerFilterForm(request.GET or None)
     filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
     entries = selectors.customer_ledger(customer=customer, filters=filters)
     export = _export_format(request)
     if export:
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{customer.external_id}")
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{customer.external_id}",
+                                     with_balance=portal_settings(request).customer_balances)
     summary = selectors.customer_ledger_summary(customer=customer, filters=filters, today=today)
     return _render(request, "ledger.html", "customer_ledger", party=customer, form=form, filters=filters, today=today,
+                   show_balances=portal_settings(request).customer_balances,
                    summary=summary, page=_page(request, entries), title="Cuenta corriente")
 
 
 @login_required
 @require_GET
 def orders(request):
-    customer = require_customer(request.user)
+    customer = require_customer(request, "customer_orders")
     return _render(request, "orders.html", "orders", customer=customer,
                    page=_page(request, selectors.pending_orders(customer=customer)))
 
@@ -89,18 +92,19 @@ def orders(request):
 @login_required
 @require_GET
 def purchase_invoices(request):
-    supplier = require_supplier(request.user)
+    supplier = require_supplier(request, "supplier_invoices")
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
     documents = selectors.purchase_documents(supplier=supplier, filters=filters)
-    return _render(request, "purchase_invoices.html", "purchase_invoices",
-                   supplier=supplier, form=form, filters=filters, page=_page(request, documents))
+    return _render(request, "purchase_invoices.html", "purchase_invoices", supplier=supplier, form=form,
+                   filters=filters, page=_page(request, documents),
+                   show_balances=portal_settings(request).supplier_balances)
 
 
 @login_required
 @require_GET
 def purchase_invoice_pdf(request, document_id: int):
-    supplier = require_supplier(request.user)
+    supplier = require_supplier(request, "supplier_invoices")
     document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
     return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant), document)
 
@@ -108,23 +112,25 @@ def purchase_invoice_pdf(request, document_id: int):
 @login_required
 @require_GET
 def supplier_ledger(request):
-    supplier = require_supplier(request.user)
+    supplier = require_supplier(request, "supplier_ledger")
     today = timezone.localdate()
     form = SupplierLedgerFilterForm(request.GET or None)
     filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
     entries = selectors.supplier_ledger(supplier=supplier, filters=filters)
     export = _export_format(request)
     if export:
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{supplier.external_id}")
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{supplier.external_id}",
+                                     with_balance=portal_settings(request).supplier_balances)
     summary = selectors.supplier_ledger_summary(supplier=supplier, today=today)
     return _render(request, "ledger.html", "supplier_ledger", party=supplier, form=form, filters=filters, today=today,
+                   show_balances=portal_settings(request).supplier_balances,
                    summary=summary, page=_page(request, entries), title="Cuenta corriente proveedores")
 
 
 @login_required
 @require_GET
 def supplier_payments(request):
-    supplier = require_supplier(request.user)
+    supplier = require_supplier(request, "supplier_payments")
     return _render(request, "payments.html", "supplier_payments", supplier=supplier,
                    page=_page(request, selectors.supplier_payments(supplier=supplier)))
 
@@ -132,7 +138,7 @@ def supplier_payments(request):
 @login_required
 @require_GET
 def certificate_pdf(request, payment_id: int, certificate_id: int):
-    supplier = require_supplier(request.user)
+    supplier = require_supplier(request, "supplier_payments")
     payment, certificate = selectors.access_certificate(
         supplier=supplier, payment_id=payment_id, certificate_id=certificate_id
     )
@@ -143,7 +149,7 @@ def certificate_pdf(request, payment_id: int, certificate_id: int):
 @login_required
 @require_POST
 def sales_invoices_zip(request):
-    require_customer(request.user)
+    require_customer(request, "customer_invoices")
     token = downloads.sales_zip_request(user=request.user, query=request.POST.get("query", ""))
     return redirect("download", token=token)
 

@@ -17,17 +17,24 @@ class MenuEntry:
     url_name: str
     icon: str
     audience: str = ALL
+    switch: str = ""  # the PortalSettings field that can hide this section
 
 
 MENU = [
     MenuEntry(_("Inicio"), _("Inicio"), "home", "home"),
-    MenuEntry(_("Facturas de venta"), _("Facturas"), "sales_invoices", "doc", CUSTOMER),
-    MenuEntry(_("Cuenta corriente"), _("Cta. cte."), "customer_ledger", "ledger", CUSTOMER),
-    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER),
-    MenuEntry(_("Facturas de compra"), _("Compras"), "purchase_invoices", "doc", SUPPLIER),
-    MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER),
-    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER),
+    MenuEntry(_("Facturas de venta"), _("Facturas"), "sales_invoices", "doc", CUSTOMER, "customer_invoices"),
+    MenuEntry(_("Cuenta corriente"), _("Cta. cte."), "customer_ledger", "ledger", CUSTOMER, "customer_ledger"),
+    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER, "customer_orders"),
+    MenuEntry(_("Facturas de compra"), _("Compras"), "purchase_invoices", "doc", SUPPLIER, "supplier_invoices"),
+    MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER,
+              "supplier_ledger"),
+    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER, "supplier_payments"),
+    MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
+    MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
+    MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
+    MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
     MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
+    MenuEntry(_("Perfil"), _("Perfil"), "profile", "user", ADMIN),
 ]
 
 
@@ -45,11 +52,14 @@ def audiences_for(user) -> set[str]:
     return audiences
 
 
-def menu_for(user, current_url_name: str | None) -> list[dict]:
-    audiences = audiences_for(user)
+def menu_for(request, current_url_name: str | None) -> list[dict]:
+    from portal_core.selectors import portal_settings
+
+    audiences = audiences_for(request.user)
+    switches = portal_settings(request)
     items = []
     for entry in MENU:
-        if entry.audience not in audiences:
+        if entry.audience not in audiences or (entry.switch and not getattr(switches, entry.switch)):
             continue
         try:
             url = reverse(entry.url_name)

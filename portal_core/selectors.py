@@ -3,8 +3,19 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from portal_core.models import AccountLink, ApiKey, SyncState
+from portal_core.models import AccountLink, ApiKey, PortalSettings, SyncState
 from portal_core.sync.resources import RESOURCES
+
+
+def portal_settings(request=None) -> "PortalSettings":
+    """The portal's settings (defaults until the admin changes them), read once per request."""
+    cached = getattr(request, "_portal_settings", None) if request is not None else None
+    if cached is None:
+        cached = PortalSettings.objects.order_by("id").first() or PortalSettings()
+        if request is not None:
+            request._portal_settings = cached
+    return cached
+
 
 _NO_LINK = object()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from portal_core.accounts.models import User, normalize_email
-from portal_core.models import AccountLink, ApiKey, Customer, Supplier
+from portal_core.models import AccountLink, ApiKey, Customer, PortalSettings, Supplier
 
 API_KEY_PREFIX = "pcp"
 
@@ -62,6 +62,18 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+def portal_settings_update(*, changes: dict) -> PortalSettings:
+    """Save the admin's switches (and only known fields)."""
+    _require_portal_schema()
+    settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()
+    allowed = {"customer_balances", "supplier_balances", *PortalSettings.SECTIONS}
+    for name, value in changes.items():
+        if name in allowed:
+            setattr(settings_row, name, bool(value))
+    settings_row.save()
+    return settings_row
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)

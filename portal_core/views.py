@@ -41,7 +41,7 @@ def lockout(request, credentials, *args, **kwargs):
 @login_required
 def home(request):
     return render(request, "portal_core/home.html", {
-        "menu": menu_for(request.user, request.resolver_match.url_name),
+        "menu": menu_for(request, request.resolver_match.url_name),
     })
 
 
@@ -60,7 +60,7 @@ def portal_admin_required(view):
 
 def _integration_page(request, *, form, new_secret=None, status=200):
     return render(request, "portal_core/integration.html", {
-        "menu": menu_for(request.user, "integration"),
+        "menu": menu_for(request, "integration"),
         "form": form,
         "new_secret": new_secret,
         "api_keys": selectors.api_keys_list(),

@@ -13,10 +13,11 @@ from .ledger import CustomerAccountEntry, SupplierAccountEntry
 from .orders import Order, OrderLine
 from .parties import AccountLink, Article, Branch, Customer, Supplier
 from .payments import SupplierPayment, WithholdingCertificate
+from .settings import PortalSettings
 
 __all__ = [
     "AccountLink", "ApiKey", "Article", "Branch", "Customer", "CustomerAccountEntry", "DocumentType",
-    "Letter", "Order", "OrderLine", "PurchaseInvoice", "PurchaseInvoiceLine", "SalesInvoice",
+    "Letter", "Order", "OrderLine", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine", "SalesInvoice",
     "SalesInvoiceLine", "Supplier", "SupplierAccountEntry", "SupplierPayment", "SyncState",
     "WithholdingCertificate",
 ]
