@@ -1,8 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import admin_views, views
 
 urlpatterns = [
+    path("administrador/cuentas-corrientes/", admin_views.balances, name="admin_balances"),
+    path("administrador/cuentas-corrientes/<str:tab>/", admin_views.balances, name="admin_balances_tab"),
+    path("administrador/cuentas-corrientes/<str:tab>/<int:party_id>/", admin_views.party_ledger,
+         name="admin_party_ledger"),
+    path("administrador/ventas/", admin_views.sales, name="admin_sales"),
+    path("administrador/perfil/", admin_views.profile, name="profile"),
+    path("administrador/perfil/imagen/", admin_views.profile_image, name="profile_image"),
+    path("perfil/imagen/", admin_views.profile_image_file, name="profile_image_file"),
     path("facturas/", views.sales_invoices, name="sales_invoices"),
     path("facturas/<int:document_id>/pdf/", views.sales_invoice_pdf, name="sales_invoice_pdf"),
     path("facturas/descargar-todas/", views.sales_invoices_zip, name="sales_invoices_zip"),

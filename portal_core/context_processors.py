@@ -4,6 +4,15 @@ def portal(request):
     company = getattr(request, "tenant", None)
     if company is None or company.is_public:
         return {}
-    from portal_core.selectors import data_updated_at
+    from django.templatetags.static import static
+    from django.urls import reverse
 
-    return {"data_updated_at": data_updated_at}
+    from portal_core.selectors import data_updated_at, portal_settings
+
+    def profile_image_url():
+        path = portal_settings(request).profile_image
+        if not path:
+            return static("img/default-logo.svg")
+        return f"{reverse('profile_image_file')}?v={path.rsplit('/', 1)[-1].removesuffix('.png')}"
+
+    return {"data_updated_at": data_updated_at, "profile_image_url": profile_image_url}

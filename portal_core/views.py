@@ -1,15 +1,13 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .decorators import portal_admin_required
 from .forms import ApiKeyForm, LoginForm
 from .menu import menu_for
 
@@ -43,19 +41,6 @@ def home(request):
     return render(request, "portal_core/home.html", {
         "menu": menu_for(request, request.resolver_match.url_name),
     })
-
-
-def portal_admin_required(view):
-    """Only the portal's admins; everyone else gets the same 404 as for a page that does not exist."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_portal_admin:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _integration_page(request, *, form, new_secret=None, status=200):

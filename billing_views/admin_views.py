@@ -1,0 +1,186 @@
+"""The portal admin's pages: Cuentas corrientes, Ventas and Perfil."""
+
+import csv
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal_core import services as core_services
+from portal_core.decorators import portal_admin_required
+from portal_core.menu import menu_for
+from portal_core.models import Customer, Supplier
+from portal_core.selectors import portal_settings
+
+from . import admin_selectors as analytics
+from . import exports, selectors
+from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm
+from .charts import bar_chart
+from .formats import money
+from .forms import LedgerFilterForm
+
+KINDS = {"clientes": "customers", "proveedores": "suppliers"}
+
+
+def _render(request, template, url_name, status=200, **context):
+    return render(request, f"billing_views/admin/{template}", {"menu": menu_for(request, url_name), **context},
+                  status=status)
+
+
+def _period(form) -> analytics.Period:
+    return analytics.Period(form.value("desde"), form.value("hasta"))
+
+
+@portal_admin_required
+@require_GET
+def balances(request, tab="clientes"):
+    kind = KINDS.get(tab)
+    if kind is None:
+        raise Http404
+    form = BalancesForm(request.GET or None)
+    rows = analytics.party_balances(kind=kind, period=_period(form), search=form.value("buscar") or "",
+                                    today=timezone.localdate(), sort=form.value("orden") or "-saldo")
+    export = request.GET.get("formato")
+    if export == "csv":
+        return _balances_csv(rows, tab)
+    if export not in (None, ""):
+        raise Http404
+    return _render(request, "balances.html", "admin_balances", form=form, tab=tab,
+                   totals=analytics.balances_totals(rows), page=Paginator(rows, 50).get_page(request.GET.get("pagina")),
+                   sort=form.value("orden") or "-saldo")
+
+
+def _balances_csv(rows, tab):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="saldos-{tab}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Razón social", "CUIT", "Saldo", "Movimientos del período", "Vencido"])
+    for party in rows.iterator(chunk_size=2000):
+        writer.writerow([party.business_name, party.tax_id_display] +
+                        [f"{value:.2f}".replace(".", ",") for value in (party.balance, party.movements, party.overdue)])
+    return response
+
+
+@portal_admin_required
+@require_GET
+def party_ledger(request, tab, party_id: int):
+    """One party's current account, as the admin sees it from the balances list."""
+    model = {"clientes": Customer, "proveedores": Supplier}.get(tab)
+    if model is None:
+        raise Http404
+    party = get_object_or_404(model, pk=party_id)
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET or None)
+    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
+    if model is Customer:
+        entries = selectors.customer_ledger(customer=party, filters=filters)
+        summary = selectors.customer_ledger_summary(customer=party, filters=filters, today=today)
+    else:
+        entries = selectors.supplier_ledger(supplier=party, filters=filters)
+        summary = selectors.supplier_ledger_summary(supplier=party, today=today)
+    export = request.GET.get("formato")
+    if export in ("csv", "xlsx"):
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}")
+    return render(request, "billing_views/ledger.html", {
+        "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
+        "summary": summary, "page": Paginator(entries, 25).get_page(request.GET.get("pagina")),
+        "title": party.business_name, "show_balances": True, "back_tab": tab,
+    })
+
+
+@portal_admin_required
+@require_GET
+def sales(request):
+    ranking_form = RankingForm(request.GET or None, prefix="r")
+    articles_form = ArticlesForm(request.GET or None, prefix="a")
+    branch = ranking_form.value("sucursal")
+    supplier = articles_form.value("proveedor")
+    by = articles_form.value("por") or "cantidad"
+    ranking = analytics.customer_ranking(period=_period(ranking_form), branch_id=branch.id if branch else None)
+    articles = analytics.best_selling_articles(period=_period(articles_form),
+                                               supplier_id=supplier.id if supplier else None, by=by)
+    export = request.GET.get("formato")
+    if export in ("ranking", "articulos"):
+        return _sales_csv(export, ranking, articles)
+    if export not in (None, ""):
+        raise Http404
+    value = "amount" if by == "importe" else "quantity"
+    return _render(request, "sales.html", "admin_sales", ranking_form=ranking_form, articles_form=articles_form,
+                   ranking=ranking, articles=articles, by=by,
+                   ranking_chart=bar_chart([(r["customer__business_name"], r["amount"], money(r["amount"]))
+                                            for r in ranking], title=_("Ranking de clientes")),
+                   articles_chart=bar_chart([(a["article__description"], a[value],
+                                              money(a["amount"]) if by == "importe" else f"{a['quantity']:.0f}")
+                                             for a in articles], title=_("Artículos más vendidos")))
+
+
+def _sales_csv(table, ranking, articles):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    if table == "ranking":
+        writer.writerow(["Puesto", "Cliente", "Importe"])
+        for position, row in enumerate(ranking, start=1):
+            writer.writerow([position, row["customer__business_name"], f"{row['amount']:.2f}".replace(".", ",")])
+    else:
+        writer.writerow(["Puesto", "Código", "Artículo", "Cantidad", "Importe"])
+        for position, row in enumerate(articles, start=1):
+            writer.writerow([position, row["article__code"], row["article__description"],
+                             f"{row['quantity']:.3f}".replace(".", ","), f"{row['amount']:.2f}".replace(".", ",")])
+    return response
+
+
+@portal_admin_required
+def profile(request):
+    """Perfil: the portal's image and what customers and suppliers may see."""
+    current = portal_settings(request)
+    if request.method == "POST":
+        form = SwitchesForm(request.POST)
+        if form.is_valid():
+            core_services.portal_settings_update(changes=form.cleaned_data)
+            messages.success(request, _("Cambios guardados."))
+            return redirect("profile")
+    else:
+        form = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
+    return _render(request, "profile.html", "profile", form=form, image_form=ProfileImageForm())
+
+
+@portal_admin_required
+@require_POST
+def profile_image(request):
+    form = ProfileImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            core_services.profile_image_update(upload=form.cleaned_data["imagen"])
+        except core_services.ImageRejected as error:
+            message = (_("La imagen supera los 2 MB: elija una más liviana.")
+                       if error.code == error.TOO_LARGE else
+                       _("El archivo no es una imagen PNG, JPEG o WebP válida."))
+            form.add_error("imagen", message)
+        else:
+            messages.success(request, _("Imagen de perfil actualizada."))
+            return redirect(request.POST.get("next") or "profile")
+    current = portal_settings(request)
+    switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
+    return _render(request, "profile.html", "profile", status=400, image_form=form, form=switches)
+
+
+@require_GET
+def profile_image_file(request):
+    """The portal's image for its pages (public: it is the portal's own branding)."""
+    path = portal_settings(request).profile_image
+    if not path:
+        raise Http404
+    try:
+        response = FileResponse(default_storage.open(path, "rb"), content_type="image/png")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response["Cache-Control"] = "public, max-age=300"
+    return response
