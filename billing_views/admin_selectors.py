@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from portal_core.models import Customer, SalesInvoice, SalesInvoiceLine, Supplier
+from portal_core.models import Article, ArticleSalesDaily, Customer, SalesInvoice, Supplier
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 QUANTITY = DecimalField(max_digits=20, decimal_places=3)
@@ -87,18 +87,17 @@ def customer_ranking(*, period: Period, branch_id: int | None, limit: int = 20) 
 
 
 def best_selling_articles(*, period: Period, supplier_id: int | None, by: str, limit: int = 20) -> list[dict]:
-    lines = SalesInvoiceLine.objects.filter(
-        _in_period("invoice__issue_date", period), invoice__voided=False, article__isnull=False
-    )
+    """From the daily pre-aggregate the sales sync keeps exact (see ArticleSalesDaily)."""
+    days = ArticleSalesDaily.objects.filter(_in_period("date", period))
     if supplier_id:
-        lines = lines.filter(article__supplier_id=supplier_id)
-    sign = Case(When(invoice__doc_type="NC", then=Value(-1)), default=Value(1))
+        days = days.filter(article__supplier_id=supplier_id)
     order = "-amount" if by == "importe" else "-quantity"
-    return list(
-        lines.values("article_id", "article__code", "article__description")
-        .annotate(
-            quantity=Sum(ExpressionWrapper(F("quantity") * sign, output_field=QUANTITY)),
-            amount=Sum(_signed_pesos("amount", "invoice__doc_type", "invoice__exchange_rate")),
-        )
-        .order_by(order, "article__code")[:limit]
+    rows = list(
+        days.values("article_id").annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+        .order_by(order, "article_id")[:limit]
     )
+    articles = Article.objects.in_bulk([row["article_id"] for row in rows])
+    for row in rows:
+        row["article__code"] = articles[row["article_id"]].code
+        row["article__description"] = articles[row["article_id"]].description
+    return rows

@@ -1,5 +1,6 @@
 """The portal's data, one PostgreSQL schema per company, fed by the company's ERP."""
 
+from .aggregates import ArticleSalesDaily
 from .documents import (
     DocumentType,
     Letter,
@@ -16,8 +17,25 @@ from .payments import SupplierPayment, WithholdingCertificate
 from .settings import PortalSettings
 
 __all__ = [
-    "AccountLink", "ApiKey", "Article", "Branch", "Customer", "CustomerAccountEntry", "DocumentType",
-    "Letter", "Order", "OrderLine", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine", "SalesInvoice",
-    "SalesInvoiceLine", "Supplier", "SupplierAccountEntry", "SupplierPayment", "SyncState",
+    "AccountLink",
+    "ApiKey",
+    "Article",
+    "ArticleSalesDaily",
+    "Branch",
+    "Customer",
+    "CustomerAccountEntry",
+    "DocumentType",
+    "Letter",
+    "Order",
+    "OrderLine",
+    "PortalSettings",
+    "PurchaseInvoice",
+    "PurchaseInvoiceLine",
+    "SalesInvoice",
+    "SalesInvoiceLine",
+    "Supplier",
+    "SupplierAccountEntry",
+    "SupplierPayment",
+    "SyncState",
     "WithholdingCertificate",
 ]

@@ -63,6 +63,7 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     if len(items) > settings.ERP_SYNC_MAX_BATCH_ROWS:
         raise BatchTooLarge(len(items), settings.ERP_SYNC_MAX_BATCH_ROWS)
     indexed, hashes, errors = _validate(spec, items)
+    stored = {}
     if not errors:
         # Rows identical to what is stored need neither their references resolved nor a write.
         stored = _stored_hashes(spec, indexed)
@@ -74,13 +75,18 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     rows = [row for _, row in indexed]
     now = timezone.now()
     with transaction.atomic():
+        if spec.aggregates:
+            spec.aggregates[0]([row.external_id for row in rows if row.external_id in stored])
         written = _upsert(spec, rows, hashes, ids, now)
         changed = {external_id: row_id for external_id, (row_id, _) in written.items()}
         if spec.children:
-            _replace_children(spec, rows, changed, ids)
+            updated_ids = [row_id for row_id, inserted in written.values() if not inserted]
+            _replace_children(spec, rows, changed, ids, updated_ids)
         if spec.after:
             indexes = {row.external_id: index for index, row in indexed}
             spec.after(rows=rows, indexes=indexes, changed=changed)
+        if spec.aggregates:
+            spec.aggregates[1]([row.external_id for row in rows])
         SyncState.objects.update_or_create(
             resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(items)}
         )
@@ -219,7 +225,8 @@ def _copy(cursor, table: str, names: str, columns: dict[str, list]) -> None:
             copy.write_row(values)
 
 
-def _replace_children(spec: Resource, rows, changed: dict[str, int], ids) -> None:
+def _replace_children(spec: Resource, rows, changed: dict[str, int], ids, updated_ids: list[int]) -> None:
+    """New lines for every written parent; old ones deleted only where the parent existed."""
     children = spec.children
     parent_column = f"{children.parent}_id"
     table = _q(children.model._meta.db_table)
@@ -241,7 +248,8 @@ def _replace_children(spec: Resource, rows, changed: dict[str, int], ids) -> Non
                 found = ids[_key(reference, children.field)]
                 columns[reference.column].append(found.get(getattr(child, reference.field)))
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {_q(parent_column)} = ANY(%s)", [list(changed.values())])
+        if updated_ids:
+            cursor.execute(f"DELETE FROM {table} WHERE {_q(parent_column)} = ANY(%s)", [updated_ids])
         if columns["position"]:
             _copy(cursor, table, ", ".join(_q(name) for name in columns), columns)
 

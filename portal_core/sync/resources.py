@@ -46,6 +46,11 @@ class Resource:
     children: Children | None = None
     derived: Callable[[schemas.Row], dict] | None = None
     after: Callable[..., None] | None = field(default=None, compare=False)
+    # Pre-aggregates kept exact: (remove, add), each called with external ids; remove before the
+    # batch writes (the rows it will rewrite), add after (all the batch's rows).
+    aggregates: tuple[Callable[[list[str]], None], Callable[[list[str]], None]] | None = field(
+        default=None, compare=False
+    )
 
 
 CUSTOMER = Reference("customer", m.Customer, "el cliente")
@@ -66,6 +71,7 @@ def _order_pending(order: schemas.OrderIn) -> dict:
 
 
 def _build() -> dict[str, Resource]:
+    from .aggregates import article_sales_add, article_sales_remove
     from .relations import customers_relate, entries_associate, invoices_associate_entries
 
     resources = [
@@ -80,7 +86,7 @@ def _build() -> dict[str, Resource]:
                  DOCUMENT_COLUMNS,
                  references=(CUSTOMER, Reference("associated_customer", m.Customer, "el cliente"), BRANCH),
                  children=Children("lines", m.SalesInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,)),
-                 after=invoices_associate_entries),
+                 after=invoices_associate_entries, aggregates=(article_sales_remove, article_sales_add)),
         Resource("purchase-invoices", _("comprobantes de compra"), m.PurchaseInvoice, schemas.PurchaseInvoiceIn,
                  DOCUMENT_COLUMNS, references=(SUPPLIER,),
                  children=Children("lines", m.PurchaseInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,))),

@@ -1,0 +1,15 @@
+from django_tenants.utils import tenant_context
+
+from portal_core.sync.aggregates import article_sales_rebuild
+
+from ._portal import PortalCommand
+
+
+class Command(PortalCommand):
+    help = ("Recalcula desde los comprobantes las ventas diarias por artículo (la sincronización las mantiene; "
+            "úselo solo después de cargar datos por fuera de ella).")
+
+    def handle(self, *args, portal, **options):
+        with tenant_context(self.portal(portal)):
+            rows = article_sales_rebuild()
+        self.stdout.write(self.style.SUCCESS(f"{rows} filas de ventas diarias recalculadas en «{portal}»."))
