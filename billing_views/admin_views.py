@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -166,7 +167,10 @@ def profile_image(request):
             form.add_error("imagen", message)
         else:
             messages.success(request, _("Imagen de perfil actualizada."))
-            return redirect(request.POST.get("next") or "profile")
+            back = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure())
+            return redirect(back if back and safe else "profile")
     current = portal_settings(request)
     switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
     return _render(request, "profile.html", "profile", status=400, image_form=form, form=switches)

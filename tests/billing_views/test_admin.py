@@ -239,3 +239,11 @@ def test_anything_else_is_refused_with_a_clear_message_and_changes_nothing(admin
     assert message in response.content.decode()
     with tenant_context(book):
         assert not PortalSettings.objects.filter(profile_image__gt="").exists()
+
+
+def test_after_an_upload_only_a_local_next_is_followed(admin):
+    outside = admin.post("/administrador/perfil/imagen/", {"imagen": _image("PNG"), "next": "https://malo.example/"})
+    inside = admin.post("/administrador/perfil/imagen/", {"imagen": _image("PNG"), "next": "/administrador/ventas/"})
+
+    assert outside["Location"] == "/administrador/perfil/"
+    assert inside["Location"] == "/administrador/ventas/"
