@@ -206,7 +206,10 @@ def _upsert(spec: Resource, rows, hashes, ids, now) -> dict[str, tuple[int, bool
     with connection.cursor() as cursor:
         # COPY into a bare staging table (psycopg formats COPY rows in C), then one
         # INSERT ... SELECT that writes only what is new or changed.
-        cursor.execute(f"CREATE TEMP TABLE {staging} AS SELECT {names} FROM {table} WITH NO DATA")
+        # Created once per connection and emptied before each use: creating and dropping a
+        # table per batch costs catalog writes every time.
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {names} FROM {table} WITH NO DATA")
+        cursor.execute(f"TRUNCATE {staging}")
         _copy(cursor, staging, names, columns)
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "
@@ -214,9 +217,7 @@ def _upsert(spec: Resource, rows, hashes, ids, now) -> dict[str, tuple[int, bool
             f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
             f"RETURNING id, external_id, (xmax = 0)"
         )
-        written = {external_id: (row_id, inserted) for row_id, external_id, inserted in cursor.fetchall()}
-        cursor.execute(f"DROP TABLE {staging}")
-    return written
+        return {external_id: (row_id, inserted) for row_id, external_id, inserted in cursor.fetchall()}
 
 
 def _copy(cursor, table: str, names: str, columns: dict[str, list]) -> None:
