@@ -71,7 +71,7 @@ def _memo(customer: Customer, name: str, read):
 def _holder_ids(customer: Customer, related: bool) -> list[int]:
     ids = [customer.id]
     if related:
-        ids += _memo(customer, "related", lambda: list(customer.related.values_list("id", flat=True)))
+        ids += _memo(customer, "related", customer.group_ids)
     return ids
 
 

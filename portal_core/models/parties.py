@@ -25,8 +25,18 @@ class Party(ErpRecord):
 
 
 class Customer(Party):
-    # Companies of one group: a symmetric link fed by the ERP ("relacionados").
-    related = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name=_("relacionados"))
+    # Companies of one group ("relacionados"), as each customer's row in the ERP declares them.
+    # Stored one way, so re-syncing one customer never erases what another declared; the
+    # group of a customer is both directions together (see `group_ids`).
+    related = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="related_by",
+                                     verbose_name=_("relacionados"))
+
+    def group_ids(self) -> list[int]:
+        """The related customers, whichever of the two declared the link."""
+        through = Customer.related.through.objects
+        declared = through.filter(from_customer_id=self.id).values_list("to_customer_id", flat=True)
+        declaring = through.filter(to_customer_id=self.id).values_list("from_customer_id", flat=True)
+        return sorted(set(declared) | set(declaring))
 
     class Meta:
         verbose_name = _("cliente")

@@ -63,18 +63,23 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     if len(items) > settings.ERP_SYNC_MAX_BATCH_ROWS:
         raise BatchTooLarge(len(items), settings.ERP_SYNC_MAX_BATCH_ROWS)
     indexed, hashes, errors = _validate(spec, items)
-    stored = {}
-    if not errors:
+    if errors:
+        _resolve(spec, indexed, errors)  # report unknown references together with the rest
+        raise BatchInvalid(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        # One batch of a resource at a time per portal: what is stored cannot change between
+        # reading it here and writing below, so pre-aggregates add exactly what was written.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:{spec.name}"])
         # Rows identical to what is stored need neither their references resolved nor a write.
         stored = _stored_hashes(spec, indexed)
         kept = [(pair, h) for pair, h in zip(indexed, hashes, strict=True) if stored.get(pair[1].external_id) != h]
         indexed, hashes = [pair for pair, _ in kept], [h for _, h in kept]
-    ids = _resolve(spec, indexed, errors)
-    if errors:
-        raise BatchInvalid(errors)
-    rows = [row for _, row in indexed]
-    now = timezone.now()
-    with transaction.atomic():
+        ids = _resolve(spec, indexed, errors)
+        if errors:
+            raise BatchInvalid(errors)
+        rows = [row for _, row in indexed]
         if spec.aggregates:
             spec.aggregates[0]([row.external_id for row in rows if row.external_id in stored])
         written = _upsert(spec, rows, hashes, ids, now)

@@ -1,4 +1,5 @@
-"""Customer groups ("relacionados"): each synced customer's `related` list replaces its links."""
+"""Customer groups ("relacionados"): each synced customer's `related` list replaces the links
+it declared (stored one way: links declared by other customers stay)."""
 
 from django.db import connection
 
@@ -30,14 +31,10 @@ def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
         (changed[row.external_id], ids[eid])
         for _, row in changed_rows for eid in row.related if ids[eid] != changed[row.external_id]
     }
-    pairs |= {(b, a) for a, b in pairs}
     through = Customer.related.through._meta.db_table
     changed_ids = list(changed.values())
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'DELETE FROM "{through}" WHERE from_customer_id = ANY(%s) OR to_customer_id = ANY(%s)',
-            [changed_ids, changed_ids],
-        )
+        cursor.execute(f'DELETE FROM "{through}" WHERE from_customer_id = ANY(%s)', [changed_ids])
         if pairs:
             sources, targets = zip(*sorted(pairs), strict=True)
             cursor.execute(
@@ -57,10 +54,14 @@ ASSOCIATED_FROM_INVOICES = """
 
 
 def entries_associate(*, rows, indexes, changed: dict[str, int]) -> None:
-    """Movements copy their invoice's associated customer (see CustomerAccountEntry)."""
+    """Movements copy their invoice's associated customer (see CustomerAccountEntry); one
+    re-sent without an invoice has none."""
     if changed:
+        ids = list(changed.values())
         with connection.cursor() as cursor:
-            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="entry.id = ANY(%s)"), [list(changed.values())])
+            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="entry.id = ANY(%s)"), [ids])
+            cursor.execute("UPDATE portal_core_customeraccountentry SET associated_customer_id = NULL "
+                           "WHERE id = ANY(%s) AND invoice_id IS NULL AND associated_customer_id IS NOT NULL", [ids])
 
 
 def invoices_associate_entries(*, rows, indexes, changed: dict[str, int]) -> None:

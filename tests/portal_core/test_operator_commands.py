@@ -62,6 +62,7 @@ def test_erp_import_loads_a_json_file_through_the_sync(alfa, tmp_path):
     assert "customers" in err  # the progress bar
     with tenant_context(alfa):
         assert Customer.objects.get(external_id="C1").related.get().business_name == "Güemes S.R.L."
+        assert Customer.objects.get(external_id="C2").group_ids() == [Customer.objects.get(external_id="C1").id]
 
 
 def test_erp_import_loads_a_csv_file(alfa, tmp_path):
