@@ -1,6 +1,7 @@
 """The portal admin's pages: Cuentas corrientes, Ventas and Perfil."""
 
 import csv
+import io
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -8,9 +9,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
 
 from portal_core import services as core_services
 from portal_core.decorators import portal_admin_required
@@ -22,7 +24,8 @@ from . import admin_selectors as analytics
 from . import exports, selectors
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm
 from .charts import bar_chart
-from .formats import money
+from .exports import safe_text
+from .formats import decimal_ar, money
 from .forms import LedgerFilterForm
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
@@ -47,8 +50,8 @@ def balances(request, tab="clientes"):
     rows = analytics.party_balances(kind=kind, period=_period(form), search=form.value("buscar") or "",
                                     today=timezone.localdate(), sort=form.value("orden") or "-saldo")
     export = request.GET.get("formato")
-    if export == "csv":
-        return _balances_csv(rows, tab)
+    if export in ("csv", "xlsx"):
+        return _balances_export(rows, tab, export)
     if export not in (None, ""):
         raise Http404
     return _render(request, "balances.html", "admin_balances", form=form, tab=tab,
@@ -56,15 +59,31 @@ def balances(request, tab="clientes"):
                    sort=form.value("orden") or "-saldo")
 
 
-def _balances_csv(rows, tab):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="saldos-{tab}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Razón social", "CUIT", "Saldo", "Movimientos del período", "Vencido"])
-    for party in rows.iterator(chunk_size=2000):
-        writer.writerow([party.business_name, party.tax_id_display] +
-                        [f"{value:.2f}".replace(".", ",") for value in (party.balance, party.movements, party.overdue)])
+BALANCES_HEADER = ["Razón social", "CUIT", "Saldo", "Movimientos del período", "Vencido"]
+
+
+def _balances_export(rows, tab, export_format):
+    parties = [(safe_text(p.business_name), p.tax_id_display, p.balance, p.movements, p.overdue)
+               for p in rows.iterator(chunk_size=2000)]
+    if export_format == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Saldos")
+        sheet.append(BALANCES_HEADER)
+        for party in parties:
+            sheet.append(list(party))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(BALANCES_HEADER)
+        for name, tax_id, *amounts in parties:
+            writer.writerow([name, tax_id, *(decimal_ar(amount) for amount in amounts)])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
+                                                                 filename=f"saldos-{tab}.{export_format}")
     return response
 
 
@@ -123,18 +142,18 @@ def sales(request):
 
 def _sales_csv(table, ranking, articles):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{table}.csv")
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     if table == "ranking":
         writer.writerow(["Puesto", "Cliente", "Importe"])
         for position, row in enumerate(ranking, start=1):
-            writer.writerow([position, row["customer__business_name"], f"{row['amount']:.2f}".replace(".", ",")])
+            writer.writerow([position, safe_text(row["customer__business_name"]), decimal_ar(row["amount"])])
     else:
         writer.writerow(["Puesto", "Código", "Artículo", "Cantidad", "Importe"])
         for position, row in enumerate(articles, start=1):
-            writer.writerow([position, row["article__code"], row["article__description"],
-                             f"{row['quantity']:.3f}".replace(".", ","), f"{row['amount']:.2f}".replace(".", ",")])
+            writer.writerow([position, safe_text(row["article__code"]), safe_text(row["article__description"]),
+                             decimal_ar(row["quantity"], 3), decimal_ar(row["amount"])])
     return response
 
 

@@ -4,19 +4,28 @@ import csv
 import io
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
-from .formats import date_ar
+from .formats import date_ar, decimal_ar
 
 HEADER = ["Fecha", "Razón social", "CUIT", "Comprobante", "Vencimiento", "Importe", "Saldo"]
 CHUNK = 2000
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """ERP text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    return f"'{value}" if value and value.startswith(FORMULA_STARTS) else value
+
+
 def _rows(entries):
     for entry in entries.iterator(chunk_size=CHUNK):
         party = entry.customer if hasattr(entry, "customer") else entry.supplier
-        yield [entry.date, party.business_name, party.tax_id_display, entry.display_number, entry.due_date,
-               entry.amount, entry.open_balance]
+        yield [entry.date, safe_text(party.business_name), party.tax_id_display, safe_text(entry.display_number),
+               entry.due_date, entry.amount, entry.open_balance]
 
 
 class _Echo:
@@ -40,11 +49,11 @@ def _csv(entries, filename, width):
         yield "\ufeff" + writer.writerow(HEADER[:width])
         for row in _rows(entries):
             row[0], row[4] = date_ar(row[0]), date_ar(row[4])
-            row[5], row[6] = f"{row[5]:.2f}".replace(".", ","), f"{row[6]:.2f}".replace(".", ",")
+            row[5], row[6] = decimal_ar(row[5]), decimal_ar(row[6])
             yield writer.writerow(row[:width])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{filename}.csv")
     return response
 
 
@@ -59,5 +68,5 @@ def _xlsx(entries, filename, width):
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{filename}.xlsx")
     return response

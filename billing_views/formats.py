@@ -15,5 +15,11 @@ def money(value, currency: str = "ARS") -> str:
     return f"{sign}{CURRENCY_SYMBOLS.get(currency, currency)} {digits}"
 
 
+def decimal_ar(value, places: int = 2) -> str:
+    """`1234,56`: a plain number with a decimal comma, rounded half up like `money`."""
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+
+
 def date_ar(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""

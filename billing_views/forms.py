@@ -103,6 +103,13 @@ class LedgerFilterForm(FilterForm):
     sorts = ENTRY_SORTS
     vencidos = forms.BooleanField(label=_("Solo vencidos"), required=False)
 
+    def __init__(self, *args, balances: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not balances:
+            # Without balances, neither the overdue filter nor sorting by balance may reveal them.
+            del self.fields["vencidos"]
+            self.sorts = {key: value for key, value in ENTRY_SORTS.items() if "saldo" not in key}
+
 
 class SupplierFilterForm(FilterForm):
     """Suppliers have no related or associated parties."""

@@ -65,16 +65,17 @@ def sales_invoice_pdf(request, document_id: int):
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
+    show_balances = portal_settings(request).customer_balances
+    form = LedgerFilterForm(request.GET or None, balances=show_balances)
+    filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
     entries = selectors.customer_ledger(customer=customer, filters=filters)
     export = _export_format(request)
     if export:
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{customer.external_id}",
-                                     with_balance=portal_settings(request).customer_balances)
+                                     with_balance=show_balances)
     summary = selectors.customer_ledger_summary(customer=customer, filters=filters, today=today)
     return _render(request, "ledger.html", "customer_ledger", party=customer, form=form, filters=filters, today=today,
-                   show_balances=portal_settings(request).customer_balances,
+                   show_balances=show_balances,
                    summary=summary, page=_page(request, entries), title="Cuenta corriente")
 
 
@@ -114,16 +115,17 @@ def purchase_invoice_pdf(request, document_id: int):
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
     today = timezone.localdate()
-    form = SupplierLedgerFilterForm(request.GET or None)
-    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
+    show_balances = portal_settings(request).supplier_balances
+    form = SupplierLedgerFilterForm(request.GET or None, balances=show_balances)
+    filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
     entries = selectors.supplier_ledger(supplier=supplier, filters=filters)
     export = _export_format(request)
     if export:
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{supplier.external_id}",
-                                     with_balance=portal_settings(request).supplier_balances)
+                                     with_balance=show_balances)
     summary = selectors.supplier_ledger_summary(supplier=supplier, today=today)
     return _render(request, "ledger.html", "supplier_ledger", party=supplier, form=form, filters=filters, today=today,
-                   show_balances=portal_settings(request).supplier_balances,
+                   show_balances=show_balances,
                    summary=summary, page=_page(request, entries), title="Cuenta corriente proveedores")
 
 
