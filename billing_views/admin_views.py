@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
@@ -42,6 +43,7 @@ def _period(form) -> analytics.Period:
 
 @portal_admin_required
 @require_GET
+@never_cache
 def balances(request, tab="clientes"):
     kind = KINDS.get(tab)
     if kind is None:
@@ -89,6 +91,7 @@ def _balances_export(rows, tab, export_format):
 
 @portal_admin_required
 @require_GET
+@never_cache
 def party_ledger(request, tab, party_id: int):
     """One party's current account, as the admin sees it from the balances list."""
     model = {"clientes": Customer, "proveedores": Supplier}.get(tab)

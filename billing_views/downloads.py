@@ -36,11 +36,21 @@ def _save(token: str, state: dict) -> None:
     cache.set(_key(token), state, settings.ZIP_DOWNLOAD_TTL)
 
 
+def _active_key(user) -> str:
+    return f"zip-download-active:{user.id}"
+
+
 def sales_zip_request(*, user, query: str) -> str:
-    """Queue the ZIP of the sales documents that `query` (the list's filters) selects."""
+    """Queue the ZIP of the sales documents that `query` (the list's filters) selects. While
+    one of the user's ZIPs is being built, asking again returns that one instead of queueing
+    another (each renders up to ZIP_MAX_DOCUMENTS PDFs)."""
     from .tasks import sales_documents_zip
 
+    active = cache.get(_active_key(user))
+    if active and (state := cache.get(_key(active))) and state["status"] in ("pending", "running"):
+        return active
     token = secrets.token_urlsafe(16)
+    cache.set(_active_key(user), token, settings.ZIP_DOWNLOAD_TTL)
     _save(token, {"user_id": user.id, "status": "pending", "done": 0, "total": None, "path": None,
                   "created": time.time()})
     transaction.on_commit(lambda: sales_documents_zip.delay(token=token, user_id=user.id, query=query))
@@ -63,7 +73,7 @@ def sales_zip_build(*, token: str, user, query: str) -> None:
         return
     filters = FilterForm(QueryDict(query)).filters()
     documents = list(selectors.sales_documents(customer=customer, filters=filters).select_related(None)
-                     .select_related("customer", "branch"))
+                     .select_related("customer", "branch")[:settings.ZIP_MAX_DOCUMENTS])
     state.update(status="running", total=len(documents), done=0)
     _save(token, state)
     company = connection.tenant

@@ -6,6 +6,7 @@ hash: a changed document gets a new file, an unchanged one is served from storag
 
 import base64
 import functools
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -33,8 +34,19 @@ ARCA_DOCUMENT_CODES = {
 LOGO_PATH = Path(settings.BASE_DIR) / "static" / "img" / "default-logo.png"
 
 
-def _storage_path(kind: str, document) -> str:
-    return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{document.content_hash}.pdf"
+def _storage_path(kind: str, document, party, company) -> str:
+    """Named by everything the PDF shows: the document, its party, the company and its image."""
+    fingerprint = hashlib.md5("|".join([
+        document.content_hash, party.content_hash, company.display_name, company.legal_name, company.tax_id,
+        company.address, _profile_image_path(),
+    ]).encode(), usedforsecurity=False).hexdigest()
+    return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{fingerprint}.pdf"
+
+
+def _profile_image_path() -> str:
+    from portal_core.selectors import portal_settings
+
+    return portal_settings().profile_image
 
 
 def _cached(path: str, render) -> bytes:
@@ -59,12 +71,12 @@ def _erp_pdf(document) -> bytes | None:
 
 
 def sales_document_pdf(*, document, company) -> bytes:
-    return _erp_pdf(document) or _cached(_storage_path("ventas", document),
+    return _erp_pdf(document) or _cached(_storage_path("ventas", document, document.customer, company),
                    lambda: document_pdf_render(document=document, company=company, party=document.customer))
 
 
 def purchase_document_pdf(*, document, company) -> bytes:
-    return _erp_pdf(document) or _cached(_storage_path("compras", document),
+    return _erp_pdf(document) or _cached(_storage_path("compras", document, document.supplier, company),
                    lambda: document_pdf_render(document=document, company=company, party=document.supplier))
 
 
@@ -113,8 +125,20 @@ def _qr_data_uri(url: str) -> str:
 
 
 @functools.cache
-def _logo_data_uri() -> str:
+def _default_logo_data_uri() -> str:
     return _png_data_uri(LOGO_PATH.read_bytes())
+
+
+def _logo_data_uri() -> str:
+    """The portal's profile image when it has one, else the platform's default logo."""
+    path = _profile_image_path()
+    if path:
+        try:
+            with default_storage.open(path, "rb") as image:
+                return _png_data_uri(image.read())
+        except FileNotFoundError:
+            pass
+    return _default_logo_data_uri()
 
 
 def _render(template: str, context: dict) -> bytes:
@@ -130,7 +154,7 @@ def document_pdf_render(*, document, company, party) -> bytes:
     qr_url = arca_qr_url(arca_qr_payload(document=document, company=company, party=party)) if document.cae else ""
     return _render("billing_views/pdf/document.html", {
         "document": document, "company": company, "party": party,
-        "lines": list(document.lines.all()),
+        "lines": list(document.lines.select_related("article")),
         "logo": _logo_data_uri(),
         "qr": _qr_data_uri(qr_url) if qr_url else "",
         "arca_code": ARCA_DOCUMENT_CODES.get((document.doc_type, document.letter)),

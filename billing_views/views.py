@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.menu import menu_for
@@ -54,6 +55,7 @@ def sales_invoices(request):
 
 @login_required
 @require_GET
+@never_cache
 def sales_invoice_pdf(request, document_id: int):
     customer = require_customer(request, "customer_invoices")
     document = selectors.access_sales_document(customer=customer, document_id=document_id)
@@ -62,6 +64,7 @@ def sales_invoice_pdf(request, document_id: int):
 
 @login_required
 @require_GET
+@never_cache
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     today = timezone.localdate()
@@ -104,6 +107,7 @@ def purchase_invoices(request):
 
 @login_required
 @require_GET
+@never_cache
 def purchase_invoice_pdf(request, document_id: int):
     supplier = require_supplier(request, "supplier_invoices")
     document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
@@ -112,6 +116,7 @@ def purchase_invoice_pdf(request, document_id: int):
 
 @login_required
 @require_GET
+@never_cache
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
     today = timezone.localdate()
@@ -139,6 +144,7 @@ def supplier_payments(request):
 
 @login_required
 @require_GET
+@never_cache
 def certificate_pdf(request, payment_id: int, certificate_id: int):
     supplier = require_supplier(request, "supplier_payments")
     payment, certificate = selectors.access_certificate(
@@ -159,6 +165,7 @@ def sales_invoices_zip(request):
 @login_required
 @require_GET
 def download(request, token: str):
+    require_customer(request, "customer_invoices")
     state = downloads.download_state(token=token, user=request.user)
     if state is None:
         return _render(request, "download_expired.html", None, status=404)
@@ -168,7 +175,9 @@ def download(request, token: str):
 
 @login_required
 @require_GET
+@never_cache
 def download_status(request, token: str):
+    require_customer(request, "customer_invoices")
     state = downloads.download_state(token=token, user=request.user)
     if state is None:
         return JsonResponse({"error": {"code": "not_found", "message": "El enlace no existe o venció."}},
@@ -183,7 +192,9 @@ def download_status(request, token: str):
 
 @login_required
 @require_GET
+@never_cache
 def download_file(request, token: str):
+    require_customer(request, "customer_invoices")
     state = downloads.download_state(token=token, user=request.user)
     if state is None or state["status"] != "ready":
         raise Http404

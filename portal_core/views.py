@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -62,6 +63,7 @@ def integration(request):
 
 @portal_admin_required
 @require_POST
+@never_cache
 def api_key_create(request):
     form = ApiKeyForm(request.POST)
     if not form.is_valid():

@@ -247,6 +247,7 @@ LOGGING = {
 
 # "Descargar todas": how long a ZIP of documents stays downloadable.
 ZIP_DOWNLOAD_TTL = env_int("ZIP_DOWNLOAD_TTL", 3600)
+ZIP_MAX_DOCUMENTS = env_int("ZIP_MAX_DOCUMENTS", 2000)
 
 # --- ERP sync API --------------------------------------------------------------------------
 

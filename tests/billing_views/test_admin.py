@@ -247,3 +247,35 @@ def test_after_an_upload_only_a_local_next_is_followed(admin):
 
     assert outside["Location"] == "/administrador/perfil/"
     assert inside["Location"] == "/administrador/ventas/"
+
+
+def test_without_balances_neither_overdue_filter_nor_balance_sort_reveal_them(admin, book, login):
+    admin.post("/administrador/perfil/", {name: "on" for name in PortalSettings.SECTIONS} | {"supplier_balances": "on"})
+    customer = login(book, "cliente@alfa.test")
+
+    filtered = customer.get("/cuenta-corriente/", {"vencidos": "on", "orden": "-saldo"})
+
+    assert filtered.context["page"].paginator.count == 4  # the overdue filter is ignored
+    assert filtered.context["filters"].sort == "-fecha"
+    assert "badge danger" not in filtered.content.decode()
+
+
+def test_balances_export_to_xlsx(admin):
+    from openpyxl import load_workbook
+
+    response = admin.get("/administrador/cuentas-corrientes/", {"formato": "xlsx"})
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0] == ("Razón social", "CUIT", "Saldo", "Movimientos del período", "Vencido")
+    assert ("Distribuidora Peñalolén S.A.", "30-71234567-1", 1310, 1310, 1400) in rows
+
+
+def test_exported_text_cannot_run_as_a_formula(admin, book, login):
+    with tenant_context(book):
+        batch_upsert(resource="customers", items=[{"external_id": "C1", "business_name": '=HYPERLINK("x")',
+                                                   "tax_id": "30712345671", "related": ["C2"]}])
+    ledger = login(book, "cliente@alfa.test").get("/cuenta-corriente/", {"formato": "csv"})
+    balances = admin.get("/administrador/cuentas-corrientes/", {"formato": "csv"})
+
+    assert "'=HYPERLINK" in b"".join(ledger.streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in balances.content.decode("utf-8-sig")

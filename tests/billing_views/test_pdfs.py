@@ -81,3 +81,23 @@ def test_a_replayed_sync_keeps_the_erps_pdf(book):
 
     with tenant_context(book):
         assert SalesInvoice.objects.get(external_id="F1").erp_pdf != ""
+
+
+def test_a_renamed_customer_gets_a_new_pdf(book, login):
+    client = login(book, "cliente@alfa.test")
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/"
+    first = client.get(url).content
+
+    with tenant_context(book):
+        batch_upsert(resource="customers", items=[{**BOOK["customers"][0], "business_name": "Peñalolén Nueva S.A."}])
+
+    assert client.get(url).content != first
+
+
+def test_asking_for_a_second_zip_while_one_is_being_built_returns_the_same(book, login):
+    client = login(book, "cliente@alfa.test")
+
+    first = client.post("/facturas/descargar-todas/", {"query": ""})
+    second = client.post("/facturas/descargar-todas/", {"query": "relacionado=on"})
+
+    assert first["Location"] == second["Location"]
