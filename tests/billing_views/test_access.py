@@ -125,3 +125,36 @@ def test_a_session_of_alfa_is_anonymous_on_beta_sections(book, beta, login):
     response = client_b.get("/facturas/")
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/cuenta-corriente/?formato=xlsx", "/compras/?numero=2001&desde=01/01/2020"])
+def test_exports_and_filtered_lists_of_the_other_kind_are_404(book, login, path):
+    client = login(book, "proveedor@alfa.test" if path.startswith("/cuenta") else "cliente@alfa.test")
+
+    assert client.get(path).status_code == 404
+
+
+def test_download_all_is_404_for_suppliers_and_changes_nothing(book, login):
+    from django.core.cache import cache
+
+    client = login(book, "proveedor@alfa.test")
+
+    assert client.post("/facturas/descargar-todas/", {"query": ""}).status_code == 404
+    assert client.get("/descargas/cualquiera/estado/").status_code == 404
+    assert not any(key for key in cache.keys("*zip-download-active*"))
+
+
+def test_an_account_of_another_portal_cannot_open_purchase_pdfs_or_certificates(book, beta, login):
+    from portal_core.models import Supplier
+
+    with tenant_context(beta):
+        supplier = Supplier.objects.create(external_id="S1", business_name="Proveedor de Beta", content_hash="x")
+        party_account_create(email="proveedor@alfa.test", password=PASSWORD, supplier=supplier)
+    client = login(beta, "proveedor@alfa.test")
+    payment_id = doc_id(book, SupplierPayment, "OP1")
+    with tenant_context(book):
+        certificate_id = SupplierPayment.objects.get(external_id="OP1").certificates.get().id
+
+    assert client.get(f"/compras/{doc_id(book, PurchaseInvoice, 'P1')}/pdf/").status_code == 404
+    assert client.get(f"/retiro-de-pagos/{payment_id}/certificados/{certificate_id}/pdf/").status_code == 404
+    assert client.get("/compras/").context["page"].paginator.count == 0

@@ -279,3 +279,14 @@ def test_exported_text_cannot_run_as_a_formula(admin, book, login):
 
     assert "'=HYPERLINK" in b"".join(ledger.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in balances.content.decode("utf-8-sig")
+
+
+def test_best_selling_articles_date_edges_are_inclusive(admin, sales_book):
+    yesterday = TODAY.fromordinal(TODAY.toordinal() - 1).strftime("%d/%m/%Y")
+    today = TODAY.strftime("%d/%m/%Y")
+
+    on_the_day = admin.get("/administrador/ventas/", {"a-desde": yesterday, "a-hasta": yesterday}).context["articles"]
+    after_it = admin.get("/administrador/ventas/", {"a-desde": today}).context["articles"]
+
+    assert [a["article__code"] for a in on_the_day] == ["001", "002"]
+    assert after_it == []
