@@ -13,7 +13,7 @@ import json
 import statistics
 import time
 
-from _setup import django_with_fresh_database, percentile
+from _setup import django_with_fresh_database, percentile, timed
 
 INVOICES, LINES_PER_INVOICE, CUSTOMERS, ARTICLES, SUPPLIERS = 200_000, 5, 2000, 500, 30
 
@@ -60,15 +60,6 @@ def load(cursor):
         FROM portal_core_salesinvoice i, generate_series(1, {LINES_PER_INVOICE}) p;
     """)
     cursor.execute("VACUUM ANALYZE")
-
-
-def timed(function, runs):
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def main():

@@ -10,18 +10,8 @@ import argparse
 import io
 import json
 import statistics
-import time
 
-from _setup import django_with_fresh_database, percentile
-
-
-def timed(function, runs):
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+from _setup import django_with_fresh_database, percentile, timed
 
 
 def main():

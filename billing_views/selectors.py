@@ -84,22 +84,19 @@ def _sales_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
     return scope
 
 
+def _filtered(queryset: QuerySet, filters: Filters, *, party: str, date_field: str, amount_field: str) -> QuerySet:
+    """The filter bar's conditions; documents and movements differ only in their field names."""
+    conditions = {
+        f"{date_field}__gte": filters.date_from, f"{date_field}__lte": filters.date_to,
+        f"{party}__business_name__icontains": filters.business_name or None,
+        "point_of_sale": filters.point_of_sale, "number": filters.number,
+        f"{amount_field}__gte": filters.amount_min, f"{amount_field}__lte": filters.amount_max,
+    }
+    return queryset.filter(**{lookup: value for lookup, value in conditions.items() if value is not None})
+
+
 def _document_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
-    if filters.date_from:
-        queryset = queryset.filter(issue_date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(issue_date__lte=filters.date_to)
-    if filters.business_name:
-        queryset = queryset.filter(**{f"{party_field}__business_name__icontains": filters.business_name})
-    if filters.point_of_sale is not None:
-        queryset = queryset.filter(point_of_sale=filters.point_of_sale)
-    if filters.number is not None:
-        queryset = queryset.filter(number=filters.number)
-    if filters.amount_min is not None:
-        queryset = queryset.filter(total__gte=filters.amount_min)
-    if filters.amount_max is not None:
-        queryset = queryset.filter(total__lte=filters.amount_max)
-    return queryset
+    return _filtered(queryset, filters, party=party_field, date_field="issue_date", amount_field="total")
 
 
 def sales_documents(*, customer: Customer, filters: Filters) -> QuerySet[SalesInvoice]:
@@ -208,20 +205,7 @@ def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: i
 
 
 def _entry_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    if filters.business_name:
-        queryset = queryset.filter(**{f"{party_field}__business_name__icontains": filters.business_name})
-    if filters.point_of_sale is not None:
-        queryset = queryset.filter(point_of_sale=filters.point_of_sale)
-    if filters.number is not None:
-        queryset = queryset.filter(number=filters.number)
-    if filters.amount_min is not None:
-        queryset = queryset.filter(amount__gte=filters.amount_min)
-    if filters.amount_max is not None:
-        queryset = queryset.filter(amount__lte=filters.amount_max)
+    queryset = _filtered(queryset, filters, party=party_field, date_field="date", amount_field="amount")
     if filters.extra.get("overdue"):
         queryset = queryset.filter(open_balance__gt=0, due_date__lt=filters.extra["today"])
     return queryset
