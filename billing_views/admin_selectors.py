@@ -44,13 +44,14 @@ def party_balances(*, kind: str, period: Period, search: str, today: date, sort:
     the period and its overdue amount today."""
     model = Customer if kind == "customers" else Supplier
     entries = "account_entries"
-    until = Q(**{f"{entries}__date__lte": period.date_to}) if period.date_to else Q()
+    shown = Q(**{f"{entries}__invoice_voided": False})
+    until = shown & (Q(**{f"{entries}__date__lte": period.date_to}) if period.date_to else Q())
     within = Q(**{f"{entries}__date__gte": period.date_from}) if period.date_from else Q()
     queryset = model.objects.annotate(
         balance=Coalesce(Sum(f"{entries}__amount", filter=until), ZERO),
         movements=Coalesce(Sum(f"{entries}__amount", filter=until & within), ZERO),
-        overdue=Coalesce(Sum(f"{entries}__open_balance", filter=Q(**{f"{entries}__open_balance__gt": 0,
-                                                                       f"{entries}__due_date__lt": today})), ZERO),
+        overdue=Coalesce(Sum(f"{entries}__open_balance", filter=shown & Q(**{
+            f"{entries}__open_balance__gt": 0, f"{entries}__due_date__lt": today})), ZERO),
     )
     if search:
         queryset = queryset.filter(Q(business_name__icontains=search) | Q(tax_id__contains=search.replace("-", "")))

@@ -127,7 +127,7 @@ def _customer_ledger_scope(customer: Customer, *, related: bool, associated: boo
     scope = Q(customer_id__in=_holder_ids(customer, related))
     if associated:
         scope |= Q(associated_customer_id=customer.id)
-    return scope
+    return scope & Q(invoice_voided=False)
 
 
 def customer_ledger(*, customer: Customer, filters: Filters) -> QuerySet[CustomerAccountEntry]:
@@ -179,12 +179,12 @@ def access_purchase_document(*, supplier: Supplier, document_id: int) -> Purchas
 
 
 def supplier_ledger(*, supplier: Supplier, filters: Filters) -> QuerySet[SupplierAccountEntry]:
-    queryset = SupplierAccountEntry.objects.filter(supplier=supplier).select_related("supplier")
+    queryset = SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False).select_related("supplier")
     return _entry_filters(queryset, filters, "supplier").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
 
 
 def supplier_ledger_summary(*, supplier: Supplier, today: date) -> dict:
-    return _ledger_summary(SupplierAccountEntry.objects.filter(supplier=supplier), today)
+    return _ledger_summary(SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False), today)
 
 
 def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:

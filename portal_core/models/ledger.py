@@ -19,6 +19,9 @@ class AccountEntry(ErpRecord):
     # Signed: positive is owed to the company by a customer (or by the company to a supplier).
     amount = models.DecimalField(_("importe"), **MONEY)
     open_balance = models.DecimalField(_("saldo"), **MONEY)
+    # Copied by the sync from the movement's invoice: a voided document's movements are hidden
+    # with it (and kept).
+    invoice_voided = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         abstract = True

@@ -44,28 +44,54 @@ def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
             )
 
 
-ASSOCIATED_FROM_INVOICES = """
-    UPDATE portal_core_customeraccountentry AS entry
-       SET associated_customer_id = invoice.associated_customer_id
-      FROM portal_core_salesinvoice AS invoice
-     WHERE entry.invoice_id = invoice.id AND {where}
-       AND entry.associated_customer_id IS DISTINCT FROM invoice.associated_customer_id
+FROM_INVOICES = """
+    UPDATE {entries} AS entry SET {sets}
+      FROM {invoices} AS invoice
+     WHERE entry.invoice_id = invoice.id AND {where} AND ({changed})
 """
+CUSTOMER_ENTRIES = {
+    "entries": "portal_core_customeraccountentry", "invoices": "portal_core_salesinvoice",
+    "sets": "associated_customer_id = invoice.associated_customer_id, invoice_voided = invoice.voided",
+    "changed": "entry.associated_customer_id IS DISTINCT FROM invoice.associated_customer_id"
+               " OR entry.invoice_voided <> invoice.voided",
+}
+SUPPLIER_ENTRIES = {
+    "entries": "portal_core_supplieraccountentry", "invoices": "portal_core_purchaseinvoice",
+    "sets": "invoice_voided = invoice.voided", "changed": "entry.invoice_voided <> invoice.voided",
+}
+
+
+def _copy_from_invoices(tables: dict, where: str, ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(FROM_INVOICES.format(where=where, **tables), [ids])
 
 
 def entries_associate(*, rows, indexes, changed: dict[str, int]) -> None:
-    """Movements copy their invoice's associated customer (see CustomerAccountEntry); one
-    re-sent without an invoice has none."""
+    """Customer movements copy their invoice's associated customer and voided flag (see
+    CustomerAccountEntry); one re-sent without an invoice has neither."""
     if changed:
         ids = list(changed.values())
+        _copy_from_invoices(CUSTOMER_ENTRIES, "entry.id = ANY(%s)", ids)
         with connection.cursor() as cursor:
-            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="entry.id = ANY(%s)"), [ids])
-            cursor.execute("UPDATE portal_core_customeraccountentry SET associated_customer_id = NULL "
-                           "WHERE id = ANY(%s) AND invoice_id IS NULL AND associated_customer_id IS NOT NULL", [ids])
+            cursor.execute("UPDATE portal_core_customeraccountentry SET associated_customer_id = NULL, "
+                           "invoice_voided = false WHERE id = ANY(%s) AND invoice_id IS NULL", [ids])
 
 
 def invoices_associate_entries(*, rows, indexes, changed: dict[str, int]) -> None:
-    """A re-synced invoice passes a changed associated customer on to its movements."""
+    """A re-synced sales invoice passes its associated customer and voided flag to its movements."""
     if changed:
+        _copy_from_invoices(CUSTOMER_ENTRIES, "invoice.id = ANY(%s)", list(changed.values()))
+
+
+def supplier_entries_from_invoices(*, rows, indexes, changed: dict[str, int]) -> None:
+    if changed:
+        ids = list(changed.values())
+        _copy_from_invoices(SUPPLIER_ENTRIES, "entry.id = ANY(%s)", ids)
         with connection.cursor() as cursor:
-            cursor.execute(ASSOCIATED_FROM_INVOICES.format(where="invoice.id = ANY(%s)"), [list(changed.values())])
+            cursor.execute("UPDATE portal_core_supplieraccountentry SET invoice_voided = false "
+                           "WHERE id = ANY(%s) AND invoice_id IS NULL", [ids])
+
+
+def purchase_invoices_to_entries(*, rows, indexes, changed: dict[str, int]) -> None:
+    if changed:
+        _copy_from_invoices(SUPPLIER_ENTRIES, "invoice.id = ANY(%s)", list(changed.values()))

@@ -72,7 +72,13 @@ def _order_pending(order: schemas.OrderIn) -> dict:
 
 def _build() -> dict[str, Resource]:
     from .aggregates import article_sales_add, article_sales_remove
-    from .relations import customers_relate, entries_associate, invoices_associate_entries
+    from .relations import (
+        customers_relate,
+        entries_associate,
+        invoices_associate_entries,
+        purchase_invoices_to_entries,
+        supplier_entries_from_invoices,
+    )
 
     resources = [
         Resource("customers", _("clientes"), m.Customer, schemas.CustomerIn,
@@ -89,14 +95,16 @@ def _build() -> dict[str, Resource]:
                  after=invoices_associate_entries, aggregates=(article_sales_remove, article_sales_add)),
         Resource("purchase-invoices", _("comprobantes de compra"), m.PurchaseInvoice, schemas.PurchaseInvoiceIn,
                  DOCUMENT_COLUMNS, references=(SUPPLIER,),
-                 children=Children("lines", m.PurchaseInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,))),
+                 children=Children("lines", m.PurchaseInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,)),
+                 after=purchase_invoices_to_entries),
         Resource("customer-account-entries", _("cuenta corriente de clientes"), m.CustomerAccountEntry,
                  schemas.CustomerAccountEntryIn, ENTRY_COLUMNS,
                  references=(CUSTOMER, Reference("invoice", m.SalesInvoice, "el comprobante de venta")),
                  after=entries_associate),
         Resource("supplier-account-entries", _("cuenta corriente de proveedores"), m.SupplierAccountEntry,
                  schemas.SupplierAccountEntryIn, ENTRY_COLUMNS,
-                 references=(SUPPLIER, Reference("invoice", m.PurchaseInvoice, "el comprobante de compra"))),
+                 references=(SUPPLIER, Reference("invoice", m.PurchaseInvoice, "el comprobante de compra")),
+                 after=supplier_entries_from_invoices),
         Resource("orders", _("pedidos"), m.Order, schemas.OrderIn, ("number", "ordered_at"),
                  references=(CUSTOMER, BRANCH), derived=_order_pending,
                  children=Children("lines", m.OrderLine, "order", ("description", "quantity_ordered",

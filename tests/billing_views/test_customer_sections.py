@@ -149,3 +149,25 @@ def test_pending_orders_show_articles_and_pending_quantities(book, login):
     assert [order.number for order in response.context["page"].object_list] == ["0001-00000001"]
     assert "Yerba mate x 1 kg" in html and "Azúcar" not in html and "Ajeno" not in html
     assert "<strong>6</strong>" in html
+
+
+def test_a_voided_invoices_movements_are_hidden_with_it_and_come_back_if_unvoided(book, login):
+    from django_tenants.utils import tenant_context
+
+    from portal_core.sync.engine import batch_upsert
+    from tests.billing_views.conftest import BOOK, entry
+
+    client = login(book, "cliente@alfa.test")
+    before = client.get("/cuenta-corriente/").context["summary"]["pending"]
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E9", "customer", "C1", amount="9999.00", balance="9999.00", due=5, invoice="F6", number=1006)])
+
+    hidden = client.get("/cuenta-corriente/")
+
+    assert hidden.context["summary"]["pending"] == before
+    assert "A 0003-00001006" not in hidden.content.decode()
+    with tenant_context(book):
+        f6 = {**next(r for r in BOOK["sales-invoices"] if r["external_id"] == "F6"), "voided": False}
+        batch_upsert(resource="sales-invoices", items=[f6])
+    assert client.get("/cuenta-corriente/").context["summary"]["pending"] == before + Decimal("9999.00")
