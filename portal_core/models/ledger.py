@@ -1,6 +1,7 @@
 """Current account (cuenta corriente) movements of customers and of suppliers."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import MONEY, ErpRecord
@@ -46,10 +47,12 @@ class CustomerAccountEntry(AccountEntry):
         verbose_name_plural = _("cuenta corriente de clientes")
         indexes = [
             models.Index(fields=["customer", "-date"], name="cust_entry_customer_date_idx"),
-            # Balances and aging read only these columns: an index-only scan, no table pages.
-            models.Index(fields=["customer", "due_date"], include=["open_balance"], name="cust_entry_customer_due_idx"),
+            # Balances and aging read only these columns of the shown movements: an index-only
+            # scan of a partial index, no table pages.
+            models.Index(fields=["customer", "due_date"], include=["open_balance"], condition=Q(invoice_voided=False),
+                         name="cust_entry_customer_due_idx"),
             models.Index(fields=["associated_customer", "due_date"], include=["open_balance"],
-                         name="cust_entry_assoc_due_idx"),
+                         condition=Q(invoice_voided=False), name="cust_entry_assoc_due_idx"),
         ]
 
 
@@ -62,5 +65,6 @@ class SupplierAccountEntry(AccountEntry):
         verbose_name_plural = _("cuenta corriente de proveedores")
         indexes = [
             models.Index(fields=["supplier", "-date"], name="supp_entry_supplier_date_idx"),
-            models.Index(fields=["supplier", "due_date"], include=["open_balance"], name="supp_entry_supplier_due_idx"),
+            models.Index(fields=["supplier", "due_date"], include=["open_balance"], condition=Q(invoice_voided=False),
+                         name="supp_entry_supplier_due_idx"),
         ]
