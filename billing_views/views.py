@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,19 +68,28 @@ def sales_invoice_pdf(request, document_id: int):
 @never_cache
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
+    return _ledger(
+        request, party=customer, show_balances=portal_settings(request).customer_balances,
+        form_class=LedgerFilterForm, url_name="customer_ledger", title=_("Cuenta corriente"),
+        read_entries=lambda filters: selectors.customer_ledger(customer=customer, filters=filters),
+        read_summary=lambda filters, today: selectors.customer_ledger_summary(
+            customer=customer, filters=filters, today=today),
+    )
+
+
+def _ledger(request, *, party, show_balances, form_class, url_name, title, read_entries, read_summary):
+    """A current account (customer's or supplier's): the page, or its CSV/XLSX export."""
     today = timezone.localdate()
-    show_balances = portal_settings(request).customer_balances
-    form = LedgerFilterForm(request.GET or None, balances=show_balances)
+    form = form_class(request.GET or None, balances=show_balances)
     filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
-    entries = selectors.customer_ledger(customer=customer, filters=filters)
+    entries = read_entries(filters)
     export = _export_format(request)
     if export:
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{customer.external_id}",
+        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
                                      with_balance=show_balances)
-    summary = selectors.customer_ledger_summary(customer=customer, filters=filters, today=today)
-    return _render(request, "ledger.html", "customer_ledger", party=customer, form=form, filters=filters, today=today,
-                   show_balances=show_balances,
-                   summary=summary, page=_page(request, entries), title="Cuenta corriente")
+    return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
+                   show_balances=show_balances, summary=read_summary(filters, today),
+                   page=_page(request, entries), title=title)
 
 
 @login_required
@@ -119,19 +129,12 @@ def purchase_invoice_pdf(request, document_id: int):
 @never_cache
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
-    today = timezone.localdate()
-    show_balances = portal_settings(request).supplier_balances
-    form = SupplierLedgerFilterForm(request.GET or None, balances=show_balances)
-    filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
-    entries = selectors.supplier_ledger(supplier=supplier, filters=filters)
-    export = _export_format(request)
-    if export:
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{supplier.external_id}",
-                                     with_balance=show_balances)
-    summary = selectors.supplier_ledger_summary(supplier=supplier, today=today)
-    return _render(request, "ledger.html", "supplier_ledger", party=supplier, form=form, filters=filters, today=today,
-                   show_balances=show_balances,
-                   summary=summary, page=_page(request, entries), title="Cuenta corriente proveedores")
+    return _ledger(
+        request, party=supplier, show_balances=portal_settings(request).supplier_balances,
+        form_class=SupplierLedgerFilterForm, url_name="supplier_ledger", title=_("Cuenta corriente proveedores"),
+        read_entries=lambda filters: selectors.supplier_ledger(supplier=supplier, filters=filters),
+        read_summary=lambda filters, today: selectors.supplier_ledger_summary(supplier=supplier, today=today),
+    )
 
 
 @login_required
