@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from portal_core.models import Article, ArticleSalesDaily, Customer, SalesInvoice, Supplier
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
-QUANTITY = DecimalField(max_digits=20, decimal_places=3)
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 

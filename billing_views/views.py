@@ -50,8 +50,10 @@ def sales_invoices(request):
     form = FilterForm(request.GET or None)
     filters = form.filters()
     documents = selectors.sales_documents(customer=customer, filters=filters)
-    return _render(request, "sales_invoices.html", "sales_invoices", customer=customer, form=form, filters=filters,
-                   page=_page(request, documents), show_balances=portal_settings(request).customer_balances)
+    return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
+                   form=form, filters=filters, page=_page(request, documents),
+                   show_balances=portal_settings(request).customer_balances,
+                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
 
 
 @login_required
@@ -110,9 +112,9 @@ def purchase_invoices(request):
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
     documents = selectors.purchase_documents(supplier=supplier, filters=filters)
-    return _render(request, "purchase_invoices.html", "purchase_invoices", supplier=supplier, form=form,
-                   filters=filters, page=_page(request, documents),
-                   show_balances=portal_settings(request).supplier_balances)
+    return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
+                   form=form, filters=filters, page=_page(request, documents),
+                   show_balances=portal_settings(request).supplier_balances, pdf_url_name="purchase_invoice_pdf")
 
 
 @login_required
