@@ -1,10 +1,12 @@
 """Reads of what customers and suppliers see. Every query starts from the account's own
 party (never from an id in the URL alone) and leaves voided documents out."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -22,6 +24,8 @@ from portal_core.models import (
 )
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+# A sync changes the key long before this; the timeout only lets old versions' entries go.
+CACHE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def sales_documents(*, customer: Customer, filters: Filters) -> QuerySet[SalesIn
     queryset = (
         SalesInvoice.objects.filter(_sales_scope(customer, related=filters.related, associated=filters.associated))
         .filter(voided=False)
-        .select_related("customer")
+        .prefetch_related("customer")  # a join would run for every matching row, before the sort and LIMIT
         .annotate(open_balance=Subquery(balance))
     )
     queryset = _document_filters(queryset, filters, "customer")
@@ -133,15 +137,17 @@ def _customer_ledger_scope(customer: Customer, *, related: bool, associated: boo
 def customer_ledger(*, customer: Customer, filters: Filters) -> QuerySet[CustomerAccountEntry]:
     queryset = CustomerAccountEntry.objects.filter(
         _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
-    ).select_related("customer")
+    ).prefetch_related("customer")  # as in sales_documents: the page's rows only, not every match
     return _entry_filters(queryset, filters, "customer").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
 
 
-def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date) -> dict:
+def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date, version: str | None = None) -> dict:
+    """The summary depends only on the scope switches and the day, not on the other filters."""
     queryset = CustomerAccountEntry.objects.filter(
         _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
     )
-    return _ledger_summary(queryset, today)
+    key = f"ledger-summary:customer:{customer.id}:{filters.related:d}{filters.associated:d}:{today}"
+    return _until_next_sync(key, version, lambda: _ledger_summary(queryset, today))
 
 
 def pending_orders(*, customer: Customer) -> QuerySet[Order]:
@@ -183,8 +189,10 @@ def supplier_ledger(*, supplier: Supplier, filters: Filters) -> QuerySet[Supplie
     return _entry_filters(queryset, filters, "supplier").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
 
 
-def supplier_ledger_summary(*, supplier: Supplier, today: date) -> dict:
-    return _ledger_summary(SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False), today)
+def supplier_ledger_summary(*, supplier: Supplier, today: date, version: str | None = None) -> dict:
+    queryset = SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False)
+    return _until_next_sync(f"ledger-summary:supplier:{supplier.id}:{today}", version,
+                            lambda: _ledger_summary(queryset, today))
 
 
 def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:
@@ -202,6 +210,23 @@ def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: i
 
 
 # --- Shared --------------------------------------------------------------------------------
+
+
+def _until_next_sync(key: str, version: str | None, read):
+    """`read()`, kept until the ERP's next batch: `version` (portal_core.selectors.sync_version)
+    is part of the key, so a sync moves every reader to a fresh entry. The cache's key function
+    adds the portal's schema and each key names its party, so no portal or party reads
+    another's entry. Only synced data may be read this way. Without a version, read it now."""
+    if version is None:
+        return read()
+    return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)
+
+
+def list_count(queryset: QuerySet, *, version: str) -> int:
+    """A list page's row count (its paginator's COUNT), until the next sync. Keyed by the
+    query's SQL with its parameters: the party's ids, every filter and the day are in it."""
+    sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()
+    return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
 
 
 def _entry_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:

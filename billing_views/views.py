@@ -9,13 +9,14 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.menu import menu_for
-from portal_core.selectors import portal_settings
+from portal_core.selectors import portal_settings, sync_version
 
 from . import downloads, exports, pdf, selectors
 from .access import require_customer, require_supplier
@@ -24,8 +25,22 @@ from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLed
 PAGE_SIZE = 25
 
 
+class _SyncedPaginator(Paginator):
+    """Counts the list once per ERP sync: for a big customer the COUNT of a filtered list costs
+    as much as the page's rows."""
+
+    def __init__(self, queryset, per_page, *, version: str):
+        super().__init__(queryset, per_page)
+        self.version = version
+
+    @cached_property
+    def count(self) -> int:
+        return selectors.list_count(self.object_list, version=self.version)
+
+
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    paginator = _SyncedPaginator(queryset, PAGE_SIZE, version=sync_version(request))
+    return paginator.get_page(request.GET.get("pagina"))
 
 
 def _render(request, template, url_name, status=200, **context):
@@ -75,7 +90,7 @@ def customer_ledger(request):
         form_class=LedgerFilterForm, url_name="customer_ledger", title=_("Cuenta corriente"),
         read_entries=lambda filters: selectors.customer_ledger(customer=customer, filters=filters),
         read_summary=lambda filters, today: selectors.customer_ledger_summary(
-            customer=customer, filters=filters, today=today),
+            customer=customer, filters=filters, today=today, version=sync_version(request)),
     )
 
 
@@ -135,7 +150,8 @@ def supplier_ledger(request):
         request, party=supplier, show_balances=portal_settings(request).supplier_balances,
         form_class=SupplierLedgerFilterForm, url_name="supplier_ledger", title=_("Cuenta corriente proveedores"),
         read_entries=lambda filters: selectors.supplier_ledger(supplier=supplier, filters=filters),
-        read_summary=lambda filters, today: selectors.supplier_ledger_summary(supplier=supplier, today=today),
+        read_summary=lambda filters, today: selectors.supplier_ledger_summary(
+            supplier=supplier, today=today, version=sync_version(request)),
     )
 
 

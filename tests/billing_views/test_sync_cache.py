@@ -1,0 +1,117 @@
+"""Summaries and list counts are cached until the ERP's next batch: every batch makes them
+fresh, and no portal or customer ever reads another's entry."""
+
+from decimal import Decimal
+
+from django.core.cache import cache
+from django_tenants.utils import tenant_context
+
+from billing_views import selectors
+from portal_core.selectors import sync_version
+from portal_core.sync.engine import batch_upsert
+from tests.billing_views.conftest import document, entry
+
+
+def test_a_ledger_sync_changes_the_summary_at_once(book, login):
+    # given: the summary is cached
+    client = login(book, "cliente@alfa.test")
+    assert client.get("/cuenta-corriente/").context["summary"]["pending"] == Decimal("1900.00")
+
+    # when: the ERP syncs a new open movement and changes one already there
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E8", "customer", "C1", amount="50.00", balance="50.00", due=-3, number=1020),
+            entry("E2", "customer", "C1", amount="500.00", balance="0.00", due=10, number=1010),
+        ])
+
+    # then
+    summary = client.get("/cuenta-corriente/").context["summary"]
+    assert summary["pending"] == Decimal("1900.00") + Decimal("50.00") - Decimal("500.00")
+    assert summary["not_due"] == 0
+    assert summary["days_0_30"] == Decimal("1050.00")
+
+
+def test_a_supplier_ledger_sync_changes_the_summary_at_once(book, login):
+    client = login(book, "proveedor@alfa.test")
+    assert client.get("/cuenta-corriente-proveedor/").context["summary"]["pending"] == Decimal("605.00")
+
+    with tenant_context(book):
+        batch_upsert(resource="supplier-account-entries", items=[
+            entry("Q3", "supplier", "S1", amount="95.00", balance="95.00", due=-1, number=2003)])
+
+    assert client.get("/cuenta-corriente-proveedor/").context["summary"]["pending"] == Decimal("700.00")
+
+
+def test_a_sync_of_another_resource_also_refreshes_the_summary(book, login):
+    # given: C2 is related to C1, and the summary with Relacionado is cached
+    client = login(book, "cliente@alfa.test")
+    related = client.get("/cuenta-corriente/", {"relacionado": "on"}).context["summary"]["pending"]
+    assert related == Decimal("1900.00") + Decimal("5000.00")
+
+    # when: the customers' sync drops the relation (no movement changed)
+    with tenant_context(book):
+        batch_upsert(resource="customers", items=[
+            {"external_id": "C1", "business_name": "Distribuidora Peñalolén S.A.", "tax_id": "30712345671",
+             "related": []}])
+
+    # then
+    assert client.get("/cuenta-corriente/", {"relacionado": "on"}).context["summary"]["pending"] == Decimal("1900.00")
+
+
+def test_a_document_sync_changes_the_list_count_at_once(book, login):
+    client = login(book, "cliente@alfa.test")
+    assert client.get("/facturas/").context["page"].paginator.count == 2
+
+    with tenant_context(book):
+        batch_upsert(resource="sales-invoices", items=[document("F7", "customer", "C1", 1007, issued=-2)])
+
+    response = client.get("/facturas/")
+    assert response.context["page"].paginator.count == 3
+    assert "A 0003-00001007" in response.content.decode()
+
+
+def test_each_filter_has_its_own_count(book, login):
+    client = login(book, "cliente@alfa.test")
+
+    everything = client.get("/cuenta-corriente/").context["page"].paginator.count
+    overdue = client.get("/cuenta-corriente/", {"vencidos": "on"}).context["page"].paginator.count
+
+    assert (everything, overdue) == (4, 2)
+
+
+def test_another_customer_of_the_portal_gets_its_own_summary_and_count(book, login):
+    # given: C1's summary and count are cached
+    assert login(book, "cliente@alfa.test").get("/cuenta-corriente/").context["summary"]["pending"] == Decimal(
+        "1900.00")
+
+    # when: C3 opens the same page
+    response = login(book, "ajeno@alfa.test").get("/cuenta-corriente/")
+
+    # then: its own figures, not C1's
+    assert response.context["summary"]["pending"] == Decimal("7777.00")
+    assert response.context["page"].paginator.count == 1
+
+
+def test_cache_entries_are_per_portal_even_with_the_same_key_and_version(alfa, beta):
+    # given: an entry cached in alfa
+    with tenant_context(alfa):
+        version = sync_version()
+        assert selectors._until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "alfa") == "alfa"
+
+    # when: beta asks for the same key under the same version
+    with tenant_context(beta):
+        found = selectors._until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "beta")
+
+    # then: beta computes its own
+    assert found == "beta"
+    with tenant_context(alfa):
+        cache.delete(f"billing:{version}:ledger-summary:customer:1:00:2026-01-01")
+    with tenant_context(beta):
+        cache.delete(f"billing:{version}:ledger-summary:customer:1:00:2026-01-01")
+
+
+def test_the_version_changes_with_every_batch_even_one_that_changes_nothing(book):
+    with tenant_context(book):
+        before = sync_version()
+        batch_upsert(resource="orders", items=[])
+        assert sync_version() != before
