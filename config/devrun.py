@@ -10,6 +10,8 @@ import time
 from config import embedded
 
 PORT = os.environ.get("PORT", "8000")
+# The demo portal's email goes to a local SMTP server that prints each message (config/devmail.py).
+MAIL_PORT = os.environ.get("DEV_MAIL_PORT", "8025")
 MANAGE = [sys.executable, "manage.py"]
 
 
@@ -27,8 +29,10 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     children = []
     try:
-        for command in (["migrate_schemas", "--noinput", "-v", "0"], ["demo_portal"]):
+        demo = ["demo_portal", "--smtp", f"127.0.0.1:{MAIL_PORT}"]
+        for command in (["migrate_schemas", "--noinput", "-v", "0"], demo):
             subprocess.run(MANAGE + command, check=True)
+        children.append(subprocess.Popen([sys.executable, "-m", "config.devmail", MAIL_PORT], start_new_session=True))
         # Each child leads its own process group so that stopping it also stops what it
         # spawned (runserver's reloader, the worker's pool and embedded beat).
         children.append(subprocess.Popen(MANAGE + ["runserver", f"127.0.0.1:{PORT}"], start_new_session=True))
@@ -78,6 +82,7 @@ def _banner() -> None:
         "  Cliente del demo:             cliente@demo.test / demo1234 (con clientes relacionados)\n"
         "  Proveedor del demo:           proveedor@demo.test / demo1234\n"
         f"  API del ERP (documentación):  http://demo.{base}:{PORT}/api/v1/docs/\n"
+        f"  Emails del demo:              se muestran aquí y quedan en .local/mail/ (SMTP 127.0.0.1:{MAIL_PORT})\n"
         "  Ctrl-C detiene todo.\n",
         flush=True,
     )

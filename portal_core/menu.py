@@ -34,6 +34,7 @@ MENU = [
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
     MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
     MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
+    MenuEntry(_("Empresa"), _("Empresa"), "company_settings", "building", ADMIN),
     MenuEntry(_("Perfil"), _("Perfil"), "profile", "user", ADMIN),
 ]
 

@@ -1,7 +1,6 @@
 """Writes on a portal's accounts and integration settings. Called with the portal's schema active."""
 
 import hashlib
-import io
 import secrets
 from datetime import timedelta
 
@@ -11,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
-from PIL import Image, UnidentifiedImageError
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.models import AccountLink, ApiKey, Customer, PortalSettings, Supplier
+from tenants.images import ImageRejected, clean_png  # noqa: F401 (ImageRejected: raised from here)
 
 API_KEY_PREFIX = "pcp"
 
@@ -78,39 +77,13 @@ def portal_settings_update(*, changes: dict) -> PortalSettings:
     return settings_row
 
 
-PROFILE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
-PROFILE_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
 PROFILE_IMAGE_MAX_SIDE = 512
 
 
-class ImageRejected(ValueError):
-    TOO_LARGE = "image_too_large"
-    NOT_AN_IMAGE = "image_invalid"
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
 def profile_image_update(*, upload) -> PortalSettings:
-    """Replace the portal's profile image. PNG, JPEG or WebP up to 2 MB, re-encoded as PNG
-    (which drops any metadata and anything hidden after the image data); anything else,
-    SVG included, is refused and changes nothing."""
+    """Replace the portal's profile image (see `tenants.images.clean_png` for what is accepted)."""
     _require_portal_schema()
-    if upload.size > PROFILE_IMAGE_MAX_BYTES:
-        raise ImageRejected(ImageRejected.TOO_LARGE)
-    try:
-        with Image.open(upload) as image:
-            if image.format not in PROFILE_IMAGE_FORMATS:
-                raise ImageRejected(ImageRejected.NOT_AN_IMAGE)
-            image.load()
-            clean = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ImageRejected(ImageRejected.NOT_AN_IMAGE) from error
-    clean.thumbnail((PROFILE_IMAGE_MAX_SIDE, PROFILE_IMAGE_MAX_SIDE))
-    buffer = io.BytesIO()
-    clean.save(buffer, format="PNG", optimize=True)
-    content = buffer.getvalue()
+    content = clean_png(upload, max_side=PROFILE_IMAGE_MAX_SIDE)
     digest = hashlib.sha256(content).hexdigest()[:16]
     path = default_storage.save(f"portals/{connection.schema_name}/perfil/{digest}.png", ContentFile(content))
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()

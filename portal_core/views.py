@@ -1,16 +1,22 @@
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import access, selectors, services
 from .decorators import portal_admin_required
-from .forms import ApiKeyForm, LoginForm
+from .forms import ApiKeyForm, LoginForm, NewPasswordForm, PasswordForgotForm, RegistrationForm, ResetPasswordForm
 from .menu import menu_for
+from .outbox import company_email_configured
+from .tokens import password_reset_tokens
 
 
 class LoginView(auth_views.LoginView):
@@ -81,3 +87,88 @@ def api_key_revoke(request, key_id: int):
     messages.success(request, _("La clave «%(name)s» fue revocada: el ERP ya no puede usarla.")
                      % {"name": api_key.name})
     return redirect("integration")
+
+
+# --- Ways in: registration, invitations, password recovery --------------------------------
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _rate_limited(request, action: str) -> bool:
+    """At most ACCESS_REQUESTS_PER_HOUR posts of `action` per IP and hour (per portal: cache
+    keys carry the schema)."""
+    key = f"rate:{action}:{get_client_ip_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    count = cache.incr(key)  # None while Redis is down: nobody is turned away for that
+    return count is not None and count > settings.ACCESS_REQUESTS_PER_HOUR
+
+
+def _too_many(request, template: str, form):
+    message = _("Demasiados intentos desde su conexión. Espere una hora y vuelva a intentar.")
+    return render(request, template, {"form": form, "error_message": message}, status=429)
+
+
+@never_cache
+def register(request):
+    """The page behind the shared link: a request (petición) for the admin to approve."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, "register"):
+            return _too_many(request, "portal_core/register.html", form)
+        if form.is_valid():
+            data = form.cleaned_data
+            access.registration_submit(email=data["email"], password=data["password"], full_name=data["full_name"],
+                                       tax_id=data["tax_id"], message=data["message"], base_url=_base_url(request))
+            return render(request, "portal_core/register_done.html")
+    return render(request, "portal_core/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+def password_forgot(request):
+    """¿Olvidó su contraseña?: the same answer whether or not the email has an account."""
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, "password"):
+            return _too_many(request, "portal_core/password_forgot.html", form)
+        if form.is_valid():
+            access.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+            return render(request, "portal_core/password_forgot_done.html", {
+                "email_configured": company_email_configured()})
+    return render(request, "portal_core/password_forgot.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetConfirmView):
+    """Nueva contraseña: the link of the recovery email. Django's view checks the token (signed
+    for this portal, single use, expiring); changing the password ends every other session."""
+
+    template_name = "portal_core/password_reset.html"
+    form_class = ResetPasswordForm
+    token_generator = password_reset_tokens
+    reset_url_token = "nueva"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Su contraseña fue cambiada. Ingrese con la nueva."))
+        return super().form_valid(form)
+
+
+@never_cache
+def invitation_accept(request, token: str):
+    """The link of an invitation: the person sets a password and is in."""
+    invitation = access.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = access.invitation_accept(token=token, password=form.cleaned_data["password"])
+        except access.AccessError:
+            return render(request, "portal_core/link_invalid.html", status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("¡Bienvenido! Su cuenta quedó activa."))
+        return redirect("home")
+    return render(request, "portal_core/invitation_accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)

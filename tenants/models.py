@@ -39,6 +39,8 @@ class Company(TenantMixin):
     trade_name = models.CharField(_("nombre de fantasía"), max_length=120, blank=True)
     tax_id = models.CharField(_("CUIT"), max_length=11, blank=True)
     address = models.CharField(_("domicilio"), max_length=250, blank=True)
+    # "Logo de empresa": shown in every email the portal sends (a path in default storage).
+    logo = models.CharField(_("logo de empresa"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activado"), null=True, blank=True)
 
@@ -71,3 +73,37 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("dominio")
         verbose_name_plural = _("dominios")
+
+
+class EmailSettings(models.Model):
+    """"Envío de email": the company's own SMTP server, which every email to its customers and
+    suppliers goes out through. Kept in the public schema beside its company. The password is
+    stored encrypted (see `tenants.crypto`) and never shown back."""
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls", _("STARTTLS")
+        SSL = "ssl", _("SSL/TLS")
+        NONE = "none", _("Ninguna")
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="email_settings")
+    host = models.CharField(_("servidor SMTP"), max_length=255)
+    port = models.PositiveIntegerField(_("puerto"), default=587)
+    security = models.CharField(_("seguridad"), max_length=10, choices=Security.choices,
+                                default=Security.STARTTLS)
+    username = models.CharField(_("usuario"), max_length=255, blank=True)
+    password_encrypted = models.TextField(blank=True)
+    from_email = models.EmailField(_("email del remitente"))
+    from_name = models.CharField(_("nombre del remitente"), max_length=120, blank=True)
+    reply_to = models.EmailField(_("responder a"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("envío de email")
+        verbose_name_plural = _("envío de email")
+
+    def __str__(self):
+        return f"{self.host}:{self.port}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_encrypted)

@@ -1,8 +1,14 @@
 """Operator actions on existing portals."""
 
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
-from .models import Company
+from .crypto import encrypt
+from .images import clean_png
+from .models import Company, EmailSettings
 
 
 class PortalNotFound(Exception):
@@ -25,6 +31,38 @@ def company_profile_update(
     company.tax_id, company.address = tax_id.strip(), address.strip()
     company.save(update_fields=["legal_name", "trade_name", "tax_id", "address"])
     return company
+
+
+LOGO_MAX_SIDE = 400
+
+
+def company_logo_update(*, company: Company, upload) -> Company:
+    """Replace the "Logo de empresa" of the company's emails (see `tenants.images.clean_png`)."""
+    content = clean_png(upload, max_side=LOGO_MAX_SIDE)
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    path = default_storage.save(f"portals/{company.schema_name}/logo/{digest}.png", ContentFile(content))
+    previous, company.logo = company.logo, path
+    company.save(update_fields=["logo"])
+    if previous and previous != path:
+        default_storage.delete(previous)
+    return company
+
+
+def email_settings_update(
+    *, company: Company, host: str, port: int, security: str, username: str, password: str | None,
+    from_email: str, from_name: str = "", reply_to: str = "",
+) -> EmailSettings:
+    """Save the company's SMTP settings. `password=None` keeps the stored one (the form never
+    shows it back, so a blank field means "unchanged"); an empty string removes it."""
+    email_settings = EmailSettings.objects.filter(company_id=company.pk).first() or EmailSettings(company=company)
+    email_settings.host, email_settings.port, email_settings.security = host.strip(), port, security
+    email_settings.username = username.strip()
+    if password is not None:
+        email_settings.password_encrypted = encrypt(password)
+    email_settings.from_email, email_settings.from_name = from_email.strip(), from_name.strip()
+    email_settings.reply_to = reply_to.strip()
+    email_settings.save()
+    return email_settings
 
 
 def portal_suspend(*, company: Company) -> Company:

@@ -14,6 +14,8 @@ from django_tenants.utils import tenant_context
 from provisioning import services as provisioning
 from tenants.models import Company
 
+pytest_plugins = ["tests.mail"]
+
 PASSWORD = "clave123"
 
 

@@ -135,7 +135,9 @@ CACHES = {
         # Every cache key carries the active schema: one portal never reads another's entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        # With Redis down pages still answer: reads miss and recompute, writes are dropped.
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True,
+                    "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 }
 
@@ -188,10 +190,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, a request gives up queueing within a second; the outbox sweep sends later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "spare-pool-refill": {
         "task": "provisioning.tasks.spare_pool_refill",
         "schedule": 60.0,
+    },
+    # Sends what the outbox still holds: failed sends once due, and messages the broker lost.
+    "outbox-sweep": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "portal_core.outbox_sweep"},
     },
     "expired-zips-delete": {
         "task": "tenants.tasks.each_portal",
@@ -230,6 +242,20 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+# Encrypts the companies' SMTP passwords: comma-separated Fernet keys, the first encrypts
+# (rotate by putting a new key first). Unset: a key derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", "")
+# Outbox: a failed send is retried after 1, 2, 4... minutes (at most an hour apart), this many times.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+# The periodic sweep leaves a new message this long to the task queued with it.
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+# Access: invitation links last this long; password reset links PASSWORD_RESET_TIMEOUT seconds.
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
+# Registrations (peticiones) and password recovery requests allowed per IP and hour, per portal.
+ACCESS_REQUESTS_PER_HOUR = env_int("ACCESS_REQUESTS_PER_HOUR", 10)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """The portal's data, one PostgreSQL schema per company, fed by the company's ERP."""
 
+from .access import Invitation, InvitationBatch, RegistrationRequest
 from .aggregates import ArticleSalesDaily
 from .documents import (
     DocumentType,
@@ -12,6 +13,7 @@ from .documents import (
 from .integration import ApiKey, SyncState
 from .ledger import CustomerAccountEntry, SupplierAccountEntry
 from .orders import Order, OrderLine
+from .outbox import OutboxMessage
 from .parties import AccountLink, Article, Branch, Customer, Supplier
 from .payments import SupplierPayment, WithholdingCertificate
 from .settings import PortalSettings
@@ -25,12 +27,16 @@ __all__ = [
     "Customer",
     "CustomerAccountEntry",
     "DocumentType",
+    "Invitation",
+    "InvitationBatch",
     "Letter",
     "Order",
     "OrderLine",
+    "OutboxMessage",
     "PortalSettings",
     "PurchaseInvoice",
     "PurchaseInvoiceLine",
+    "RegistrationRequest",
     "SalesInvoice",
     "SalesInvoiceLine",
     "Supplier",

@@ -2,8 +2,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from provisioning import services
+from tenants.mail import email_settings_for
 from tenants.models import Company
-from tenants.services import company_profile_update
+from tenants.services import company_profile_update, email_settings_update
 
 DEMO = {"name": "Demo", "email": "admin@demo.test", "password": "demo1234"}
 DEMO_PROFILE = {
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         "lo carga con datos de demostración y agrega cliente@demo.test y proveedor@demo.test."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--smtp", metavar="HOST:PORT",
+                            help="Configura el envío de email del demo con este servidor SMTP (sin seguridad), "
+                                 "si todavía no tiene uno.")
+
     def handle(self, *args, **options):
         company = Company.objects.filter(slug="demo").first()
         if company is not None:
@@ -26,5 +32,9 @@ class Command(BaseCommand):
             company = services.portal_create(**DEMO)
             self.stdout.write(self.style.SUCCESS("Portal demo creado."))
         company_profile_update(company=company, **DEMO_PROFILE)
+        if options["smtp"] and email_settings_for(company) is None:
+            host, _sep, port = options["smtp"].rpartition(":")
+            email_settings_update(company=company, host=host, port=int(port), security="none", username="",
+                                  password=None, from_email="avisos@demo.test", reply_to="admin@demo.test")
         # Idempotent: a replay of the same data writes nothing.
         call_command("seed_demo", "demo", with_accounts=True, stdout=self.stdout)

@@ -1,0 +1,32 @@
+from tenants.tasks import tenant_task
+
+from . import access, outbox
+from .models import OutboxMessage
+
+
+@tenant_task(name="portal_core.outbox_send", bind=True, max_retries=None)
+def outbox_send(self, message_id: int) -> str:
+    """Send one stored email; a failure is retried when the outbox's backoff says (and, should
+    the retry itself be lost, the sweep sends it once due)."""
+    status = outbox.outbox_deliver(message_id=message_id)
+    if status == OutboxMessage.Status.ERROR:
+        retry_at = OutboxMessage.objects.filter(pk=message_id).values_list("next_attempt_at", flat=True).first()
+        if retry_at is not None:
+            raise self.retry(eta=retry_at)
+    return status
+
+
+@tenant_task(name="portal_core.outbox_sweep")
+def outbox_sweep() -> int:
+    """Every minute, per portal (beat): send what is due, then resume stalled invitation batches."""
+    sent = 0
+    for message_id in outbox.outbox_due_ids():
+        sent += outbox.outbox_deliver(message_id=message_id) == OutboxMessage.Status.SENT
+    for batch_id in access.invitation_batches_stalled():
+        access.invitation_batch_run(batch_id=batch_id)
+    return sent
+
+
+@tenant_task(name="portal_core.invitation_batch_run")
+def invitation_batch_run(batch_id: int) -> None:
+    access.invitation_batch_run(batch_id=batch_id)
