@@ -19,7 +19,7 @@ from portal_core import services as core_services
 from portal_core.decorators import portal_admin_required
 from portal_core.menu import menu_for
 from portal_core.models import Customer, Supplier
-from portal_core.selectors import portal_settings
+from portal_core.selectors import portal_settings, sync_version
 
 from . import admin_selectors as analytics
 from . import exports, selectors
@@ -28,6 +28,7 @@ from .charts import bar_chart
 from .exports import safe_text
 from .formats import decimal_ar, money
 from .forms import LedgerFilterForm
+from .paging import rows_key, synced_page
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
@@ -103,17 +104,18 @@ def party_ledger(request, tab, party_id: int):
     filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
     if model is Customer:
         entries = selectors.customer_ledger(customer=party, filters=filters)
-        summary = selectors.customer_ledger_summary(customer=party, filters=filters, today=today)
+        summary = selectors.customer_ledger_summary(customer=party, filters=filters, today=today,
+                                                    version=sync_version(request))
     else:
         entries = selectors.supplier_ledger(supplier=party, filters=filters)
-        summary = selectors.supplier_ledger_summary(supplier=party, today=today)
+        summary = selectors.supplier_ledger_summary(supplier=party, today=today, version=sync_version(request))
     export = request.GET.get("formato")
     if export in ("csv", "xlsx"):
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}")
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
-        "summary": summary, "page": Paginator(entries, 25).get_page(request.GET.get("pagina")),
-        "title": party.business_name, "show_balances": True, "back_tab": tab,
+        "summary": summary, "page": synced_page(request, entries), "title": party.business_name,
+        "show_balances": True, "back_tab": tab, "rows_key": rows_key(request, party, True, today, "ledger"),
     })
 
 

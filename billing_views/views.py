@@ -4,12 +4,10 @@ the account has none), then reads through billing_views.selectors."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,26 +19,11 @@ from portal_core.selectors import portal_settings, sync_version
 from . import downloads, exports, pdf, selectors
 from .access import require_customer, require_supplier
 from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLedgerFilterForm
-
-PAGE_SIZE = 25
-
-
-class _SyncedPaginator(Paginator):
-    """Counts the list once per ERP sync: for a big customer the COUNT of a filtered list costs
-    as much as the page's rows."""
-
-    def __init__(self, queryset, per_page, *, version: str):
-        super().__init__(queryset, per_page)
-        self.version = version
-
-    @cached_property
-    def count(self) -> int:
-        return selectors.list_count(self.object_list, version=self.version)
+from .paging import rows_key, synced_page
 
 
 def _page(request, queryset):
-    paginator = _SyncedPaginator(queryset, PAGE_SIZE, version=sync_version(request))
-    return paginator.get_page(request.GET.get("pagina"))
+    return synced_page(request, queryset)
 
 
 def _render(request, template, url_name, status=200, **context):
@@ -68,6 +51,7 @@ def sales_invoices(request):
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=_page(request, documents),
                    show_balances=portal_settings(request).customer_balances,
+                   rows_key=rows_key(request, customer, portal_settings(request).customer_balances, "sales"),
                    pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
 
 
@@ -106,7 +90,8 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
                                      with_balance=show_balances)
     return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
                    show_balances=show_balances, summary=read_summary(filters, today),
-                   page=_page(request, entries), title=title)
+                   page=_page(request, entries), title=title,
+                   rows_key=rows_key(request, party, show_balances, today, "ledger"))
 
 
 @login_required
@@ -129,7 +114,8 @@ def purchase_invoices(request):
     documents = selectors.purchase_documents(supplier=supplier, filters=filters)
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=_page(request, documents),
-                   show_balances=portal_settings(request).supplier_balances, pdf_url_name="purchase_invoice_pdf")
+                   show_balances=portal_settings(request).supplier_balances, pdf_url_name="purchase_invoice_pdf",
+                   rows_key=rows_key(request, supplier, portal_settings(request).supplier_balances, "purchases"))
 
 
 @login_required

@@ -115,3 +115,34 @@ def test_the_version_changes_with_every_batch_even_one_that_changes_nothing(book
         before = sync_version()
         batch_upsert(resource="orders", items=[])
         assert sync_version() != before
+
+
+def test_a_list_shows_a_synced_document_at_once_though_its_rows_are_cached(book, login):
+    client = login(book, "cliente@alfa.test")
+    assert "0003-00001099" not in client.get("/facturas/").content.decode()
+
+    with tenant_context(book):
+        batch_upsert(resource="sales-invoices", items=[document("F99", "customer", "C1", 1099, issued=-1)])
+
+    assert "0003-00001099" in client.get("/facturas/").content.decode()
+
+
+def test_cached_rows_are_each_account_own(book, login):
+    mine = login(book, "cliente@alfa.test").get("/facturas/").content.decode()
+    theirs = login(book, "ajeno@alfa.test").get("/facturas/").content.decode()
+
+    assert "0003-00001001" in mine and "0003-00001004" not in mine
+    assert "0003-00001004" in theirs and "0003-00001001" not in theirs
+
+
+def test_switching_balances_off_changes_the_cached_rows_at_once(book, login):
+    from portal_core.services import portal_settings_update
+
+    client = login(book, "cliente@alfa.test")
+    assert "Pendiente" in client.get("/facturas/").content.decode()
+
+    with tenant_context(book):
+        portal_settings_update(changes={"customer_balances": False})
+
+    page = client.get("/facturas/").content.decode()
+    assert "0003-00001001" in page and "Pendiente" not in page
