@@ -94,9 +94,10 @@ def sales_zip_build(*, token: str, user, query: str) -> None:
 def expired_zips_delete(*, older_than_seconds: int) -> int:
     """Remove the ZIPs of this portal whose links have expired."""
     folder = f"portals/{connection.schema_name}/zips"
-    if not default_storage.exists(folder):
+    try:
+        _, files = default_storage.listdir(folder)  # S3 has no folders: an unknown prefix lists nothing
+    except FileNotFoundError:
         return 0
-    _, files = default_storage.listdir(folder)
     deleted = 0
     limit = time.time() - older_than_seconds
     for name in files:

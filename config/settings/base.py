@@ -233,6 +233,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# With S3_BUCKET set, generated and uploaded files go to S3 (or any S3-compatible service at
+# S3_ENDPOINT_URL) instead of MEDIA_ROOT, so every web and worker process sees the same files.
+# Credentials come the usual boto3 way: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the
+# pod's role.
+S3_BUCKET = env("S3_BUCKET", "")
+
+
+def s3_storage(bucket: str, endpoint_url: str | None = None) -> dict:
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": env("S3_REGION", "us-east-1"),
+        # Private objects, read through the app (which checks who may see them), never by URL.
+        "default_acl": None, "querystring_auth": True,
+        # Paths are content hashes or random tokens: the same name is the same content.
+        "file_overwrite": True,
+        "addressing_style": "path" if endpoint_url else None,
+    }}
+
+
+if S3_BUCKET:
+    STORAGES["default"] = s3_storage(S3_BUCKET, env("S3_ENDPOINT_URL") or None)
 
 # --- Email (platform sender; companies use their own SMTP settings) -------------------------
 

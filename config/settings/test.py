@@ -5,10 +5,7 @@ from .local import *  # noqa: F403
 DEBUG = False
 PORTAL_SPARE_POOL_SIZE = 1
 ERP_WIDGET_SECRET = "test-widget-secret"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Threads of the live server and of the Celery test worker must not keep connections open.
