@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from provisioning import views
+from tenants.views import health
 
 urlpatterns = [
     path("", views.portal_create, name="portal_create"),
@@ -11,5 +12,6 @@ urlpatterns = [
     path("erp/widget/", views.erp_widget, name="erp_widget"),
     path("erp/widget.json", views.erp_widget_json, name="erp_widget_json"),
     path("admin/", admin.site.urls),
+    path("salud/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -100,3 +100,9 @@ def test_unknown_hosts_and_spare_schemas_answer_404(db):
 
 def test_portal_pages_are_not_served_on_the_root_domain(db):
     assert host_client().get("/ingresar/").status_code == 404
+
+
+def test_the_health_check_answers_on_the_platform_domain(public_client):
+    response = public_client.get("/salud/")
+
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

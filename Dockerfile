@@ -1,0 +1,19 @@
+# The image the Helm chart runs (web, worker, beat and the migrations job use it alike).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# Static files are served by WhiteNoise from STATIC_ROOT; settings need their variables to load.
+RUN SECRET_KEY=build ERP_WIDGET_SECRET=build DATABASE_URL=postgres://build@localhost/build \
+    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
+ && useradd --uid 10001 --no-create-home --home-dir /app portal \
+ && mkdir -p /app/.local && chown portal /app/.local
+
+USER 10001
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
