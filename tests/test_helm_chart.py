@@ -75,5 +75,5 @@ def test_web_worker_beat_migrations_and_ingress_are_what_operators_expect():
 
 
 def test_without_secrets_or_an_existing_secret_rendering_says_what_is_missing():
-    with pytest.raises(helm.HelmError, match="secrets.SECRET_KEY is required"):
+    with pytest.raises(helm.HelmError, match=r"secrets\.SECRET_KEY is required"):
         render({})
