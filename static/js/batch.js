@@ -14,7 +14,7 @@
       .then(function (state) {
         bar.style.width = state.percent + "%";
         progress.setAttribute("aria-valuenow", state.percent);
-        count.textContent = box.dataset.count.replace("%(done)s", state.done).replace("%(total)s", state.total);
+        count.textContent = box.dataset.count.replace("{done}", state.done).replace("{total}", state.total);
         if (state.status === "done") message.textContent = box.dataset.done;
         else setTimeout(poll, 800);
       })
