@@ -112,10 +112,11 @@ def party_ledger(request, tab, party_id: int):
     export = request.GET.get("formato")
     if export in ("csv", "xlsx"):
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}")
+    page = synced_page(request, entries)
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
-        "summary": summary, "page": synced_page(request, entries), "title": party.business_name,
-        "show_balances": True, "back_tab": tab, "rows_key": rows_key(request, party, True, today, "ledger"),
+        "summary": summary, "page": page, "title": party.business_name, "show_balances": True, "back_tab": tab,
+        "rows_key": rows_key(request, party, filters, page, True, today, "ledger"),
     })
 
 

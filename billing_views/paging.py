@@ -30,9 +30,11 @@ def synced_page(request, queryset, per_page: int = PAGE_SIZE):
     return paginator.get_page(request.GET.get("pagina"))
 
 
-def rows_key(request, party, *depends_on) -> str:
+def rows_key(request, party, filters, page, *depends_on) -> str:
     """The cache key of a list's rendered rows (the templates' `{% cache ... rows_key %}`):
-    the synced data's version, whose list (the party), the query string (filters, sort, page),
-    the language, and whatever else the rows show (`depends_on`: the balance switch, today)."""
-    return "|".join([sync_version(request), party._meta.label_lower, str(party.pk), request.GET.urlencode(),
+    the synced data's version, whose list (the party), the validated filters and sort, the page
+    served, the language, and whatever else the rows show (`depends_on`: the balance switch,
+    today). Built from what was understood, not from the raw query string, so made-up
+    parameters do not make new entries."""
+    return "|".join([sync_version(request), party._meta.label_lower, str(party.pk), repr(filters), str(page.number),
                      get_language() or "", *map(str, depends_on)])

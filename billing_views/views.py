@@ -47,11 +47,11 @@ def sales_invoices(request):
     customer = require_customer(request, "customer_invoices")
     form = FilterForm(request.GET or None)
     filters = form.filters()
-    documents = selectors.sales_documents(customer=customer, filters=filters)
+    page = _page(request, selectors.sales_documents(customer=customer, filters=filters))
+    show_balances = portal_settings(request).customer_balances
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
-                   form=form, filters=filters, page=_page(request, documents),
-                   show_balances=portal_settings(request).customer_balances,
-                   rows_key=rows_key(request, customer, portal_settings(request).customer_balances, "sales"),
+                   form=form, filters=filters, page=page, show_balances=show_balances,
+                   rows_key=rows_key(request, customer, filters, page, show_balances, "sales"),
                    pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
 
 
@@ -88,10 +88,10 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
     if export:
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
                                      with_balance=show_balances)
+    page = _page(request, entries)
     return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
-                   show_balances=show_balances, summary=read_summary(filters, today),
-                   page=_page(request, entries), title=title,
-                   rows_key=rows_key(request, party, show_balances, today, "ledger"))
+                   show_balances=show_balances, summary=read_summary(filters, today), page=page, title=title,
+                   rows_key=rows_key(request, party, filters, page, show_balances, today, "ledger"))
 
 
 @login_required
@@ -111,11 +111,12 @@ def purchase_invoices(request):
     supplier = require_supplier(request, "supplier_invoices")
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
-    documents = selectors.purchase_documents(supplier=supplier, filters=filters)
+    page = _page(request, selectors.purchase_documents(supplier=supplier, filters=filters))
+    show_balances = portal_settings(request).supplier_balances
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
-                   form=form, filters=filters, page=_page(request, documents),
-                   show_balances=portal_settings(request).supplier_balances, pdf_url_name="purchase_invoice_pdf",
-                   rows_key=rows_key(request, supplier, portal_settings(request).supplier_balances, "purchases"))
+                   form=form, filters=filters, page=page, show_balances=show_balances,
+                   pdf_url_name="purchase_invoice_pdf",
+                   rows_key=rows_key(request, supplier, filters, page, show_balances, "purchases"))
 
 
 @login_required

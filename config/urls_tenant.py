@@ -37,6 +37,7 @@ urlpatterns = [
     path("administrador/email/prueba/", access_views.email_test, name="email_test"),
     path("administrador/email/mensajes/<int:message_id>/reintentar/", access_views.outbox_retry,
          name="outbox_retry"),
+    path("administrador/email/mensajes/reintentar/", access_views.outbox_retry_all, name="outbox_retry_all"),
     path("administrador/empresa/", access_views.company_settings, name="company_settings"),
     path("administrador/empresa/logo/", access_views.company_logo, name="company_logo"),
     path("", include("billing_views.urls")),

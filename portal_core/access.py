@@ -6,16 +6,18 @@ has not configured email (AccessError EMAIL_NOT_CONFIGURED) and changes nothing,
 and invitations stay pending until it does.
 """
 
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.models import (
@@ -65,6 +67,17 @@ class AccessError(Exception):
 def _require_email() -> None:
     if not company_email_configured():
         raise AccessError(AccessError.EMAIL_NOT_CONFIGURED)
+
+
+def _duration(seconds: int) -> str:
+    """How long a link lasts, in words: "7 días", "1 hora", "90 minutos"."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if seconds >= 86400 and seconds % 86400 == 0:
+            return ngettext("%(n)d día", "%(n)d días", seconds // 86400) % {"n": seconds // 86400}
+        if seconds >= 3600 and seconds % 3600 == 0:
+            return ngettext("%(n)d hora", "%(n)d horas", seconds // 3600) % {"n": seconds // 3600}
+        minutes = max(1, seconds // 60)
+        return ngettext("%(n)d minuto", "%(n)d minutos", minutes) % {"n": minutes}
 
 
 def _link_context(base_url: str, path: str) -> dict:
@@ -132,19 +145,26 @@ def party_for_choice(choice: str) -> Customer | Supplier | None:
     """"c:<id>" or "s:<id>" from the linking dialog: a party of this portal, or None."""
     kind, _sep, raw_id = (choice or "").partition(":")
     model = {"c": Customer, "s": Supplier}.get(kind)
-    if model is None or not raw_id.isdigit():
+    if model is None or not re.fullmatch(r"[0-9]{1,18}", raw_id):
         return None
     return model.objects.filter(pk=int(raw_id)).first()
 
 
 # --- Invitations -----------------------------------------------------------------------------
 
-def invitations_start(*, emails: list[str], kinds: set[str], by: User, base_url: str) -> InvitationBatch:
-    """"Invitar" on the selected rows of "Cargar clientes/proveedores": a batch that a Celery
-    task works through (see `invitation_batch_run`)."""
+def invitations_start(*, kinds: set[str], by: User, base_url: str, emails: list[str] | None = None,
+                      excluded: list[str] = ()) -> InvitationBatch:
+    """"Invitar" on "Cargar clientes/proveedores": the selected `emails`, or (None) every row
+    but the `excluded` ones (how the page posts a long list); a batch that a Celery task works
+    through (see `invitation_batch_run`)."""
     _require_email()
-    wanted = {normalize_email(email) for email in emails}
-    rows = [row for row in invitation_candidates(kinds=kinds)[0] if row["email"] in wanted]
+    rows = invitation_candidates(kinds=kinds)[0]
+    if emails is None:
+        skip = {normalize_email(email) for email in excluded}
+        rows = [row for row in rows if row["email"] not in skip]
+    else:
+        wanted = {normalize_email(email) for email in emails}
+        rows = [row for row in rows if row["email"] in wanted]
     if not rows:
         raise AccessError(AccessError.NOTHING_SELECTED)
     parties = [{"email": row["email"], "customer": row["customer"] and row["customer"].pk,
@@ -208,8 +228,8 @@ def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | N
     invitation.expires_at = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     invitation.save()
     party = invitation.customer or invitation.supplier
-    email_queue(to=email, kind="invitation", template="invitation", context={
-        "email": email, "party": party, "days": settings.INVITATION_TTL_DAYS,
+    email_queue(to=email, kind="invitation", template="invitation", supersede=True, context={
+        "email": email, "party": party, "valid_for": _duration(settings.INVITATION_TTL_DAYS * 86400),
         **_link_context(base_url, f"/invitacion/{token}/")})
     return invitation
 
@@ -287,8 +307,9 @@ def password_reset_request(*, email: str, base_url: str) -> None:
     else:
         return
     path = f"/restablecer/{urlsafe_base64_encode(force_bytes(user.pk))}/{password_reset_tokens.make_token(user)}/"
-    email_queue(to=user.email, kind="password_reset", template="password_reset", sender=sender, context={
-        "user": user, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600, **_link_context(base_url, path)})
+    email_queue(to=user.email, kind="password_reset", template="password_reset", sender=sender, supersede=True,
+                context={"user": user, "valid_for": _duration(settings.PASSWORD_RESET_TIMEOUT),
+                         **_link_context(base_url, path)})
 
 
 def test_email_send(*, to: str) -> None:

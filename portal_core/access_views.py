@@ -12,9 +12,11 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tenants import services as tenant_services
+from tenants.crypto import SecretUnreadable
 from tenants.images import ImageRejected
 from tenants.mail import email_settings_for, smtp_failure_message
 
@@ -25,6 +27,7 @@ from .decorators import portal_admin_required
 from .forms import CompanyForm, EmailSettingsForm, TestEmailForm
 from .menu import menu_for
 from .models import InvitationBatch, OutboxMessage
+from .ratelimit import rate_limited
 
 PAGE_SIZE = 50
 LOAD_KINDS = {"clientes": {selectors.CUSTOMERS}, "proveedores": {selectors.SUPPLIERS},
@@ -54,11 +57,11 @@ def activations(request):
     kind = kind if kind in (selectors.REQUEST, selectors.INVITATION, selectors.ACCOUNT) else ""
     status = request.GET.get("estado", "")
     status = status if status in selectors.ACTIVATION_STATUSES else ""
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "").replace("\x00", "")[:100]
     rows = selectors.activation_rows(kind=kind, status=status, query=query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
     register_url = request.build_absolute_uri(reverse("register"))
-    share_text = _("Ingresá al portal de clientes y proveedores de %(company)s y registrate: %(url)s") % {
+    share_text = _("Ingrese al portal de clientes y proveedores de %(company)s y regístrese: %(url)s") % {
         "company": connection.tenant.display_name, "url": register_url}
     return _render(request, "activations.html", "activations", page=page, kind=kind, status_filter=status, query=query,
                    statuses=selectors.ACTIVATION_STATUSES, register_url=register_url,
@@ -69,7 +72,7 @@ def activations(request):
 @portal_admin_required
 def activation_parties(request):
     """The linking dialog's search: customers and suppliers by razón social or CUIT (JSON)."""
-    found = selectors.party_search(query=request.GET.get("q", "")[:100])
+    found = selectors.party_search(query=request.GET.get("q", "").replace("\x00", "")[:100])
     return JsonResponse({"results": found})
 
 
@@ -154,9 +157,12 @@ def invitations_load(request):
 def invitations_send(request):
     load = request.POST.get("tipo", "ambos")
     try:
-        batch = access.invitations_start(emails=request.POST.getlist("email"),
-                                         kinds=LOAD_KINDS.get(load, LOAD_KINDS["ambos"]),
-                                         by=request.user, base_url=_base_url(request))
+        # The page's script posts the rows left unticked ("excluir"): a long list's ticked rows
+        # would pass Django's limit on form fields.
+        every_but = request.POST.get("modo") == "excluir"
+        batch = access.invitations_start(
+            kinds=LOAD_KINDS.get(load, LOAD_KINDS["ambos"]), by=request.user, base_url=_base_url(request),
+            emails=None if every_but else request.POST.getlist("email"), excluded=request.POST.getlist("excluir"))
     except AccessError as error:
         _access_error(request, error)
         return redirect(f"{reverse('invitations_load')}?tipo={load}")
@@ -185,7 +191,8 @@ def _email_page(request, *, form=None, test_form=None, status=200, test_error=No
         form = EmailSettingsForm(initial=initial)
     return _render(request, "email_settings.html", "email_settings", status=status, form=form,
                    current=current, test_form=test_form or TestEmailForm(initial={"to": request.user.email}),
-                   test_error=test_error, outbox_messages=selectors.outbox_recent())
+                   test_error=test_error, outbox_messages=selectors.outbox_recent(),
+                   unsent=selectors.outbox_unsent_counts())
 
 
 @portal_admin_required
@@ -196,12 +203,12 @@ def email_settings(request):
     form = EmailSettingsForm(request.POST)
     if not form.is_valid():
         return _email_page(request, form=form, status=400)
-    was_configured = outbox.company_email_configured()
     tenant_services.email_settings_update(company=connection.tenant, **form.service_arguments())
-    released = 0 if was_configured else outbox.outbox_release_waiting()
+    released = outbox.outbox_retry_now()  # what waited for (or failed with) the old settings
     messages.success(request, _("Configuración guardada. Pruébela con «Enviar prueba».") if not released else
-                     _("Configuración guardada: se están enviando los %(count)d emails que esperaban.")
-                     % {"count": released})
+                     ngettext("Configuración guardada: se está enviando el email que esperaba.",
+                              "Configuración guardada: se están enviando los %(count)d emails que esperaban.",
+                              released) % {"count": released})
     return redirect("email_settings")
 
 
@@ -211,11 +218,17 @@ def email_test(request):
     test_form = TestEmailForm(request.POST)
     if not test_form.is_valid():
         return _email_page(request, test_form=test_form, status=400)
+    if rate_limited(request, "email-test"):
+        return _email_page(request, test_form=test_form, status=429, test_error=_(
+            "Demasiadas pruebas desde su conexión. Espere una hora y vuelva a intentar."))
     try:
         access.test_email_send(to=test_form.cleaned_data["to"])
     except AccessError as error:
         return _email_page(request, test_form=test_form, status=400, test_error=error.message)
-    except (smtplib.SMTPException, OSError) as error:
+    except SecretUnreadable:
+        return _email_page(request, test_form=test_form, status=400, test_error=_(
+            "No se pudo leer la contraseña guardada del servidor de correo: vuelva a ingresarla."))
+    except (smtplib.SMTPException, OSError, UnicodeError) as error:
         current = email_settings_for(connection.tenant)
         return _email_page(request, test_form=test_form, status=400,
                            test_error=smtp_failure_message(error, host=current.host, port=current.port))
@@ -228,8 +241,17 @@ def email_test(request):
 @require_POST
 def outbox_retry(request, message_id: int):
     message = get_object_or_404(OutboxMessage, pk=message_id)
-    outbox.outbox_retry_now(message=message)
+    outbox.outbox_retry_now(message_ids=[message.pk])
     messages.success(request, _("Reintentando el envío a %(to)s.") % {"to": message.to})
+    return redirect("email_settings")
+
+
+@portal_admin_required
+@require_POST
+def outbox_retry_all(request):
+    count = outbox.outbox_retry_now()
+    messages.success(request, ngettext("Reintentando el envío de %(count)d email.",
+                                       "Reintentando el envío de %(count)d emails.", count) % {"count": count})
     return redirect("email_settings")
 
 

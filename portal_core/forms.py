@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal_core.cuit import cuit_is_valid, cuit_normalize
+from tenants.mail import SmtpHostRefused, smtp_host_check, smtp_refusal_message
 from tenants.models import EmailSettings
 
 
@@ -136,12 +137,33 @@ class EmailSettingsForm(forms.Form):
         "invalid": _("Ingrese un email válido, por ejemplo administracion@empresa.com.ar.")},
         help_text=_("Adonde llegan las respuestas de clientes y proveedores."))
 
+    def clean_username(self):
+        return _ascii_only(self.cleaned_data["username"])
+
+    def clean_password(self):
+        return _ascii_only(self.cleaned_data["password"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("host") and cleaned.get("port"):
+            try:
+                smtp_host_check(cleaned["host"], cleaned["port"])
+            except SmtpHostRefused as error:
+                self.add_error("port" if error.code == error.PORT else "host", smtp_refusal_message(error))
+        return cleaned
+
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         clear = data.pop("password_clear")
         # The password is never shown back: blank keeps the stored one unless asked to remove it.
         data["password"] = "" if clear else (data["password"] or None)
         return data
+
+
+def _ascii_only(value: str) -> str:
+    if not value.isascii():
+        raise ValidationError(_("SMTP no admite tildes ni eñes en el usuario ni en la contraseña."))
+    return value
 
 
 class TestEmailForm(forms.Form):

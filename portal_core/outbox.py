@@ -16,10 +16,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal_core.models import OutboxMessage
+from tenants.crypto import SecretUnreadable
 from tenants.mail import (
     company_connection,
     company_sender,
@@ -44,10 +45,14 @@ def company_email_configured() -> bool:
 
 
 def email_queue(*, to: str, kind: str, template: str, context: dict,
-                sender: str = OutboxMessage.Sender.COMPANY) -> OutboxMessage:
+                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False) -> OutboxMessage:
     """Render the email (see `render_email`), store it, and send it once the current
-    transaction commits."""
+    transaction commits. `supersede`: this email's link replaces the one of any earlier,
+    still unsent email of the same kind to the same address, which is then not sent at all."""
     _require_portal_schema()
+    if supersede:
+        OutboxMessage.objects.filter(to=to, kind=kind).exclude(status=OutboxMessage.Status.SENT).update(
+            status=OutboxMessage.Status.SUPERSEDED, body_text="", body_html="", next_attempt_at=None)
     subject, body_text, body_html = render_email(template, context)
     message = OutboxMessage.objects.create(
         kind=kind, sender=sender, to=to, subject=subject, body_text=body_text, body_html=body_html,
@@ -93,9 +98,11 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     line is the subject)."""
     company = connection.tenant
     context = {"company": company, "company_name": company.display_name, **context}
-    subject, _blank, body_text = render_to_string(f"portal_core/email/{template}.txt", context).partition("\n")
-    subject = subject.strip()[:200]
-    body_html = render_to_string(f"portal_core/email/{template}.html", {**context, "subject": subject})
+    # The portal's customers and suppliers read Spanish, whatever language the sender browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, _blank, body_text = render_to_string(f"portal_core/email/{template}.txt", context).partition("\n")
+        subject = subject.strip()[:200]
+        body_html = render_to_string(f"portal_core/email/{template}.html", {**context, "subject": subject})
     return subject, body_text.strip() + "\n", body_html
 
 
@@ -123,61 +130,76 @@ def compose_email(*, subject: str, body_text: str, body_html: str, to: str, send
 
 
 def outbox_deliver(*, message_id: int) -> str:
-    """Send one message if it is still unsent and nobody else is sending it. Returns its status."""
+    """Send one message if it is unsent, due, and nobody else is sending it. Returns its status.
+
+    Every failure is recorded in plain words and retried with backoff (1, 2, 4... minutes, then
+    hourly) until OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with
+    their single-use links) are dropped: only the record that it went out remains."""
+    now = timezone.now()
     with transaction.atomic():
         message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(pk=message_id).exclude(status=OutboxMessage.Status.SENT).first())
-        if message is None:  # sent already, or being sent right now by another worker
-            return OutboxMessage.Status.SENT
+                   .filter(pk=message_id, status__in=OutboxMessage.UNSENT, next_attempt_at__lte=now).first())
+        if message is None:  # sent, superseded, not due yet, or being sent right now by another worker
+            return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
+        where = ""
         try:
             email, where = compose_email(
                 subject=message.subject, body_text=message.body_text, body_html=message.body_html,
                 to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
-        except LookupError:
+        except LookupError:  # no email settings yet: waits, not counted as an attempt
             message.last_error = _("Falta configurar el envío de email del portal.")
-            message.next_attempt_at = timezone.now() + NOT_CONFIGURED_RETRY
+            message.next_attempt_at = now + NOT_CONFIGURED_RETRY
             message.save(update_fields=["last_error", "next_attempt_at"])
             return message.status
-        message.attempts += 1
+        except Exception as error:
+            _record_failure(message, error, where, now)
+            return message.status
         try:
             email.send()
         except Exception as error:  # SMTP, network, TLS: recorded in plain words, retried later
-            host, _sep, port = where.partition(":")
-            message.status = OutboxMessage.Status.ERROR
-            message.last_error = smtp_failure_message(error, host=host, port=port or None)
-            message.next_attempt_at = (timezone.now() + _backoff(message.attempts)
-                                       if message.attempts < settings.OUTBOX_MAX_ATTEMPTS else None)
-            log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-        else:
-            message.status, message.sent_at = OutboxMessage.Status.SENT, timezone.now()
-            message.last_error, message.next_attempt_at = "", None
-        message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+            _record_failure(message, error, where, now)
+            return message.status
+        message.attempts += 1
+        message.status, message.sent_at = OutboxMessage.Status.SENT, timezone.now()
+        message.last_error, message.next_attempt_at, message.body_text, message.body_html = "", None, "", ""
+        message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at",
+                                    "body_text", "body_html"])
         return message.status
+
+
+def _record_failure(message: OutboxMessage, error: BaseException, where: str, now) -> None:
+    host, _sep, port = where.partition(":")
+    message.attempts += 1
+    message.status = OutboxMessage.Status.ERROR
+    if isinstance(error, SecretUnreadable):
+        message.last_error = _("No se pudo leer la contraseña guardada del servidor de correo: vuelva a "
+                               "ingresarla en Envío de email.")
+    else:
+        message.last_error = smtp_failure_message(error, host=host, port=port or None)
+    give_up = message.created_at + timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS)
+    retry_at = now + _backoff(message.attempts)
+    message.next_attempt_at = retry_at if retry_at <= give_up else None
+    message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, error)
 
 
 def outbox_due_ids(*, now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
-        .filter(next_attempt_at__lte=now)
+        OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT, next_attempt_at__lte=now)
         # A message queued a moment ago is left to its own task; the sweep takes it after this.
         .filter(Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)))
         .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
     )
 
 
-def outbox_retry_now(*, message: OutboxMessage) -> None:
-    """The admin's "Reintentar": send a failed message again now."""
-    OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxMessage.Status.SENT).update(
-        next_attempt_at=timezone.now())
-    transaction.on_commit(lambda: _enqueue(message.pk))
-
-
-def outbox_release_waiting() -> int:
-    """Email was just configured: what waited for it goes out now."""
-    waiting = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, attempts=0)
-                   .values_list("pk", flat=True))
-    OutboxMessage.objects.filter(pk__in=waiting).update(next_attempt_at=timezone.now())
-    for message_id in waiting:
+def outbox_retry_now(*, message_ids: list[int] | None = None) -> int:
+    """The admin's "Reintentar" (one message, or every unsent one): due now, and queued."""
+    unsent = OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT)
+    if message_ids is not None:
+        unsent = unsent.filter(pk__in=message_ids)
+    ids = list(unsent.values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+    for message_id in ids:
         transaction.on_commit(lambda message_id=message_id: _enqueue(message_id))
-    return len(waiting)
+    return len(ids)

@@ -3,7 +3,7 @@
 import hashlib
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,6 +223,13 @@ def invitation_candidates(*, kinds: set[str]) -> tuple[list[dict], list[dict]]:
         rows.append({"email": email, "customer": (parties[CUSTOMERS] or [None])[0],
                      "supplier": (parties[SUPPLIERS] or [None])[0], "invitation": invited.get(email)})
     return rows, duplicates
+
+
+def outbox_unsent_counts() -> dict[str, int]:
+    """How many emails wait (pending) and how many failed their last attempt (error)."""
+    counts = dict(OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT).values_list("status")
+                  .annotate(n=Count("pk")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in OutboxMessage.UNSENT}
 
 
 def outbox_recent(*, limit: int = 50):

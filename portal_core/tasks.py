@@ -1,7 +1,11 @@
+import logging
+
 from tenants.tasks import tenant_task
 
 from . import access, outbox
 from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 @tenant_task(name="portal_core.outbox_send", bind=True, max_retries=None)
@@ -21,9 +25,15 @@ def outbox_sweep() -> int:
     """Every minute, per portal (beat): send what is due, then resume stalled invitation batches."""
     sent = 0
     for message_id in outbox.outbox_due_ids():
-        sent += outbox.outbox_deliver(message_id=message_id) == OutboxMessage.Status.SENT
+        try:
+            sent += outbox.outbox_deliver(message_id=message_id) == OutboxMessage.Status.SENT
+        except Exception:  # one message's trouble never holds up the others
+            log.exception("Outbox sweep: message %s", message_id)
     for batch_id in access.invitation_batches_stalled():
-        access.invitation_batch_run(batch_id=batch_id)
+        try:
+            access.invitation_batch_run(batch_id=batch_id)
+        except Exception:
+            log.exception("Outbox sweep: invitation batch %s", batch_id)
     return sent
 
 

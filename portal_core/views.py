@@ -1,10 +1,8 @@
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from .decorators import portal_admin_required
 from .forms import ApiKeyForm, LoginForm, NewPasswordForm, PasswordForgotForm, RegistrationForm, ResetPasswordForm
 from .menu import menu_for
 from .outbox import company_email_configured
+from .ratelimit import rate_limited
 from .tokens import password_reset_tokens
 
 
@@ -95,15 +94,6 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _rate_limited(request, action: str) -> bool:
-    """At most ACCESS_REQUESTS_PER_HOUR posts of `action` per IP and hour (per portal: cache
-    keys carry the schema)."""
-    key = f"rate:{action}:{get_client_ip_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    count = cache.incr(key)  # None while Redis is down: nobody is turned away for that
-    return count is not None and count > settings.ACCESS_REQUESTS_PER_HOUR
-
-
 def _too_many(request, template: str, form):
     message = _("Demasiados intentos desde su conexión. Espere una hora y vuelva a intentar.")
     return render(request, template, {"form": form, "error_message": message}, status=429)
@@ -116,7 +106,7 @@ def register(request):
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "register"):
+        if rate_limited(request, "register"):
             return _too_many(request, "portal_core/register.html", form)
         if form.is_valid():
             data = form.cleaned_data
@@ -131,7 +121,7 @@ def password_forgot(request):
     """¿Olvidó su contraseña?: the same answer whether or not the email has an account."""
     form = PasswordForgotForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "password"):
+        if rate_limited(request, "password"):
             return _too_many(request, "portal_core/password_forgot.html", form)
         if form.is_valid():
             access.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))

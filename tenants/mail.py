@@ -5,6 +5,7 @@ platform's server (EMAIL_* environment variables) only sends what concerns the p
 itself, such as a portal admin's password recovery before the company configured email.
 """
 
+import ipaddress
 import smtplib
 import socket
 import ssl
@@ -26,7 +27,38 @@ def email_settings_for(company: Company) -> EmailSettings | None:
         return None
 
 
+# The ports mail submission uses. Anything else, like any private address, would let a portal
+# probe the platform's own network through "Enviar prueba".
+SMTP_PORTS = {25, 465, 587, 2525}
+
+
+class SmtpHostRefused(OSError):
+    PORT = "port"
+    PRIVATE = "private"
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def smtp_host_check(host: str, port: int) -> None:
+    """Refuse ports that are not SMTP's and hosts that resolve to a non-public address (unless
+    COMPANY_SMTP_ALLOW_PRIVATE, for local runs and tests). A name that does not resolve is left
+    to the connection, which reports it."""
+    if settings.COMPANY_SMTP_ALLOW_PRIVATE:
+        return
+    if port not in SMTP_PORTS:
+        raise SmtpHostRefused(SmtpHostRefused.PORT)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError):
+        return
+    if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+        raise SmtpHostRefused(SmtpHostRefused.PRIVATE)
+
+
 def company_connection(email_settings: EmailSettings) -> EmailBackend:
+    smtp_host_check(email_settings.host, email_settings.port)
     return EmailBackend(
         host=email_settings.host, port=email_settings.port,
         username=email_settings.username or None, password=decrypt(email_settings.password_encrypted) or None,
@@ -53,6 +85,10 @@ def platform_connection() -> EmailBackend:
 def smtp_failure_message(error: BaseException, *, host: str = "", port: int | None = None) -> str:
     """An SMTP failure in plain words, for the admin who configures email."""
     where = f"{host}:{port}" if host else _("el servidor")
+    if isinstance(error, SmtpHostRefused):
+        return smtp_refusal_message(error)
+    if isinstance(error, UnicodeError):
+        return _("El usuario o la contraseña del servidor de correo tienen tildes o eñes, que SMTP no admite.")
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return _("El servidor rechazó el usuario o la contraseña. Revíselos e intente de nuevo.")
     if isinstance(error, smtplib.SMTPSenderRefused):
@@ -82,3 +118,9 @@ def smtp_failure_message(error: BaseException, *, host: str = "", port: int | No
     if isinstance(error, OSError):
         return _("No se pudo conectar con %(where)s: %(detail)s") % {"where": where, "detail": error}
     return _("No se pudo enviar: %(detail)s") % {"detail": error}
+
+
+def smtp_refusal_message(error: SmtpHostRefused) -> str:
+    if error.code == SmtpHostRefused.PORT:
+        return _("Use uno de los puertos de envío de correo: 587 (STARTTLS), 465 (SSL/TLS), 25 o 2525.")
+    return _("El servidor de correo debe ser una dirección pública de internet, como smtp.gmail.com.")

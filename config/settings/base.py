@@ -264,11 +264,14 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+# Companies' SMTP servers must be public hosts on an SMTP port (set true only for local runs).
+COMPANY_SMTP_ALLOW_PRIVATE = env_bool("COMPANY_SMTP_ALLOW_PRIVATE", False)
 # Encrypts the companies' SMTP passwords: comma-separated Fernet keys, the first encrypts
 # (rotate by putting a new key first). Unset: a key derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", "")
-# Outbox: a failed send is retried after 1, 2, 4... minutes (at most an hour apart), this many times.
-OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+# Outbox: a failed send is retried after 1, 2, 4... minutes, then hourly, for this long after
+# the email was queued (a week: as long as an invitation link lasts).
+OUTBOX_GIVE_UP_HOURS = env_int("OUTBOX_GIVE_UP_HOURS", 7 * 24)
 # The periodic sweep leaves a new message this long to the task queued with it.
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 # Access: invitation links last this long; password reset links PASSWORD_RESET_TIMEOUT seconds.

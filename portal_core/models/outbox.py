@@ -9,10 +9,14 @@ class OutboxMessage(models.Model):
     mail, never drops it). A Celery task sends it; a periodic sweep retries what failed or
     what the broker lost. `status` only moves to `sent` once, under a row lock."""
 
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pendiente")
         SENT = "sent", _("Enviado")
         ERROR = "error", _("Error")
+        SUPERSEDED = "superseded", _("Reemplazado por uno más nuevo")
+
+    UNSENT = (Status.PENDING, Status.ERROR)
 
     class Sender(models.TextChoices):
         COMPANY = "company", _("Empresa")  # the company's own SMTP server, sender and reply-to
@@ -25,7 +29,7 @@ class OutboxMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField()
     message_id = models.CharField(max_length=200, unique=True)
-    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("motivo"), blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)

@@ -36,8 +36,10 @@
       form.action = button.dataset.approve;
       who.textContent = ""; search.value = ""; error.hidden = true; show([]);
       fetch(button.dataset.invite, {headers: {"Accept": "application/json"}})
-        .then(function (response) { return response.json(); })
+        .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+        .catch(function () { window.location.reload(); })  // decided meanwhile: the list shows how
         .then(function (request) {
+          if (!request) return;
           who.textContent = request.email + (request.full_name ? " · " + request.full_name : "") +
             (request.tax_id ? " · CUIT " + request.tax_id : "") + (request.message ? " · «" + request.message + "»" : "");
           show(request.suggestions, request.suggestions.length ? dialog.dataset.suggested : "");
@@ -46,13 +48,15 @@
       search.focus();
     });
 
+    var latest = 0;  // answers can arrive out of order: only the newest search is shown
     search.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
         if (search.value.trim().length < 2) return;
+        var mine = ++latest;
         fetch(search.dataset.url + "?q=" + encodeURIComponent(search.value), {headers: {"Accept": "application/json"}})
-          .then(function (response) { return response.json(); })
-          .then(function (data) { show(data.results, data.results.length ? "" : dialog.dataset.none); });
+          .then(function (response) { return response.ok ? response.json() : {results: []}; })
+          .then(function (data) { if (mine === latest) show(data.results, data.results.length ? "" : dialog.dataset.none); });
       }, 250);
     });
     search.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
@@ -61,6 +65,22 @@
       if (!form.querySelector("input[name=party]:checked")) { event.preventDefault(); error.hidden = false; }
     });
     document.getElementById("invite-cancel").addEventListener("click", function () { dialog.close(); });
+  }
+
+  // Posting every ticked row could pass the server's limit on form fields: post the unticked ones.
+  var loadForm = document.getElementById("invite-load-form");
+  if (loadForm) {
+    loadForm.addEventListener("submit", function () {
+      document.getElementById("invite-mode").value = "excluir";
+      loadForm.querySelectorAll("input[name=email]").forEach(function (box) {
+        if (!box.checked) {
+          var hidden = document.createElement("input");
+          hidden.type = "hidden"; hidden.name = "excluir"; hidden.value = box.value;
+          loadForm.appendChild(hidden);
+        }
+        box.disabled = true;
+      });
+    });
   }
 
   var all = document.getElementById("select-all");

@@ -469,3 +469,71 @@ def test_one_way_in_settles_the_other(parties, smtp):
     rows = admin_client(parties).get("/administrador/activaciones/").content.decode()
     assert 'data-kind="C" data-email="uno@x.test"' in rows and 'data-kind="C" data-email="dos@x.test"' in rows
     assert 'data-kind="I"' not in rows and 'data-kind="P"' not in rows
+
+
+def test_a_long_selection_is_posted_as_the_rows_left_out(parties, smtp):
+    from portal_core.access import invitation_batch_run
+
+    configure_email(parties, smtp)
+    admin = admin_client(parties)
+
+    response = admin.post("/administrador/activaciones/cargar/invitar/",
+                          {"tipo": "ambos", "modo": "excluir", "excluir": ["mixto@x.test"]})
+    batch_id = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    with tenant_context(parties):
+        invitation_batch_run(batch_id=batch_id)
+        invited = set(Invitation.objects.values_list("email", flat=True))
+
+    assert invited == {"compras@penalolen.test", "molinos@x.test"}
+
+
+def test_emails_to_customers_are_in_spanish_whatever_the_admins_language(parties, smtp):
+    configure_email(parties, smtp)
+    register(parties)
+    admin = admin_client(parties)
+    admin.cookies["django_language"] = "en"
+    assert "Activations" in admin.get("/administrador/activaciones/").content.decode()
+    with tenant_context(parties):
+        registration = RegistrationRequest.objects.get()
+        customer = Customer.objects.get(external_id="C1")
+
+    admin.post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/", {"party": f"c:{customer.pk}"})
+    deliver(parties)
+
+    [email] = smtp.to("nuevo@cliente.test")
+    assert email["Subject"] == "Su acceso al portal de Alfa fue aprobado"
+
+
+@pytest.mark.parametrize("party", ["c:²", "c:", "x:1", "c:99999999999999999999999", ""])
+def test_a_malformed_party_choice_is_refused_in_words(parties, smtp, party):
+    configure_email(parties, smtp)
+    register(parties)
+    with tenant_context(parties):
+        registration = RegistrationRequest.objects.get()
+
+    response = admin_client(parties).post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/",
+                                          {"party": party}, follow=True)
+
+    assert response.status_code == 200 and "Elija un cliente o proveedor de la lista." in response.content.decode()
+
+
+def test_searches_with_a_nul_byte_answer_normally(parties):
+    admin = admin_client(parties)
+
+    assert admin.get("/administrador/activaciones/", {"q": "a\x00b"}).status_code == 200
+    assert admin.get("/administrador/activaciones/partes/", {"q": "mix\x00to"}).status_code == 200
+
+
+def test_a_newer_recovery_email_supersedes_an_unsent_one_and_sent_bodies_are_dropped(parties, make_account, smtp):
+    configure_email(parties, smtp)
+    make_account(parties, "cliente@alfa.test")
+
+    forgot(parties, "cliente@alfa.test")
+    forgot(parties, "cliente@alfa.test")
+    deliver(parties)
+
+    with tenant_context(parties):
+        first, second = OutboxMessage.objects.order_by("pk")
+    assert (first.status, second.status) == ("superseded", "sent")
+    assert (second.body_text, second.body_html) == ("", "")
+    assert len(smtp.received) == 1

@@ -183,3 +183,48 @@ def test_login_links_to_recovery_and_registration(alfa):
 
     assert 'href="/recuperar-contrasena/"' in page and "¿Olvidó su contraseña?" in page
     assert 'href="/registro/"' in page
+
+
+def test_an_smtp_password_with_accents_is_refused_in_words(alfa, smtp):
+    response = admin_client(alfa).post("/administrador/email/", settings_form(smtp, password="contraseña1"))
+
+    assert response.status_code == 400
+    assert "SMTP no admite tildes ni eñes" in response.content.decode()
+
+
+@pytest.mark.parametrize(("host", "port", "message"), [
+    ("127.0.0.1", 587, "debe ser una dirección pública de internet"),
+    ("10.1.2.3", 25, "debe ser una dirección pública de internet"),
+    ("169.254.169.254", 465, "debe ser una dirección pública de internet"),
+    ("smtp.example.com", 6379, "Use uno de los puertos de envío de correo"),
+])
+def test_a_private_host_or_a_non_smtp_port_is_refused(alfa, settings, host, port, message):
+    settings.COMPANY_SMTP_ALLOW_PRIVATE = False
+
+    response = admin_client(alfa).post("/administrador/email/", {
+        "host": host, "port": port, "security": "starttls", "from_email": "avisos@alfa.test"})
+
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not EmailSettings.objects.filter(company=alfa).exists()
+
+
+def test_settings_saved_while_private_hosts_were_allowed_are_refused_at_send_time(alfa, smtp, settings):
+    admin = admin_client(alfa)
+    admin.post("/administrador/email/", settings_form(smtp, password=""))
+    settings.COMPANY_SMTP_ALLOW_PRIVATE = False
+
+    response = admin.post("/administrador/email/prueba/", {"to": "yo@alfa.test"})
+
+    assert response.status_code == 400
+    assert "Use uno de los puertos de envío de correo" in response.content.decode()
+    assert smtp.received == []
+
+
+def test_an_unreadable_stored_password_is_explained_not_a_500(alfa, smtp):
+    admin = admin_client(alfa)
+    admin.post("/administrador/email/", settings_form(smtp))
+    EmailSettings.objects.filter(company=alfa).update(password_encrypted="gAAAAAstored-with-another-key")
+
+    response = admin.post("/administrador/email/prueba/", {"to": "yo@alfa.test"})
+
+    assert response.status_code == 400 and "vuelva a ingresarla" in response.content.decode()

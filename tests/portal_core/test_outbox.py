@@ -3,11 +3,13 @@ through outages of either and goes out exactly once when they are back."""
 
 import subprocess
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from config.celery import app
@@ -15,7 +17,7 @@ from portal_core.access import invitation_send
 from portal_core.models import Customer, OutboxMessage
 from portal_core.outbox import outbox_deliver, outbox_due_ids
 from portal_core.sync.engine import batch_upsert
-from portal_core.tasks import outbox_send
+from portal_core.tasks import outbox_send, outbox_sweep
 from provisioning.services import portal_create
 from tenants.tasks import each_portal
 from tests.conftest import PASSWORD, host_client
@@ -202,3 +204,31 @@ def test_hundreds_of_invitations_go_out_through_celery_with_progress(portal, bro
     assert state == {"status": "done", "done": count, "total": count, "percent": 100}
     assert sorted(m["To"] for m in smtp.received) == sorted(emails)
     assert statuses(portal).count("sent") == count
+
+
+def test_retries_wait_their_backoff_and_a_broken_message_does_not_hold_up_the_sweep(portal, broker, smtp):
+    from tenants.models import EmailSettings
+
+    # given two emails, and a stored password that can no longer be read
+    first, second = queue_invitation(portal, "uno@correo.test"), queue_invitation(portal, "dos@correo.test")
+    EmailSettings.objects.filter(company=portal).update(password_encrypted="gAAAAAstored-with-another-key")
+
+    # when the sweep runs (twice in a row)
+    with tenant_context(portal):
+        OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+        outbox_sweep()
+        outbox_sweep()
+        failed = list(OutboxMessage.objects.order_by("pk"))
+
+    # then both were tried once (the second sweep found nothing due) with the reason in words
+    assert [(m.status, m.attempts) for m in failed] == [("error", 1), ("error", 1)]
+    assert "vuelva a ingresarla en Envío de email" in failed[0].last_error
+
+    # when the admin enters the password again, what waited goes out
+    admin = host_client(portal)
+    admin.post("/ingresar/", {"username": "admin@correo.test", "password": PASSWORD})
+    admin.post("/administrador/email/", {"host": smtp.host, "port": smtp.port, "security": "none",
+                                         "password": "nueva", "from_email": "avisos@correo.test"})
+    with tenant_context(portal):
+        outbox_sweep()
+    assert sorted(m["To"] for m in smtp.wait_for(2)) == sorted([first.to, second.to])
