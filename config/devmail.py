@@ -20,7 +20,7 @@ class PrintAndKeep:
         path = MAIL_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-{abs(hash(envelope.content)) % 10**6}.eml"
         path.write_bytes(envelope.content)
         body = message.get_body(preferencelist=("plain",))
-        print(f"\n--- Email para {message['To']}: {message['Subject']}\n"
+        print(f"\n--- Email para {message['To']}: {str(message['Subject']).strip()}\n"
               f"{body.get_content().strip() if body else ''}\n--- ({path})\n", flush=True)
         return "250 OK"
 
