@@ -42,6 +42,11 @@ def account_link(user) -> AccountLink | None:
     """The account's customer/supplier link (with both parties), read once per request."""
     if not user.is_authenticated:
         return None
+    if User.link.is_cached(user):  # read with the account by the auth backend
+        try:
+            return user.link
+        except AccountLink.DoesNotExist:
+            return None
     cached = getattr(user, "_portal_link", _NO_LINK)
     if cached is _NO_LINK:
         cached = AccountLink.objects.select_related("customer", "supplier").filter(user=user).first()

@@ -157,7 +157,7 @@ def invitation_accept(request, token: str):
             user = access.invitation_accept(token=token, password=form.cleaned_data["password"])
         except access.AccessError:
             return render(request, "portal_core/link_invalid.html", status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="portal_core.accounts.backends.PortalBackend")
         messages.success(request, _("¡Bienvenido! Su cuenta quedó activa."))
         return redirect("home")
     return render(request, "portal_core/invitation_accept.html", {"form": form, "invitation": invitation},

@@ -145,7 +145,7 @@ CACHES = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal_core.accounts.backends.PortalBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -167,6 +167,9 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Sessions in PostgreSQL, read through the (tenant-prefixed) cache: one query less per request,
+# and nothing lost when Redis restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Repeated login failures lock the email+IP pair for a while (per portal: axes tables are per schema).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
