@@ -41,7 +41,7 @@ def main():
 
         context = {
             "document": document, "company": company, "party": document.customer, "lines": list(document.lines.all()),
-            "logo": pdf._logo_data_uri(),
+            "logo": pdf._logo_data_uri(pdf.logo_path(company)),
             "qr": pdf._qr_data_uri(pdf.arca_qr_url(pdf.arca_qr_payload(document=document, company=company,
                                                                          party=document.customer))),
             "arca_code": 1,

@@ -77,11 +77,12 @@ def sales_zip_build(*, token: str, user, query: str) -> None:
     state.update(status="running", total=len(documents), done=0)
     _save(token, state)
     company = connection.tenant
+    logo = pdf.logo_path(company)  # read once for the whole archive
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, document in enumerate(documents, start=1):
                 name = f"{document.doc_type}-{document.display_number.replace(' ', '-')}.pdf"
-                archive.writestr(name, pdf.sales_document_pdf(document=document, company=company))
+                archive.writestr(name, pdf.sales_document_pdf(document=document, company=company, logo=logo))
                 if done % PROGRESS_EVERY == 0:
                     state["done"] = done
                     _save(token, state)

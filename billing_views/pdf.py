@@ -34,19 +34,22 @@ ARCA_DOCUMENT_CODES = {
 LOGO_PATH = Path(settings.BASE_DIR) / "static" / "img" / "default-logo.png"
 
 
-def _storage_path(kind: str, document, party, company) -> str:
-    """Named by everything the PDF shows: the document, its party, the company and its image."""
+def _storage_path(kind: str, document, party, company, logo: str) -> str:
+    """Named by everything the PDF shows: the document, its party, the company and its logo."""
     fingerprint = hashlib.md5("|".join([
         document.content_hash, party.content_hash, company.display_name, company.legal_name, company.tax_id,
-        company.address, _profile_image_path(),
+        company.address, logo,
     ]).encode(), usedforsecurity=False).hexdigest()
     return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{fingerprint}.pdf"
 
 
-def _profile_image_path() -> str:
+def logo_path(company, request=None) -> str:
+    """The image at the top of the documents: the company's logo (Empresa), else the portal's
+    profile image, else "" (the platform's default logo). Pass the request to read the portal's
+    settings once per request."""
     from portal_core.selectors import portal_settings
 
-    return portal_settings().profile_image
+    return company.logo or portal_settings(request).profile_image
 
 
 def _cached(path: str, render) -> bytes:
@@ -70,14 +73,19 @@ def _erp_pdf(document) -> bytes | None:
         return None
 
 
-def sales_document_pdf(*, document, company) -> bytes:
-    return _erp_pdf(document) or _cached(_storage_path("ventas", document, document.customer, company),
-                   lambda: document_pdf_render(document=document, company=company, party=document.customer))
+def sales_document_pdf(*, document, company, logo: str | None = None) -> bytes:
+    return _document_pdf("ventas", document, document.customer, company, logo)
 
 
-def purchase_document_pdf(*, document, company) -> bytes:
-    return _erp_pdf(document) or _cached(_storage_path("compras", document, document.supplier, company),
-                   lambda: document_pdf_render(document=document, company=company, party=document.supplier))
+def purchase_document_pdf(*, document, company, logo: str | None = None) -> bytes:
+    return _document_pdf("compras", document, document.supplier, company, logo)
+
+
+def _document_pdf(kind: str, document, party, company, logo: str | None) -> bytes:
+    logo = logo_path(company) if logo is None else logo
+    return _erp_pdf(document) or _cached(_storage_path(kind, document, party, company, logo),
+                                         lambda: document_pdf_render(document=document, company=company,
+                                                                     party=party, logo=logo))
 
 
 def arca_qr_payload(*, document, company, party) -> dict:
@@ -129,9 +137,8 @@ def _default_logo_data_uri() -> str:
     return _png_data_uri(LOGO_PATH.read_bytes())
 
 
-def _logo_data_uri() -> str:
-    """The portal's profile image when it has one, else the platform's default logo."""
-    path = _profile_image_path()
+def _logo_data_uri(path: str) -> str:
+    """The image at `path` in storage (see `logo_path`), else the platform's default logo."""
     if path:
         try:
             with default_storage.open(path, "rb") as image:
@@ -150,19 +157,19 @@ def _render(template: str, context: dict) -> bytes:
     return output.getvalue()
 
 
-def document_pdf_render(*, document, company, party) -> bytes:
+def document_pdf_render(*, document, company, party, logo: str | None = None) -> bytes:
     qr_url = arca_qr_url(arca_qr_payload(document=document, company=company, party=party)) if document.cae else ""
     return _render("billing_views/pdf/document.html", {
         "document": document, "company": company, "party": party,
         "lines": list(document.lines.select_related("article")),
-        "logo": _logo_data_uri(),
+        "logo": _logo_data_uri(logo_path(company) if logo is None else logo),
         "qr": _qr_data_uri(qr_url) if qr_url else "",
         "arca_code": ARCA_DOCUMENT_CODES.get((document.doc_type, document.letter)),
     })
 
 
-def certificate_pdf(*, payment, certificate, company) -> bytes:
+def certificate_pdf(*, payment, certificate, company, logo: str | None = None) -> bytes:
     return _render("billing_views/pdf/certificate.html", {
         "payment": payment, "certificate": certificate, "company": company, "supplier": payment.supplier,
-        "logo": _logo_data_uri(),
+        "logo": _logo_data_uri(logo_path(company) if logo is None else logo),
     })

@@ -61,7 +61,8 @@ def sales_invoices(request):
 def sales_invoice_pdf(request, document_id: int):
     customer = require_customer(request, "customer_invoices")
     document = selectors.access_sales_document(customer=customer, document_id=document_id)
-    return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant), document)
+    return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant,
+                                                logo=pdf.logo_path(request.tenant, request)), document)
 
 
 @login_required
@@ -125,7 +126,8 @@ def purchase_invoices(request):
 def purchase_invoice_pdf(request, document_id: int):
     supplier = require_supplier(request, "supplier_invoices")
     document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
-    return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant), document)
+    return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant,
+                                                   logo=pdf.logo_path(request.tenant, request)), document)
 
 
 @login_required
@@ -158,7 +160,8 @@ def certificate_pdf(request, payment_id: int, certificate_id: int):
     payment, certificate = selectors.access_certificate(
         supplier=supplier, payment_id=payment_id, certificate_id=certificate_id
     )
-    content = pdf.certificate_pdf(payment=payment, certificate=certificate, company=request.tenant)
+    content = pdf.certificate_pdf(payment=payment, certificate=certificate, company=request.tenant,
+                                  logo=pdf.logo_path(request.tenant, request))
     return _pdf_download(content, f"certificado-{certificate.tax}-{certificate.number}.pdf")
 
 

@@ -101,3 +101,26 @@ def test_asking_for_a_second_zip_while_one_is_being_built_returns_the_same(book,
     second = client.post("/facturas/descargar-todas/", {"query": "relacionado=on"})
 
     assert first["Location"] == second["Location"]
+
+
+def test_a_new_company_logo_gives_a_new_pdf_that_shows_it(book, login):
+    import io
+
+    from PIL import Image
+
+    from tenants.services import company_logo_update
+
+    client = login(book, "cliente@alfa.test")
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/"
+    stored_before = _stored_paths(book)
+    before_logo = client.get(url).content
+    upload = io.BytesIO()
+    Image.new("RGB", (120, 40), (200, 20, 20)).save(upload, format="PNG")
+    upload.seek(0)
+    upload.size = len(upload.getvalue())
+
+    company_logo_update(company=book, upload=upload)
+    after_logo = client.get(url).content
+
+    assert after_logo != before_logo and after_logo.startswith(b"%PDF-")
+    assert len(_stored_paths(book) - stored_before) == 2  # one file per logo
