@@ -4,9 +4,8 @@ import csv
 import io
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from portal_core.decorators import portal_admin_required
 from portal_core.menu import menu_for
 from portal_core.models import Customer, Supplier
 from portal_core.selectors import portal_settings, sync_version
+from tenants.images import png_response
 
 from . import admin_selectors as analytics
 from . import exports, selectors
@@ -204,12 +204,6 @@ def profile_image(request):
 @require_GET
 def profile_image_file(request):
     """The portal's image for its pages (public: it is the portal's own branding)."""
-    path = portal_settings(request).profile_image
-    if not path:
-        raise Http404
-    try:
-        response = FileResponse(default_storage.open(path, "rb"), content_type="image/png")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    response = png_response(portal_settings(request).profile_image)
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -141,7 +141,7 @@ def customer_ledger(*, customer: Customer, filters: Filters) -> QuerySet[Custome
     return _entry_filters(queryset, filters, "customer").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
 
 
-def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date, version: str | None = None) -> dict:
+def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date, version: str) -> dict:
     """The summary depends only on the scope switches and the day, not on the other filters."""
     queryset = CustomerAccountEntry.objects.filter(
         _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
@@ -189,7 +189,7 @@ def supplier_ledger(*, supplier: Supplier, filters: Filters) -> QuerySet[Supplie
     return _entry_filters(queryset, filters, "supplier").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
 
 
-def supplier_ledger_summary(*, supplier: Supplier, today: date, version: str | None = None) -> dict:
+def supplier_ledger_summary(*, supplier: Supplier, today: date, version: str) -> dict:
     queryset = SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False)
     return _until_next_sync(f"ledger-summary:supplier:{supplier.id}:{today}", version,
                             lambda: _ledger_summary(queryset, today))
@@ -212,13 +212,11 @@ def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: i
 # --- Shared --------------------------------------------------------------------------------
 
 
-def _until_next_sync(key: str, version: str | None, read):
+def _until_next_sync(key: str, version: str, read):
     """`read()`, kept until the ERP's next batch: `version` (portal_core.selectors.sync_version)
     is part of the key, so a sync moves every reader to a fresh entry. The cache's key function
     adds the portal's schema and each key names its party, so no portal or party reads
-    another's entry. Only synced data may be read this way. Without a version, read it now."""
-    if version is None:
-        return read()
+    another's entry. Only synced data may be read this way."""
     return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)
 
 

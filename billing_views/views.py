@@ -22,10 +22,6 @@ from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLed
 from .paging import rows_key, synced_page
 
 
-def _page(request, queryset):
-    return synced_page(request, queryset)
-
-
 def _render(request, template, url_name, status=200, **context):
     return render(request, f"billing_views/{template}", {"menu": menu_for(request, url_name), **context},
                   status=status)
@@ -47,7 +43,7 @@ def sales_invoices(request):
     customer = require_customer(request, "customer_invoices")
     form = FilterForm(request.GET or None)
     filters = form.filters()
-    page = _page(request, selectors.sales_documents(customer=customer, filters=filters))
+    page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters))
     show_balances = portal_settings(request).customer_balances
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances,
@@ -89,7 +85,7 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
     if export:
         return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
                                      with_balance=show_balances)
-    page = _page(request, entries)
+    page = synced_page(request, entries)
     return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
                    show_balances=show_balances, summary=read_summary(filters, today), page=page, title=title,
                    rows_key=rows_key(request, party, filters, page, show_balances, today, "ledger"))
@@ -100,7 +96,7 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
 def orders(request):
     customer = require_customer(request, "customer_orders")
     return _render(request, "orders.html", "orders", customer=customer,
-                   page=_page(request, selectors.pending_orders(customer=customer)))
+                   page=synced_page(request, selectors.pending_orders(customer=customer)))
 
 
 # --- Suppliers -----------------------------------------------------------------------------
@@ -112,7 +108,7 @@ def purchase_invoices(request):
     supplier = require_supplier(request, "supplier_invoices")
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
-    page = _page(request, selectors.purchase_documents(supplier=supplier, filters=filters))
+    page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters))
     show_balances = portal_settings(request).supplier_balances
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances,
@@ -149,7 +145,7 @@ def supplier_ledger(request):
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
     return _render(request, "payments.html", "supplier_payments", supplier=supplier,
-                   page=_page(request, selectors.supplier_payments(supplier=supplier)))
+                   page=synced_page(request, selectors.supplier_payments(supplier=supplier)))
 
 
 @login_required

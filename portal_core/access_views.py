@@ -5,10 +5,9 @@ import smtplib
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tenants import services as tenant_services
 from tenants.crypto import SecretUnreadable
-from tenants.images import ImageRejected
+from tenants.images import ImageRejected, png_response
 from tenants.mail import email_settings_for, smtp_failure_message
 
 from . import access, outbox, selectors
@@ -28,6 +27,7 @@ from .forms import CompanyForm, EmailSettingsForm, TestEmailForm
 from .menu import menu_for
 from .models import InvitationBatch, OutboxMessage
 from .ratelimit import rate_limited
+from .views import base_url
 
 PAGE_SIZE = 50
 LOAD_KINDS = {"clientes": {selectors.CUSTOMERS}, "proveedores": {selectors.SUPPLIERS},
@@ -43,10 +43,6 @@ def _access_error(request, error: AccessError) -> None:
     """Show an AccessError; the one about email links to the page that fixes it."""
     messages.error(request, error.message, extra_tags="email-missing" if
                    error.code == AccessError.EMAIL_NOT_CONFIGURED else "")
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 @portal_admin_required
@@ -93,7 +89,7 @@ def registration_approve(request, registration_id: int):
     party = access.party_for_choice(request.POST.get("party", ""))
     try:
         user = access.registration_approve(registration_id=registration_id, party=party, by=request.user,
-                                           base_url=_base_url(request))
+                                           base_url=base_url(request))
     except AccessError as error:
         _access_error(request, error)
     else:
@@ -118,7 +114,7 @@ def registration_reject(request, registration_id: int):
 def invitation_resend(request, invitation_id: int):
     try:
         invitation = access.invitation_resend(invitation_id=invitation_id, by=request.user,
-                                              base_url=_base_url(request))
+                                              base_url=base_url(request))
     except AccessError as error:
         _access_error(request, error)
     else:
@@ -161,7 +157,7 @@ def invitations_send(request):
         # would pass Django's limit on form fields.
         every_but = request.POST.get("modo") == "excluir"
         batch = access.invitations_start(
-            kinds=LOAD_KINDS.get(load, LOAD_KINDS["ambos"]), by=request.user, base_url=_base_url(request),
+            kinds=LOAD_KINDS.get(load, LOAD_KINDS["ambos"]), by=request.user, base_url=base_url(request),
             emails=None if every_but else request.POST.getlist("email"), excluded=request.POST.getlist("excluir"))
     except AccessError as error:
         _access_error(request, error)
@@ -288,10 +284,4 @@ def company_settings(request):
 @portal_admin_required
 def company_logo(request):
     """The company's logo, for its admin's Empresa page."""
-    path = connection.tenant.logo
-    if not path:
-        raise Http404
-    try:
-        return FileResponse(default_storage.open(path, "rb"), content_type="image/png")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    return png_response(connection.tenant.logo)

@@ -13,7 +13,7 @@ from django_tenants.utils import get_public_schema_name
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.models import AccountLink, ApiKey, Customer, PortalSettings, Supplier
-from tenants.images import ImageRejected, clean_png  # noqa: F401 (ImageRejected: raised from here)
+from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
 
 API_KEY_PREFIX = "pcp"
 
@@ -84,13 +84,11 @@ def profile_image_update(*, upload) -> PortalSettings:
     """Replace the portal's profile image (see `tenants.images.clean_png` for what is accepted)."""
     _require_portal_schema()
     content = clean_png(upload, max_side=PROFILE_IMAGE_MAX_SIDE)
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    path = default_storage.save(f"portals/{connection.schema_name}/perfil/{digest}.png", ContentFile(content))
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()
-    previous, settings_row.profile_image = settings_row.profile_image, path
+    previous = settings_row.profile_image
+    settings_row.profile_image = png_store(content, folder=f"portals/{connection.schema_name}/perfil")
     settings_row.save()
-    if previous and previous != path:
-        default_storage.delete(previous)
+    png_forget(previous, settings_row.profile_image)
     return settings_row
 
 

@@ -90,7 +90,8 @@ def api_key_revoke(request, key_id: int):
 
 # --- Ways in: registration, invitations, password recovery --------------------------------
 
-def _base_url(request) -> str:
+def base_url(request) -> str:
+    """The portal's own address, for the links its emails carry."""
     return request.build_absolute_uri("/")
 
 
@@ -111,7 +112,7 @@ def register(request):
         if form.is_valid():
             data = form.cleaned_data
             access.registration_submit(email=data["email"], password=data["password"], full_name=data["full_name"],
-                                       tax_id=data["tax_id"], message=data["message"], base_url=_base_url(request))
+                                       tax_id=data["tax_id"], message=data["message"], base_url=base_url(request))
             return render(request, "portal_core/register_done.html")
     return render(request, "portal_core/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -124,7 +125,7 @@ def password_forgot(request):
         if rate_limited(request, "password"):
             return _too_many(request, "portal_core/password_forgot.html", form)
         if form.is_valid():
-            access.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+            access.password_reset_request(email=form.cleaned_data["email"], base_url=base_url(request))
             return render(request, "portal_core/password_forgot_done.html", {
                 "email_configured": company_email_configured()})
     return render(request, "portal_core/password_forgot.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,13 +1,9 @@
 """Operator actions on existing portals."""
 
-import hashlib
-
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from .crypto import encrypt
-from .images import clean_png
+from .images import clean_png, png_forget, png_store
 from .models import Company, EmailSettings
 
 
@@ -39,12 +35,9 @@ LOGO_MAX_SIDE = 400
 def company_logo_update(*, company: Company, upload) -> Company:
     """Replace the "Logo de empresa" of the company's emails (see `tenants.images.clean_png`)."""
     content = clean_png(upload, max_side=LOGO_MAX_SIDE)
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    path = default_storage.save(f"portals/{company.schema_name}/logo/{digest}.png", ContentFile(content))
-    previous, company.logo = company.logo, path
+    previous, company.logo = company.logo, png_store(content, folder=f"portals/{company.schema_name}/logo")
     company.save(update_fields=["logo"])
-    if previous and previous != path:
-        default_storage.delete(previous)
+    png_forget(previous, company.logo)
     return company
 
 
