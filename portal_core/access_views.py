@@ -86,6 +86,7 @@ def registration_link(request, registration_id: int):
 @portal_admin_required
 @require_POST
 def registration_approve(request, registration_id: int):
+    selectors.access_registration(registration_id=registration_id)
     party = access.party_for_choice(request.POST.get("party", ""))
     try:
         user = access.registration_approve(registration_id=registration_id, party=party, by=request.user,
@@ -100,6 +101,7 @@ def registration_approve(request, registration_id: int):
 @portal_admin_required
 @require_POST
 def registration_reject(request, registration_id: int):
+    selectors.access_registration(registration_id=registration_id)
     try:
         access.registration_reject(registration_id=registration_id, by=request.user)
     except AccessError as error:
@@ -112,6 +114,7 @@ def registration_reject(request, registration_id: int):
 @portal_admin_required
 @require_POST
 def invitation_resend(request, invitation_id: int):
+    selectors.access_invitation(invitation_id=invitation_id)
     try:
         invitation = access.invitation_resend(invitation_id=invitation_id, by=request.user,
                                               base_url=base_url(request))
@@ -127,6 +130,7 @@ def invitation_resend(request, invitation_id: int):
 @require_POST
 def account_active(request, user_id: int, active: bool):
     """Activar / Desactivar an account."""
+    selectors.access_account(user_id=user_id)
     try:
         user = access.account_set_active(user_id=user_id, active=active, by=request.user)
     except AccessError as error:

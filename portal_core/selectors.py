@@ -163,6 +163,20 @@ def activation_rows(*, kind: str = "", status: str = "", query: str = "") -> lis
     return rows
 
 
+def access_registration(*, registration_id: int) -> RegistrationRequest:
+    """A request of this portal, whatever its status, or 404 (as for another portal's id)."""
+    return get_object_or_404(RegistrationRequest, pk=registration_id)
+
+
+def access_invitation(*, invitation_id: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_id)
+
+
+def access_account(*, user_id: int) -> User:
+    """An account of this portal, or 404."""
+    return get_object_or_404(User, pk=user_id)
+
+
 def registration_pending(*, registration_id: int):
     """A pending request of this portal, or 404."""
 

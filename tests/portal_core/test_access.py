@@ -537,3 +537,41 @@ def test_a_newer_recovery_email_supersedes_an_unsent_one_and_sent_bodies_are_dro
     assert (first.status, second.status) == ("superseded", "sent")
     assert (second.body_text, second.body_html) == ("", "")
     assert len(smtp.received) == 1
+
+
+def test_another_portals_admin_gets_404_for_each_action_and_changes_nothing(parties, beta, make_account, smtp):
+    from portal_core.access import invitation_send
+
+    # given a request, an invitation, an account and an email in alfa, whose ids beta does not have
+    configure_email(parties, smtp)
+    configure_email(beta, smtp)
+    register(parties)
+    account = make_account(parties, "cuenta@x.test")
+    with tenant_context(parties):
+        invitation = invitation_send(email="molinos@x.test", customer_id=None, supplier_id=None, by=None,
+                                     base_url="http://x/")
+        registration = RegistrationRequest.objects.get()
+        message = OutboxMessage.objects.get(kind="invitation")
+    with tenant_context(beta):
+        for model, pk in ((RegistrationRequest, registration.pk), (Invitation, invitation.pk),
+                          (User, account.pk), (OutboxMessage, message.pk)):
+            model.objects.filter(pk=pk).delete()  # whatever beta may hold under the same id
+    beta_admin = admin_client(beta)
+
+    actions = [
+        ("get", f"/administrador/activaciones/peticiones/{registration.pk}/"),
+        ("post", f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/"),
+        ("post", f"/administrador/activaciones/peticiones/{registration.pk}/rechazar/"),
+        ("post", f"/administrador/activaciones/invitaciones/{invitation.pk}/reenviar/"),
+        ("post", f"/administrador/activaciones/cuentas/{account.pk}/desactivar/"),
+        ("post", f"/administrador/email/mensajes/{message.pk}/reintentar/"),
+        ("get", "/administrador/activaciones/invitaciones/lote/0/"),
+    ]
+    statuses = [getattr(beta_admin, method)(url, {"party": "c:1"}).status_code for method, url in actions]
+
+    assert statuses == [404] * len(actions)
+    with tenant_context(parties):
+        assert RegistrationRequest.objects.get().status == "pending"
+        assert Invitation.objects.get(pk=invitation.pk).token_hash == invitation.token_hash
+        assert User.objects.get(pk=account.pk).is_active
+        assert OutboxMessage.objects.get(pk=message.pk).next_attempt_at == message.next_attempt_at
