@@ -1,7 +1,10 @@
 """Which parties an account may see. Every section and document is looked up through these,
-so a party that is not the account's own answers 404 exactly like one that does not exist."""
+so a party that is not the account's own answers 404 exactly like one that does not exist, and
+a party the ERP marks inactive answers the "acceso suspendido" page (its other party's
+sections keep working)."""
 
 from django.http import Http404
+from django.shortcuts import render
 
 from portal_core.models import Customer, Supplier
 from portal_core.selectors import account_link, portal_settings
@@ -23,17 +26,47 @@ def _require_section(request, section: str) -> None:
         raise Http404
 
 
+class PartySuspended(Exception):
+    """The account's customer or supplier is inactive in the ERP (checked on every request)."""
+
+    def __init__(self, party):
+        super().__init__(party.business_name)
+        self.party = party
+
+
+def _active(party):
+    if party is None:
+        raise Http404
+    if not party.active:
+        raise PartySuspended(party)
+    return party
+
+
 def require_customer(request, section: str) -> Customer:
     _require_section(request, section)
-    customer = account_customer(request.user)
-    if customer is None:
-        raise Http404
-    return customer
+    return _active(account_customer(request.user))
 
 
 def require_supplier(request, section: str) -> Supplier:
     _require_section(request, section)
-    supplier = account_supplier(request.user)
-    if supplier is None:
-        raise Http404
-    return supplier
+    return _active(account_supplier(request.user))
+
+
+class PartySuspendedMiddleware:
+    """Turns PartySuspended into a clear page (403) instead of an error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PartySuspended):
+            return None
+        from portal_core.menu import menu_for
+
+        response = render(request, "billing_views/suspended.html", {
+            "party": exception.party, "menu": menu_for(request, None)}, status=403)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal_core.models import Branch, Supplier
+from portal_core.models import Branch, PortalSettings, Supplier
 
 from .forms import DATE_FORMATS
 
@@ -60,6 +60,14 @@ class SwitchesForm(forms.Form):
 
     def supplier_fields(self):
         return [self[name] for name in self.fields if name.startswith("supplier_")]
+
+
+class TwoFactorPolicyForm(forms.Form):
+    two_factor_policy = forms.ChoiceField(
+        label=_("Verificación en dos pasos"), choices=PortalSettings.TwoFactor.choices,
+        help_text=_("Quienes deban usarla y no la tengan la configuran en su próximo ingreso, antes de ver "
+                    "cualquier otra página."),
+        error_messages={"invalid_choice": _("Elija una de las opciones.")})
 
 
 class ProfileImageForm(forms.Form):

@@ -14,7 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
+from portal_core import selectors as core_selectors
 from portal_core import services as core_services
+from portal_core.accounts import two_factor
 from portal_core.decorators import portal_admin_required
 from portal_core.menu import menu_for
 from portal_core.models import Customer, Supplier
@@ -23,7 +25,7 @@ from tenants.images import png_response
 
 from . import admin_selectors as analytics
 from . import exports, selectors
-from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm
+from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
 from .exports import safe_text
 from .formats import decimal_ar, money
@@ -54,7 +56,8 @@ def balances(request, tab="clientes"):
                                     today=timezone.localdate(), sort=form.value("orden") or "-saldo")
     export = request.GET.get("formato")
     if export in ("csv", "xlsx"):
-        return _balances_export(rows, tab, export)
+        return exports.logged(_balances_export(rows, tab, export), user=request.user, what=f"admin_balances_{tab}",
+                              export_format=export)
     if export not in (None, ""):
         raise Http404
     return _render(request, "balances.html", "admin_balances", form=form, tab=tab,
@@ -111,12 +114,15 @@ def party_ledger(request, tab, party_id: int):
         summary = selectors.supplier_ledger_summary(supplier=party, today=today, version=sync_version(request))
     export = request.GET.get("formato")
     if export in ("csv", "xlsx"):
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}")
+        return exports.logged(
+            exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}"),
+            user=request.user, what="admin_party_ledger", target=party.business_name, export_format=export)
     page = synced_page(request, entries)
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
         "summary": summary, "page": page, "title": party.business_name, "show_balances": True, "back_tab": tab,
         "rows_key": rows_key(request, party, filters, page, True, today, "ledger"),
+        "accounts": core_selectors.party_accounts(**{"customer" if model is Customer else "supplier": party}),
     })
 
 
@@ -133,7 +139,8 @@ def sales(request):
                                                supplier_id=supplier.id if supplier else None, by=by)
     export = request.GET.get("formato")
     if export in ("ranking", "articulos"):
-        return _sales_csv(export, ranking, articles)
+        return exports.logged(_sales_csv(export, ranking, articles), user=request.user, what=f"admin_sales_{export}",
+                              export_format="csv")
     if export not in (None, ""):
         raise Http404
     value = "amount" if by == "importe" else "quantity"
@@ -167,15 +174,34 @@ def _sales_csv(table, ranking, articles):
 def profile(request):
     """Perfil: the portal's image and what customers and suppliers may see."""
     current = portal_settings(request)
+    if request.method == "POST" and request.POST.get("section") == "two_factor":
+        return _profile_two_factor(request, current)
     if request.method == "POST":
         form = SwitchesForm(request.POST)
         if form.is_valid():
-            core_services.portal_settings_update(changes=form.cleaned_data)
+            core_services.portal_settings_update(changes=form.cleaned_data, by=request.user)
             messages.success(request, _("Cambios guardados."))
             return redirect("profile")
     else:
         form = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
-    return _render(request, "profile.html", "profile", form=form, image_form=ProfileImageForm())
+    return _render(request, "profile.html", "profile", form=form, image_form=ProfileImageForm(),
+                   policy_form=_policy_form(current))
+
+
+def _policy_form(current):
+    return TwoFactorPolicyForm(initial={"two_factor_policy": current.two_factor_policy})
+
+
+def _profile_two_factor(request, current):
+    """Perfil's «Verificación en dos pasos»: who must use it."""
+    policy_form = TwoFactorPolicyForm(request.POST)
+    if not policy_form.is_valid():
+        switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
+        return _render(request, "profile.html", "profile", status=400, form=switches,
+                       image_form=ProfileImageForm(), policy_form=policy_form)
+    two_factor.two_factor_policy_set(policy=policy_form.cleaned_data["two_factor_policy"], actor=request.user)
+    messages.success(request, _("Cambios guardados."))
+    return redirect("profile")
 
 
 @portal_admin_required
@@ -184,7 +210,7 @@ def profile_image(request):
     form = ProfileImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            core_services.profile_image_update(upload=form.cleaned_data["imagen"])
+            core_services.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
         except core_services.ImageRejected as error:
             message = (_("La imagen supera los 2 MB: elija una más liviana.")
                        if error.code == error.TOO_LARGE else
@@ -198,7 +224,8 @@ def profile_image(request):
             return redirect(back if back and safe else "profile")
     current = portal_settings(request)
     switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
-    return _render(request, "profile.html", "profile", status=400, image_form=form, form=switches)
+    return _render(request, "profile.html", "profile", status=400, image_form=form, form=switches,
+                   policy_form=_policy_form(current))
 
 
 @require_GET

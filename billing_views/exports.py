@@ -7,18 +7,13 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from portal_core.audit import Kind, audit_record
+from portal_core.spreadsheet import safe_text
+
 from .formats import date_ar, decimal_ar
 
 HEADER = ["Fecha", "Razón social", "CUIT", "Comprobante", "Vencimiento", "Importe", "Saldo"]
 CHUNK = 2000
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """ERP text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    return f"'{value}" if value and value.startswith(FORMULA_STARTS) else value
 
 
 def _rows(entries):
@@ -69,4 +64,10 @@ def _xlsx(entries, filename, width):
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{filename}.xlsx")
+    return response
+
+
+def logged(response, *, user, what: str, target: str = "", export_format: str = ""):
+    """An export handed out, with its row in the activity log (who exported what)."""
+    audit_record(kind=Kind.EXPORT, actor=user, target=target, detail={"what": what, "format": export_format})
     return response

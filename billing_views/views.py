@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal_core.audit import Kind, audit_record
 from portal_core.menu import menu_for
 from portal_core.selectors import portal_settings, sync_version
 
@@ -83,8 +84,10 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
     entries = read_entries(filters)
     export = _export_format(request)
     if export:
-        return exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
-                                     with_balance=show_balances)
+        return exports.logged(
+            exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
+                                  with_balance=show_balances),
+            user=request.user, what=url_name, target=party.business_name, export_format=export)
     page = synced_page(request, entries)
     return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
                    show_balances=show_balances, summary=read_summary(filters, today), page=page, title=title,
@@ -201,10 +204,12 @@ def download_status(request, token: str):
 @require_GET
 @never_cache
 def download_file(request, token: str):
-    require_customer(request, "customer_invoices")
+    customer = require_customer(request, "customer_invoices")
     state = downloads.download_state(token=token, user=request.user)
     if state is None or state["status"] != "ready":
         raise Http404
+    audit_record(kind=Kind.ZIP_DOWNLOAD, actor=request.user, target=customer.business_name,
+                 detail={"documents": state["total"]})
     return FileResponse(default_storage.open(state["path"], "rb"), as_attachment=True,
                         filename="comprobantes.zip", content_type="application/zip")
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal_core.operator_views import portal_activity
 from provisioning import views
 from tenants.views import health
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("crear-portal/direccion/", views.portal_address_preview, name="portal_address_preview"),
     path("erp/widget/", views.erp_widget, name="erp_widget"),
     path("erp/widget.json", views.erp_widget_json, name="erp_widget_json"),
+    # Each portal's Registro de actividad, for operators (the admin site's login and two-factor).
+    path("admin/portales/<int:company_id>/actividad/", admin.site.admin_view(portal_activity),
+         name="operator_portal_activity"),
     path("admin/", admin.site.urls),
     path("salud/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

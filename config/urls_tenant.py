@@ -2,13 +2,21 @@
 
 from django.urls import include, path
 
-from portal_core import access_views, views
+from portal_core import access_views, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("ingresar/", views.LoginView.as_view(), name="login"),
+    path("ingresar/codigo/", two_factor_views.login_code, name="login_code"),
+    path("mi-cuenta/", two_factor_views.my_account, name="my_account"),
+    path("mi-cuenta/verificacion/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("mi-cuenta/verificacion/codigos/", two_factor_views.recovery_codes_regenerate,
+         name="recovery_codes_regenerate"),
+    path("mi-cuenta/verificacion/desactivar/", two_factor_views.two_factor_disable, name="two_factor_disable"),
     path("salir/", views.logout, name="logout"),
     path("registro/", views.register, name="register"),
+    path("registro/confirmar/<str:token>/", views.registration_verify, name="registration_verify"),
+    path("aviso/<str:token>/", views.owner_notice, name="owner_notice"),
     path("recuperar-contrasena/", views.password_forgot, name="password_forgot"),
     path("restablecer/<uidb64>/<token>/", views.PasswordResetView.as_view(), name="password_reset"),
     path("invitacion/<str:token>/", views.invitation_accept, name="invitation_accept"),
@@ -23,6 +31,11 @@ urlpatterns = [
          name="registration_approve"),
     path("administrador/activaciones/peticiones/<int:registration_id>/rechazar/", access_views.registration_reject,
          name="registration_reject"),
+    path("administrador/activaciones/objeciones/<int:notice_id>/revocar/", access_views.objection_resolve,
+         {"revoke": True}, name="objection_revoke"),
+    path("administrador/activaciones/objeciones/<int:notice_id>/desestimar/", access_views.objection_resolve,
+         {"revoke": False}, name="objection_dismiss"),
+    path("administrador/actividad/", access_views.activity_log, name="activity_log"),
     path("administrador/activaciones/invitaciones/<int:invitation_id>/reenviar/", access_views.invitation_resend,
          name="invitation_resend"),
     path("administrador/activaciones/cuentas/<int:user_id>/activar/", access_views.account_active,

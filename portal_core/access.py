@@ -4,6 +4,13 @@ activation of accounts and password recovery. Called with the portal's schema ac
 Every action that sends an email to a customer or supplier refuses to start while the company
 has not configured email (AccessError EMAIL_NOT_CONFIGURED) and changes nothing, so requests
 and invitations stay pending until it does.
+
+Registrations and recovery requests are taken as an AccessIntake row and decided by a task, so
+the request does the same work whatever the email. A registration proves its email by a link
+before the admin can approve it, and the admin must acknowledge a weak match (only the CUIT,
+which is public, or the email's domain). Linking an account to a party whose ERP email is
+another one tells that address (OwnerNotice), with a link to object. Every change writes its
+activity-log row in its own transaction (portal_core.audit).
 """
 
 import re
@@ -12,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,18 +27,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal_core.accounts.models import User, normalize_email
+from portal_core.audit import Kind, audit_record, current_ip
 from portal_core.models import (
+    AccessIntake,
     AccountLink,
     Customer,
     Invitation,
     InvitationBatch,
     OutboxMessage,
+    OwnerNotice,
     RegistrationRequest,
     Supplier,
 )
 from portal_core.models.access import token_hash
 from portal_core.outbox import company_email_configured, compose_email, email_queue, render_email
-from portal_core.selectors import invitation_candidates
+from portal_core.selectors import invitation_candidates, match_strength
 from portal_core.tokens import password_reset_tokens
 
 
@@ -43,6 +53,8 @@ class AccessError(Exception):
     LINK_INVALID = "link_invalid"
     NOTHING_SELECTED = "nothing_selected"
     OWN_ACCOUNT = "own_account"
+    NOT_VERIFIED = "not_verified"
+    ACKNOWLEDGEMENT_REQUIRED = "acknowledgement_required"
 
     MESSAGES = {
         EMAIL_NOT_CONFIGURED: _("Para enviar emails primero configure el envío de email del portal. "
@@ -53,6 +65,11 @@ class AccessError(Exception):
         LINK_INVALID: _("El enlace no es válido, ya fue usado o venció. Pida uno nuevo."),
         NOTHING_SELECTED: _("Seleccione al menos un cliente o proveedor."),
         OWN_ACCOUNT: _("No puede desactivar su propia cuenta ni la de otro administrador."),
+        NOT_VERIFIED: _("Esta petición todavía no confirmó su email: no se puede aprobar hasta que la "
+                        "persona abra el enlace que le enviamos."),
+        ACKNOWLEDGEMENT_REQUIRED: _("El email de la petición no es el que el ERP tiene para %(party)s. "
+                                    "Para aprobarla confirme que verificó por otro medio que esta persona "
+                                    "pertenece a la empresa."),
     }
 
     def __init__(self, code: str, **params):
@@ -84,61 +101,225 @@ def _link_context(base_url: str, path: str) -> dict:
     return {"url": base_url.rstrip("/") + path}
 
 
+# --- Intake: what the registration and recovery forms post ---------------------------------
+
+def _intake(*, kind: str, email: str, data: dict) -> None:
+    """Store what was posted and queue the task that decides: the same INSERT and the same task
+    whatever the email, so neither the answer nor its timing tells an account apart."""
+    intake = AccessIntake.objects.create(kind=kind, email=normalize_email(email), data=data, ip=current_ip())
+    transaction.on_commit(lambda: _enqueue_intake(intake.pk))
+
+
+def _enqueue_intake(intake_id: int) -> None:
+    from .tasks import access_intake_process as task
+
+    try:
+        task.delay(intake_id)
+    except Exception:  # broker down: the outbox sweep takes intakes left behind
+        pass
+
+
+@transaction.atomic
+def intake_process(*, intake_id: int) -> None:
+    """Decide one intake (the task; the sweep for those the broker lost). Safe to run twice."""
+    intake = AccessIntake.objects.select_for_update(skip_locked=True).filter(pk=intake_id).first()
+    if intake is None:
+        return
+    if intake.kind == AccessIntake.Kind.REGISTRATION:
+        _registration_take(intake)
+    else:
+        _password_reset_take(intake)
+    intake.delete()
+
+
+def intakes_stalled() -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    return list(AccessIntake.objects.filter(created_at__lte=cutoff).values_list("pk", flat=True))
+
+
 # --- Requests (peticiones) -------------------------------------------------------------------
 
 def registration_submit(*, email: str, password: str, full_name: str = "", tax_id: str = "",
                         message: str = "", base_url: str) -> None:
-    """Store a pending request. Says nothing about the outcome: an email that already has an
-    account or a pending request changes nothing, and the caller answers the same."""
-    email = normalize_email(email)
-    password_hash = make_password(password)  # always hashed, so every outcome takes as long
+    """The registration form, validated: taken as an intake (see `_registration_take`). The
+    password is hashed here, whatever happens next, so every outcome costs the same."""
+    _intake(kind=AccessIntake.Kind.REGISTRATION, email=email, data={
+        "password": make_password(password), "full_name": full_name.strip(), "tax_id": tax_id,
+        "message": message.strip(), "base_url": base_url})
+
+
+def _registration_take(intake: AccessIntake) -> None:
+    """A new request, *sin verificar*, with a confirmation link to its email. An email with an
+    account is told so instead; a verified request stays as it is; an unverified one is
+    replaced by the newest (with a new link)."""
+    email, data = intake.email, intake.data
     if User.objects.filter(email=email).exists():
+        email_queue(to=email, kind="registration_exists", template="registration_exists", supersede=True,
+                    context={"email": email, **_link_context(data["base_url"], "/recuperar-contrasena/")})
         return
-    try:
-        with transaction.atomic():
-            registration = RegistrationRequest.objects.create(
-                email=email, password=password_hash, full_name=full_name.strip(), tax_id=tax_id,
-                message=message.strip())
-    except IntegrityError:  # a pending request for this email exists
+    registration = (RegistrationRequest.objects.select_for_update()
+                    .filter(email=email, status__in=RegistrationRequest.OPEN).first())
+    if registration is not None and registration.status == RegistrationRequest.Status.PENDING:
         return
+    registration = registration or RegistrationRequest(email=email)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    registration.password, registration.full_name = data["password"], data["full_name"]
+    registration.tax_id, registration.message, registration.ip = data["tax_id"], data["message"], intake.ip
+    registration.status, registration.created_at = RegistrationRequest.Status.UNVERIFIED, now
+    registration.verify_token_hash = token_hash(token)
+    registration.verify_expires_at = now + timedelta(days=settings.REGISTRATION_VERIFY_DAYS)
+    registration.save()
+    audit_record(kind=Kind.REGISTRATION, actor_email=email, ip=intake.ip, target=email,
+                 detail={"tax_id": registration.tax_id})
+    email_queue(to=email, kind="registration_verify", template="registration_verify", supersede=True, context={
+        "registration": registration, "valid_for": _duration(settings.REGISTRATION_VERIFY_DAYS * 86400),
+        **_link_context(data["base_url"], f"/registro/confirmar/{token}/")})
+
+
+@transaction.atomic
+def registration_verify(*, token: str, base_url: str) -> RegistrationRequest:
+    """The confirmation link: the request becomes *pendiente* (ready to approve) and the
+    portal's admins are told. The link works once and expires."""
+    registration = (RegistrationRequest.objects.select_for_update()
+                    .filter(verify_token_hash=token_hash(token or ""), status=RegistrationRequest.Status.UNVERIFIED)
+                    .first())
+    if registration is None or registration.verify_expires_at <= timezone.now():
+        raise AccessError(AccessError.LINK_INVALID)
+    registration.status, registration.verified_at = RegistrationRequest.Status.PENDING, timezone.now()
+    registration.verify_token_hash = ""
+    registration.save(update_fields=["status", "verified_at", "verify_token_hash"])
+    audit_record(kind=Kind.REGISTRATION_VERIFIED, actor_email=registration.email, target=registration.email)
     if company_email_configured():
         for admin_email in User.objects.filter(is_portal_admin=True, is_active=True).values_list("email", flat=True):
             email_queue(to=admin_email, kind="new_request", template="new_request", context={
                 "registration": registration, **_link_context(base_url, "/administrador/activaciones/?tipo=P")})
+    return registration
+
+
+def registrations_expired_delete() -> int:
+    """Unverified requests whose link expired (beat, daily)."""
+    deleted, _ = RegistrationRequest.objects.filter(
+        status=RegistrationRequest.Status.UNVERIFIED, verify_expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 @transaction.atomic
-def registration_approve(*, registration_id: int, party: Customer | Supplier | None, by: User,
-                         base_url: str) -> User:
-    """Link the request's email to a customer or supplier of this portal and activate the
-    account with the password the person chose; an email tells them they can log in."""
+def registration_approve(*, registration_id: int, party: Customer | Supplier | None, acknowledged: bool,
+                         by: User, base_url: str) -> User:
+    """Link a verified request's email to a customer or supplier of this portal and activate the
+    account with the password the person chose; an email tells them they can log in. Unless
+    the party's ERP email is the request's, the admin must have `acknowledged` verifying the
+    person by other means (a CUIT is public)."""
     _require_email()
     registration = (RegistrationRequest.objects.select_for_update()
-                    .filter(pk=registration_id, status=RegistrationRequest.Status.PENDING).first())
+                    .filter(pk=registration_id, status__in=RegistrationRequest.OPEN).first())
     if registration is None:
         raise AccessError(AccessError.NOT_PENDING)
+    if registration.status == RegistrationRequest.Status.UNVERIFIED:
+        raise AccessError(AccessError.NOT_VERIFIED)
     if party is None:
         raise AccessError(AccessError.PARTY_NOT_FOUND)
+    match = match_strength(email=registration.email, tax_id=registration.tax_id, party=party)
+    if not match.strong and not acknowledged:
+        raise AccessError(AccessError.ACKNOWLEDGEMENT_REQUIRED, party=party.business_name)
     if User.objects.filter(email=registration.email).exists():
         raise AccessError(AccessError.ACCOUNT_EXISTS, email=registration.email)
     user = User.objects.create(email=registration.email, password=registration.password,
                                full_name=registration.full_name)
-    AccountLink.objects.create(user=user, customer=party if isinstance(party, Customer) else None,
-                               supplier=party if isinstance(party, Supplier) else None)
+    notified = _account_link(user=user, customer=party if isinstance(party, Customer) else None,
+                             supplier=party if isinstance(party, Supplier) else None, base_url=base_url)
     registration.status, registration.decided_at, registration.decided_by = (
         RegistrationRequest.Status.APPROVED, timezone.now(), by)
     registration.save(update_fields=["status", "decided_at", "decided_by"])
     Invitation.objects.filter(email=user.email, accepted_at=None).delete()  # the way in it no longer needs
     email_queue(to=user.email, kind="approved", template="approved",
                 context={"user": user, "party": party, **_link_context(base_url, "/ingresar/")})
+    audit_record(kind=Kind.REGISTRATION_APPROVED, actor=by, target=f"{user.email} → {party.business_name}",
+                 detail={"match": match.code, "acknowledged": bool(acknowledged), "party": _party_ref(party),
+                         "owner_notified": notified})
     return user
 
 
+def _party_ref(party) -> str:
+    return f"{'c' if isinstance(party, Customer) else 's'}:{party.external_id} {party.business_name}"
+
+
+def _account_link(*, user: User, customer: Customer | None, supplier: Supplier | None, base_url: str) -> list[str]:
+    """Link an account to its parties; each party whose ERP email is not the account's is told
+    who got access and how to object. Returns the addresses told."""
+    AccountLink.objects.create(user=user, customer=customer, supplier=supplier)
+    told = []
+    for party in (customer, supplier):
+        owner_email = normalize_email(party.email) if party is not None else ""
+        if not owner_email or owner_email == user.email:
+            continue
+        token = secrets.token_urlsafe(32)
+        OwnerNotice.objects.create(user=user, customer=party if party is customer else None,
+                                   supplier=party if party is supplier else None, sent_to=owner_email,
+                                   token_hash=token_hash(token))
+        email_queue(to=owner_email, kind="owner_notice", template="owner_notice", context={
+            "account_email": user.email, "party": party, "when": timezone.now(),
+            **_link_context(base_url, f"/aviso/{token}/")})
+        told.append(owner_email)
+    return told
+
+
+@transaction.atomic
 def registration_reject(*, registration_id: int, by: User) -> None:
-    updated = RegistrationRequest.objects.filter(pk=registration_id, status=RegistrationRequest.Status.PENDING) \
-        .update(status=RegistrationRequest.Status.REJECTED, decided_at=timezone.now(), decided_by=by)
-    if not updated:
+    registration = (RegistrationRequest.objects.select_for_update()
+                    .filter(pk=registration_id, status__in=RegistrationRequest.OPEN).first())
+    if registration is None:
         raise AccessError(AccessError.NOT_PENDING)
+    registration.status, registration.decided_at, registration.decided_by = (
+        RegistrationRequest.Status.REJECTED, timezone.now(), by)
+    registration.verify_token_hash = ""
+    registration.save(update_fields=["status", "decided_at", "decided_by", "verify_token_hash"])
+    audit_record(kind=Kind.REGISTRATION_REJECTED, actor=by, target=registration.email,
+                 detail={"verified": registration.verified_at is not None})
+
+
+# --- Owner notices -----------------------------------------------------------------------------
+
+def owner_notice_for_token(token: str) -> OwnerNotice | None:
+    """The notice behind an objection link, while it can still be used."""
+    return (OwnerNotice.objects.select_related("user", "customer", "supplier")
+            .filter(token_hash=token_hash(token or ""), objected_at=None, resolved_at=None).first())
+
+
+@transaction.atomic
+def owner_objection_submit(*, token: str, message: str, base_url: str) -> OwnerNotice:
+    """"No reconozco este acceso": the objection shows in Activaciones and the admins are told."""
+    notice = (OwnerNotice.objects.select_for_update()
+              .filter(token_hash=token_hash(token or ""), objected_at=None, resolved_at=None).first())
+    if notice is None:
+        raise AccessError(AccessError.LINK_INVALID)
+    notice.objected_at, notice.objection = timezone.now(), message.strip()[:1000]
+    notice.save(update_fields=["objected_at", "objection"])
+    audit_record(kind=Kind.OWNER_OBJECTED, actor_email=notice.sent_to,
+                 target=f"{notice.user.email} → {notice.party.business_name}", detail={"message": notice.objection})
+    if company_email_configured():
+        for admin_email in User.objects.filter(is_portal_admin=True, is_active=True).values_list("email", flat=True):
+            email_queue(to=admin_email, kind="owner_objection", template="owner_objection", context={
+                "notice": notice, **_link_context(base_url, "/administrador/activaciones/?tipo=O")})
+    return notice
+
+
+@transaction.atomic
+def owner_objection_resolve(*, notice_id: int, revoke: bool, by: User) -> OwnerNotice:
+    """Revocar acceso (the account is deactivated) or Desestimar an objection."""
+    notice = (OwnerNotice.objects.select_for_update(of=("self",)).select_related("user")
+              .filter(pk=notice_id, resolved_at=None).exclude(objected_at=None).first())
+    if notice is None:
+        raise AccessError(AccessError.NOT_PENDING)
+    if revoke and notice.user.is_active:
+        notice.user.is_active = False
+        notice.user.save(update_fields=["is_active"])
+    notice.resolved_at, notice.resolution = timezone.now(), "revoked" if revoke else "dismissed"
+    notice.save(update_fields=["resolved_at", "resolution"])
+    audit_record(kind=Kind.OBJECTION_RESOLVED, actor=by, target=f"{notice.user.email} → {notice.party.business_name}",
+                 detail={"resolution": notice.resolution})
+    return notice
 
 
 def party_for_choice(choice: str) -> Customer | Supplier | None:
@@ -231,7 +412,12 @@ def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | N
     email_queue(to=email, kind="invitation", template="invitation", supersede=True, context={
         "email": email, "party": party, "valid_for": _duration(settings.INVITATION_TTL_DAYS * 86400),
         **_link_context(base_url, f"/invitacion/{token}/")})
+    audit_record(kind=Kind.INVITATION_SENT, actor=by, target=f"{email} → {_party_label(invitation)}")
     return invitation
+
+
+def _party_label(item) -> str:
+    return " · ".join(party.business_name for party in (item.customer, item.supplier) if party is not None)
 
 
 @transaction.atomic
@@ -256,31 +442,35 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str) -> User:
+def invitation_accept(*, token: str, password: str, base_url: str) -> User:
     """Set the password of an invitation's account: the account is created, linked and active.
     The link works once."""
-    invitation = (Invitation.objects.select_for_update()
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("customer", "supplier")
                   .filter(token_hash=token_hash(token or ""), accepted_at=None).first())
     if invitation is None or invitation.is_expired:
         raise AccessError(AccessError.LINK_INVALID)
     if User.objects.filter(email=invitation.email).exists():
         raise AccessError(AccessError.ACCOUNT_EXISTS, email=invitation.email)
     user = User.objects.create(email=invitation.email, password=make_password(password))
-    AccountLink.objects.create(user=user, customer_id=invitation.customer_id, supplier_id=invitation.supplier_id)
+    notified = _account_link(user=user, customer=invitation.customer, supplier=invitation.supplier,
+                             base_url=base_url)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    # A request the same person left pending is settled by this way in.
-    RegistrationRequest.objects.filter(email=user.email, status=RegistrationRequest.Status.PENDING).update(
-        status=RegistrationRequest.Status.APPROVED, decided_at=invitation.accepted_at)
+    # A request the same person left open is settled by this way in.
+    RegistrationRequest.objects.filter(email=user.email, status__in=RegistrationRequest.OPEN).update(
+        status=RegistrationRequest.Status.APPROVED, decided_at=invitation.accepted_at, verify_token_hash="")
+    audit_record(kind=Kind.INVITATION_ACCEPTED, actor=user, target=f"{user.email} → {_party_label(invitation)}",
+                 detail={"owner_notified": notified})
     return user
 
 
 # --- Accounts --------------------------------------------------------------------------------
 
+@transaction.atomic
 def account_set_active(*, user_id: int, active: bool, by: User) -> User:
     """Activar / Desactivar. A deactivated account cannot log in, and its open sessions end at
     their next request (Django checks `is_active` on every request)."""
-    user = User.objects.filter(pk=user_id).first()
+    user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         raise AccessError(AccessError.PARTY_NOT_FOUND)
     if user.is_portal_admin or user.pk == by.pk:
@@ -288,16 +478,23 @@ def account_set_active(*, user_id: int, active: bool, by: User) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        audit_record(kind=Kind.ACCOUNT_ACTIVATED if active else Kind.ACCOUNT_DEACTIVATED, actor=by,
+                     target=user.email)
     return user
 
 
 # --- Password recovery -----------------------------------------------------------------------
 
 def password_reset_request(*, email: str, base_url: str) -> None:
-    """Queue a reset email if an active account has this email; nothing otherwise. The caller
-    answers the same either way. Portal admins get it through the platform's server while the
-    company has no email configured (they may be the ones who forgot, before configuring it)."""
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    """¿Olvidó su contraseña?, validated: taken as an intake (see `_password_reset_take`)."""
+    _intake(kind=AccessIntake.Kind.PASSWORD_RESET, email=email, data={"base_url": base_url})
+
+
+def _password_reset_take(intake: AccessIntake) -> None:
+    """Queue a reset email if an active account has this email; nothing otherwise. Portal
+    admins get it through the platform's server while the company has no email configured
+    (they may be the ones who forgot, before configuring it)."""
+    user = User.objects.filter(email=intake.email, is_active=True).first()
     if user is None:
         return
     if company_email_configured():
@@ -309,7 +506,15 @@ def password_reset_request(*, email: str, base_url: str) -> None:
     path = f"/restablecer/{urlsafe_base64_encode(force_bytes(user.pk))}/{password_reset_tokens.make_token(user)}/"
     email_queue(to=user.email, kind="password_reset", template="password_reset", sender=sender, supersede=True,
                 context={"user": user, "valid_for": _duration(settings.PASSWORD_RESET_TIMEOUT),
-                         **_link_context(base_url, path)})
+                         **_link_context(intake.data["base_url"], path)})
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> None:
+    """Nueva contraseña from a recovery link. The new hash ends every session of the account."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(kind=Kind.PASSWORD_RESET, actor=user, target=user.email)
 
 
 def test_email_send(*, to: str) -> None:

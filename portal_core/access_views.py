@@ -1,32 +1,36 @@
 """The portal admin's access pages: Activaciones (requests, invitations, accounts, sharing the
 portal), Envío de email and Empresa."""
 
+import csv
+import json
 import smtplib
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenants import services as tenant_services
 from tenants.crypto import SecretUnreadable
 from tenants.images import ImageRejected, png_response
 from tenants.mail import email_settings_for, smtp_failure_message
 
-from . import access, outbox, selectors
+from . import access, outbox, selectors, services
 from .access import AccessError
 from .cuit import cuit_format
 from .decorators import portal_admin_required
-from .forms import CompanyForm, EmailSettingsForm, TestEmailForm
+from .forms import ActivityFilterForm, CompanyForm, EmailSettingsForm, TestEmailForm
 from .menu import menu_for
 from .models import InvitationBatch, OutboxMessage
 from .ratelimit import rate_limited
+from .spreadsheet import safe_text
 from .views import base_url
 
 PAGE_SIZE = 50
@@ -50,7 +54,7 @@ def activations(request):
     """Activaciones: requests (P), invitations (I) and accounts (C), filterable, and the links
     to share the portal."""
     kind = request.GET.get("tipo", "")
-    kind = kind if kind in (selectors.REQUEST, selectors.INVITATION, selectors.ACCOUNT) else ""
+    kind = kind if kind in selectors.ACTIVATION_KINDS else ""
     status = request.GET.get("estado", "")
     status = status if status in selectors.ACTIVATION_STATUSES else ""
     query = request.GET.get("q", "").replace("\x00", "")[:100]
@@ -60,7 +64,7 @@ def activations(request):
     share_text = _("Ingrese al portal de clientes y proveedores de %(company)s y regístrese: %(url)s") % {
         "company": connection.tenant.display_name, "url": register_url}
     return _render(request, "activations.html", "activations", page=page, kind=kind, status_filter=status, query=query,
-                   statuses=selectors.ACTIVATION_STATUSES, register_url=register_url,
+                   kinds=selectors.ACTIVATION_KINDS, statuses=selectors.ACTIVATION_STATUSES, register_url=register_url,
                    whatsapp_url=f"https://wa.me/?text={quote(share_text)}",
                    email_configured=outbox.company_email_configured())
 
@@ -90,6 +94,7 @@ def registration_approve(request, registration_id: int):
     party = access.party_for_choice(request.POST.get("party", ""))
     try:
         user = access.registration_approve(registration_id=registration_id, party=party, by=request.user,
+                                           acknowledged=request.POST.get("verificado") == "1",
                                            base_url=base_url(request))
     except AccessError as error:
         _access_error(request, error)
@@ -108,6 +113,22 @@ def registration_reject(request, registration_id: int):
         _access_error(request, error)
     else:
         messages.success(request, _("Petición rechazada."))
+    return redirect("activations")
+
+
+@portal_admin_required
+@require_POST
+def objection_resolve(request, notice_id: int, revoke: bool):
+    """Revocar acceso / Desestimar an owner's objection."""
+    selectors.access_objection(notice_id=notice_id)
+    try:
+        notice = access.owner_objection_resolve(notice_id=notice_id, revoke=revoke, by=request.user)
+    except AccessError as error:
+        _access_error(request, error)
+    else:
+        message = _("Acceso revocado: la cuenta %(email)s fue desactivada.") if revoke else _(
+            "Objeción desestimada: la cuenta %(email)s sigue activa.")
+        messages.success(request, message % {"email": notice.user.email})
     return redirect("activations")
 
 
@@ -203,7 +224,7 @@ def email_settings(request):
     form = EmailSettingsForm(request.POST)
     if not form.is_valid():
         return _email_page(request, form=form, status=400)
-    tenant_services.email_settings_update(company=connection.tenant, **form.service_arguments())
+    services.email_settings_save(company=connection.tenant, by=request.user, **form.service_arguments())
     released = outbox.outbox_retry_now()  # what waited for (or failed with) the old settings
     messages.success(request, _("Configuración guardada. Pruébela con «Enviar prueba».") if not released else
                      ngettext("Configuración guardada: se está enviando el email que esperaba.",
@@ -266,16 +287,14 @@ def company_settings(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                if data["logo"]:
-                    tenant_services.company_logo_update(company=company, upload=data["logo"])
+                services.company_settings_save(
+                    company=company, by=request.user, logo=data["logo"], legal_name=data["legal_name"],
+                    trade_name=data["trade_name"], tax_id=data["tax_id"], address=data["address"])
             except ImageRejected as error:
                 form.add_error("logo", _("La imagen supera los 2 MB: elija una más liviana.")
                                if error.code == error.TOO_LARGE else
                                _("El archivo no es una imagen PNG, JPEG o WebP válida."))
             else:
-                tenant_services.company_profile_update(
-                    company=company, legal_name=data["legal_name"], trade_name=data["trade_name"],
-                    tax_id=data["tax_id"], address=data["address"])
                 messages.success(request, _("Datos de la empresa guardados."))
                 return redirect("company_settings")
     else:
@@ -289,3 +308,43 @@ def company_settings(request):
 def company_logo(request):
     """The company's logo, for its admin's Empresa page."""
     return png_response(connection.tenant.logo)
+
+
+# --- Registro de actividad -----------------------------------------------------------------
+
+@portal_admin_required
+def activity_log(request):
+    """Registro de actividad: who did what, to whom, from where; filtered, and as CSV."""
+    form = ActivityFilterForm(request.GET or None)
+    filters = form.filters()
+    events = selectors.audit_events(**filters)
+    if request.GET.get("formato") == "csv":
+        return _activity_csv(events)
+    page = Paginator(events.select_related("actor"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return _render(request, "activity_log.html", "activity_log", form=form, page=page,
+                   status=400 if form.errors else 200)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _activity_csv(events):
+    """The filtered log as CSV (es-AR dates, `;` as Excel in Argentina expects), streamed.
+    Every text cell is neutralised: names and emails come from outside."""
+    def lines():
+        writer = csv.writer(_Echo(), delimiter=";")
+        yield "\ufeff" + writer.writerow([_("Fecha"), _("Quién"), _("IP"), _("Qué"), _("Sobre quién"), _("Detalle")])
+        for event in events.iterator(chunk_size=2000):
+            when = timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S")
+            detail = json.dumps(event.detail, ensure_ascii=False) if event.detail else ""
+            yield writer.writerow([when, safe_text(event.actor_email), event.ip or "",
+                                   safe_text(str(event.get_kind_display())), safe_text(event.target),
+                                   safe_text(detail)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"registro-de-actividad-{connection.tenant.slug}-{timezone.localdate():%Y%m%d}.csv")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,7 +4,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal_core.accounts.models import User, normalize_email
 from portal_core.cuit import cuit_is_valid, cuit_normalize
+from portal_core.models import AuditEvent
 from tenants.mail import SmtpHostRefused, smtp_host_check, smtp_refusal_message
 from tenants.models import EmailSettings
 
@@ -48,16 +50,25 @@ def _password_fields():
 
 
 class NewPasswordForm(forms.Form):
-    """A password chosen by its owner: the rules of Crear Portal (AUTH_PASSWORD_VALIDATORS)."""
+    """A password chosen by its owner: the rules of Crear Portal (AUTH_PASSWORD_VALIDATORS),
+    checked against `user`, the account it is for (unsaved is fine: an invitation's is
+    `User(email=invitation.email)`), so it cannot resemble the email or name."""
 
     password, password_repeat = _password_fields()
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def password_owner(self):
+        return self.user
 
     def clean(self):
         cleaned = super().clean()
         password, repeat = cleaned.get("password"), cleaned.get("password_repeat")
         if password:
             try:
-                validate_password(password)
+                validate_password(password, user=self.password_owner())
             except ValidationError as error:
                 self.add_error("password", error)
         if password and repeat and password != repeat:
@@ -82,11 +93,25 @@ class RegistrationForm(NewPasswordForm):
 
     field_order = ["email", "password", "password_repeat", "full_name", "tax_id", "message"]
 
+    def password_owner(self):
+        # The account does not exist yet: a stand-in with what the form says about it.
+        return User(email=normalize_email(self.cleaned_data.get("email", "")),
+                    full_name=self.cleaned_data.get("full_name", ""))
+
     def clean_tax_id(self):
         value = cuit_normalize(self.cleaned_data["tax_id"])
         if value and not cuit_is_valid(value):
             raise ValidationError(_("El CUIT no es válido: revise los 11 dígitos."))
         return value
+
+
+class ObjectionForm(forms.Form):
+    message = forms.CharField(label=_("Comentario para el administrador (opcional)"), max_length=1000,
+                              required=False, error_messages={"max_length": _("Use como máximo 1000 caracteres.")},
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_message(self):
+        return self.cleaned_data["message"].replace("\x00", "")
 
 
 class PasswordForgotForm(forms.Form):
@@ -101,8 +126,7 @@ class ResetPasswordForm(NewPasswordForm):
     """Django's PasswordResetConfirmView's form: built with the user, saves the new password."""
 
     def __init__(self, user, *args, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
 
     def save(self, commit=True):
         self.user.set_password(self.cleaned_data["password"])
@@ -187,3 +211,40 @@ class CompanyForm(forms.Form):
         if value and not cuit_is_valid(value):
             raise ValidationError(_("El CUIT no es válido: revise los 11 dígitos."))
         return value
+
+
+ACTIVITY_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _activity_date(label):
+    return forms.DateField(label=label, required=False, input_formats=ACTIVITY_DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric"},
+                                                  format="%d/%m/%Y"),
+                           error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa.")})
+
+
+class ActivityFilterForm(forms.Form):
+    """Registro de actividad's filters: dates, a person (who acted or on whom) and the kind."""
+
+    desde = _activity_date(_("Desde"))
+    hasta = _activity_date(_("Hasta"))
+    persona = forms.CharField(label=_("Persona (email)"), required=False, max_length=100)
+    tipo = forms.ChoiceField(label=_("Qué"), required=False,
+                             choices=[("", _("Todo"))] + list(AuditEvent.Kind.choices))
+
+    def clean_persona(self):
+        return self.cleaned_data["persona"].replace("\x00", "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("desde"), cleaned.get("hasta")
+        if since and until and since > until:
+            self.add_error("hasta", _("«Hasta» debe ser posterior a «Desde»."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid part of the request: a field with an error filters nothing."""
+        self.is_valid()
+        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        return {"since": data.get("desde"), "until": data.get("hasta"), "person": data.get("persona") or "",
+                "kind": data.get("tipo") or ""}

@@ -32,10 +32,12 @@ MENU = [
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
+    MenuEntry(_("Registro de actividad"), _("Actividad"), "activity_log", "list", ADMIN),
     MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
     MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
     MenuEntry(_("Empresa"), _("Empresa"), "company_settings", "building", ADMIN),
     MenuEntry(_("Perfil"), _("Perfil"), "profile", "user", ADMIN),
+    MenuEntry(_("Mi cuenta"), _("Cuenta"), "my_account", "user"),
 ]
 
 

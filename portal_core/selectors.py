@@ -2,6 +2,7 @@
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -14,9 +15,11 @@ from portal_core.cuit import cuit_normalize
 from portal_core.models import (
     AccountLink,
     ApiKey,
+    AuditEvent,
     Customer,
     Invitation,
     OutboxMessage,
+    OwnerNotice,
     PortalSettings,
     RegistrationRequest,
     Supplier,
@@ -111,29 +114,55 @@ def sync_status_rows() -> list[dict]:
 
 # --- Activaciones ------------------------------------------------------------------------------
 
-REQUEST, INVITATION, ACCOUNT = "P", "I", "C"
-ACTIVATION_STATUSES = {"pending": gettext_lazy("Pendiente"), "rejected": gettext_lazy("Rechazada"),
+REQUEST, UNVERIFIED, INVITATION, ACCOUNT, OBJECTION = "P", "V", "I", "C", "O"
+ACTIVATION_KINDS = {REQUEST: gettext_lazy("P · Petición"), UNVERIFIED: gettext_lazy("Sin verificar"),
+                    INVITATION: gettext_lazy("I · Invitación"), ACCOUNT: gettext_lazy("C · Cuenta"),
+                    OBJECTION: gettext_lazy("O · Objeción del titular")}
+ACTIVATION_STATUSES = {"pending": gettext_lazy("Pendiente"), "unverified": gettext_lazy("Sin verificar"),
+                       "rejected": gettext_lazy("Rechazada"),
                        "invited": gettext_lazy("Invitación enviada"),
                        "expired": gettext_lazy("Invitación vencida"), "active": gettext_lazy("Activa"),
-                       "inactive": gettext_lazy("Desactivada")}
+                       "inactive": gettext_lazy("Desactivada"), "objected": gettext_lazy("Objetada")}
 
 
 def _party_label(customer, supplier) -> str:
     return " · ".join(str(party) for party in (customer, supplier) if party is not None)
 
 
+def _request_rows(*, kind: str, query: str) -> list[dict]:
+    """Verified requests are "P" (ready to approve); unverified ones are listed apart ("V")."""
+    requests = RegistrationRequest.objects.exclude(status=RegistrationRequest.Status.APPROVED)
+    if kind == REQUEST:
+        requests = requests.exclude(status=RegistrationRequest.Status.UNVERIFIED)
+    elif kind == UNVERIFIED:
+        requests = requests.filter(status=RegistrationRequest.Status.UNVERIFIED)
+    if query:
+        requests = requests.filter(email__icontains=query)
+    return [{"kind": UNVERIFIED if item.status == RegistrationRequest.Status.UNVERIFIED else REQUEST,
+             "id": item.pk, "email": item.email, "party": "", "item": item, "status": item.status,
+             "status_label": item.get_status_display(), "date": item.created_at} for item in requests]
+
+
+def _objection_rows(*, query: str) -> list[dict]:
+    notices = (OwnerNotice.objects.filter(resolved_at=None).exclude(objected_at=None)
+               .select_related("user", "customer", "supplier"))
+    if query:
+        notices = notices.filter(Q(user__email__icontains=query) | Q(sent_to__icontains=query))
+    return [{"kind": OBJECTION, "id": item.pk, "email": item.user.email, "item": item,
+             "party": _party_label(item.customer, item.supplier), "status": "objected",
+             "status_label": str(ACTIVATION_STATUSES["objected"]), "date": item.objected_at} for item in notices]
+
+
 def activation_rows(*, kind: str = "", status: str = "", query: str = "") -> list[dict]:
-    """Activaciones: requests (P), open invitations (I) and the customers' and suppliers'
-    accounts (C) in one list, newest first. `status` is one of ACTIVATION_STATUSES."""
+    """Activaciones: verified requests (P), unverified ones (V), open invitations (I), the
+    customers' and suppliers' accounts (C) and their owners' objections (O) in one list,
+    newest first. `status` is one of ACTIVATION_STATUSES."""
     query = query.strip().lower()
     rows = []
-    if kind in ("", REQUEST):
-        requests = RegistrationRequest.objects.exclude(status=RegistrationRequest.Status.APPROVED)
-        if query:
-            requests = requests.filter(email__icontains=query)
-        for item in requests:
-            rows.append({"kind": REQUEST, "id": item.pk, "email": item.email, "party": "", "item": item,
-                         "status": item.status, "status_label": item.get_status_display(), "date": item.created_at})
+    if kind in ("", REQUEST, UNVERIFIED):
+        rows += _request_rows(kind=kind, query=query)
+    if kind in ("", OBJECTION):
+        rows += _objection_rows(query=query)
     if kind in ("", INVITATION):
         now = timezone.now()
         invitations = Invitation.objects.filter(accepted_at=None).select_related("customer", "supplier")
@@ -178,9 +207,12 @@ def access_account(*, user_id: int) -> User:
 
 
 def registration_pending(*, registration_id: int):
-    """A pending request of this portal, or 404."""
-
+    """A verified, pending request of this portal, or 404 (unverified ones cannot be linked)."""
     return get_object_or_404(RegistrationRequest, pk=registration_id, status=RegistrationRequest.Status.PENDING)
+
+
+def access_objection(*, notice_id: int) -> OwnerNotice:
+    return get_object_or_404(OwnerNotice, pk=notice_id)
 
 
 def party_search(*, query: str, limit: int = 15) -> list[dict]:
@@ -199,20 +231,101 @@ def party_search(*, query: str, limit: int = 15) -> list[dict]:
     return found
 
 
-def _party_choice(prefix: str, label: str, party) -> dict:
+def _party_choice(prefix: str, label: str, party, match: "Match | None" = None) -> dict:
+    choice = {"value": f"{prefix}:{party.pk}", "kind": _(label), "name": party.business_name,
+              "tax_id": party.tax_id_display, "email": party.email}
+    if match is not None:
+        choice.update(match=match.code, strong=match.strong, match_label=str(match.label))
+    return choice
 
-    return {"value": f"{prefix}:{party.pk}", "kind": _(label), "name": party.business_name,
-            "tax_id": party.tax_id_display, "email": party.email}
+
+@dataclass(frozen=True)
+class Match:
+    """How well a request matches a party. Only the ERP's own email is strong: a CUIT is public,
+    and anyone can have an address at a domain."""
+
+    code: str  # "email", "cuit", "domain" or "none" (a party found by searching)
+    label: str
+
+    @property
+    def strong(self) -> bool:
+        return self.code == "email"
+
+
+MATCH_LABELS = {
+    "email": gettext_lazy("El email coincide con el del ERP"),
+    "cuit": gettext_lazy("Solo coincide el CUIT"),
+    "domain": gettext_lazy("Coincide el dominio del email"),
+    "none": gettext_lazy("No coincide el email ni el CUIT"),
+}
+# Anyone can have an address at these: their domain says nothing about a company.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.com.ar", "outlook.com", "outlook.com.ar", "live.com",
+    "live.com.ar", "yahoo.com", "yahoo.com.ar", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me",
+    "fibertel.com.ar", "speedy.com.ar", "arnet.com.ar", "ciudad.com.ar", "msn.com",
+})
+
+
+def _company_domain(email: str) -> str:
+    domain = normalize_email(email).rpartition("@")[2]
+    return "" if domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+def match_strength(*, email: str, tax_id: str, party) -> Match:
+    email, party_email = normalize_email(email), normalize_email(party.email)
+    if party_email and party_email == email:
+        code = "email"
+    elif tax_id and party.tax_id == tax_id:
+        code = "cuit"
+    elif _company_domain(email) and _company_domain(email) == _company_domain(party_email):
+        code = "domain"
+    else:
+        code = "none"
+    return Match(code=code, label=MATCH_LABELS[code])
 
 
 def party_suggestions(*, registration) -> list[dict]:
-    """The parties whose CUIT (or else email) matches the request's: proposed first in the dialog."""
+    """The parties whose email, CUIT or email domain matches the request's, strongest first,
+    each with how strong its match is."""
     condition = Q(email__iexact=registration.email)
     if registration.tax_id:
         condition |= Q(tax_id=registration.tax_id)
-    return [_party_choice(prefix, label, party)
-            for prefix, label, model in (("c", "Cliente", Customer), ("s", "Proveedor", Supplier))
-            for party in model.objects.filter(condition).order_by("business_name")[:5]]
+    domain = _company_domain(registration.email)
+    if domain:
+        condition |= Q(email__iendswith=f"@{domain}")
+    suggestions = []
+    for prefix, label, model in (("c", "Cliente", Customer), ("s", "Proveedor", Supplier)):
+        for party in model.objects.filter(condition).order_by("business_name")[:5]:
+            match = match_strength(email=registration.email, tax_id=registration.tax_id, party=party)
+            suggestions.append(_party_choice(prefix, label, party, match))
+    order = list(MATCH_LABELS)
+    return sorted(suggestions, key=lambda choice: order.index(choice["match"]))
+
+
+def party_accounts(*, customer=None, supplier=None) -> list[dict]:
+    """The accounts linked to a customer or supplier (the admin's party view), with whether the
+    party's ERP email was told about each."""
+    links = AccountLink.objects.select_related("user").order_by("user__date_joined")
+    links = links.filter(customer=customer) if customer is not None else links.filter(supplier=supplier)
+    told = set(OwnerNotice.objects.filter(user__in=[link.user_id for link in links]).values_list("user_id", flat=True))
+    return [{"email": link.user.email, "active": link.user.is_active, "since": link.user.date_joined,
+             "owner_notified": link.user_id in told} for link in links]
+
+
+# --- Registro de actividad ---------------------------------------------------------------------
+
+def audit_events(*, since=None, until=None, person: str = "", kind: str = "") -> QuerySet[AuditEvent]:
+    """The portal's activity log, newest first. `until` is inclusive (a date)."""
+    events = AuditEvent.objects.order_by("-created_at", "-id")
+    if since is not None:
+        events = events.filter(created_at__date__gte=since)
+    if until is not None:
+        events = events.filter(created_at__date__lte=until)
+    if person:
+        events = events.filter(Q(actor_email__icontains=person) | Q(target__icontains=person))
+    if kind:
+        events = events.filter(kind=kind)
+    return events
 
 
 CUSTOMERS, SUPPLIERS = "customers", "suppliers"

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from portal_core.accounts.models import User, normalize_email
+from portal_core.audit import Kind, audit_record
 from portal_core.models import AccountLink, ApiKey, Customer, PortalSettings, Supplier
+from tenants import services as tenant_services
 from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
 
 API_KEY_PREFIX = "pcp"
@@ -46,6 +48,7 @@ def party_account_create(
     return user
 
 
+@transaction.atomic
 def api_key_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
     """Create a key for the ERP. Returns the stored key and the secret, which is never stored
     nor shown again."""
@@ -55,39 +58,70 @@ def api_key_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey
     api_key = ApiKey.objects.create(
         name=name.strip() or "ERP", prefix=prefix, key_hash=ApiKey.hash_secret(secret), created_by=created_by
     )
+    audit_record(kind=Kind.API_KEY_CREATED, actor=created_by, target=f"{api_key.name} ({prefix})")
     return api_key, secret
 
 
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, by: User | None = None) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+        audit_record(kind=Kind.API_KEY_REVOKED, actor=by, target=f"{api_key.name} ({api_key.prefix})")
     return api_key
 
 
-def portal_settings_update(*, changes: dict) -> PortalSettings:
-    """Save the admin's switches (and only known fields)."""
+@transaction.atomic
+def email_settings_save(*, company, by: User, **arguments) -> None:
+    """Envío de email saved (tenants.services does the storing); the log names the fields, never
+    the password."""
+    tenant_services.email_settings_update(company=company, **arguments)
+    audit_record(kind=Kind.SETTINGS_EMAIL, actor=by, target=arguments.get("host", ""), detail={
+        "fields": sorted(name for name in arguments if name != "password"),
+        "password_changed": bool(arguments.get("password"))})
+
+
+@transaction.atomic
+def company_settings_save(*, company, by: User, logo=None, **profile) -> None:
+    """Empresa saved: the profile, and the logo when one was uploaded (ImageRejected leaves
+    everything as it was)."""
+    if logo:
+        tenant_services.company_logo_update(company=company, upload=logo)
+    tenant_services.company_profile_update(company=company, **profile)
+    audit_record(kind=Kind.SETTINGS_COMPANY, actor=by, target=company.display_name,
+                 detail={"fields": sorted(profile), "logo": bool(logo)})
+
+
+@transaction.atomic
+def portal_settings_update(*, changes: dict, by: User | None = None) -> PortalSettings:
+    """Save the admin's switches (and only known fields); the log lists the ones that changed."""
     _require_portal_schema()
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()
     allowed = {"customer_balances", "supplier_balances", *PortalSettings.SECTIONS}
+    changed = {}
     for name, value in changes.items():
-        if name in allowed:
+        if name in allowed and getattr(settings_row, name) != bool(value):
+            changed[name] = bool(value)
             setattr(settings_row, name, bool(value))
     settings_row.save()
+    if changed:
+        audit_record(kind=Kind.SETTINGS_PROFILE, actor=by, target="switches", detail=changed)
     return settings_row
 
 
 PROFILE_IMAGE_MAX_SIDE = 512
 
 
-def profile_image_update(*, upload) -> PortalSettings:
+def profile_image_update(*, upload, by: User | None = None) -> PortalSettings:
     """Replace the portal's profile image (see `tenants.images.clean_png` for what is accepted)."""
     _require_portal_schema()
     content = clean_png(upload, max_side=PROFILE_IMAGE_MAX_SIDE)
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()
     previous = settings_row.profile_image
     settings_row.profile_image = png_store(content, folder=f"portals/{connection.schema_name}/perfil")
-    settings_row.save()
+    with transaction.atomic():
+        settings_row.save()
+        audit_record(kind=Kind.SETTINGS_PROFILE, actor=by, target="profile_image")
     png_forget(previous, settings_row.profile_image)
     return settings_row
 

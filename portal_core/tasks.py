@@ -2,7 +2,7 @@ import logging
 
 from tenants.tasks import tenant_task
 
-from . import access, outbox
+from . import access, audit, outbox
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,11 @@ def outbox_sweep() -> int:
             sent += outbox.outbox_deliver(message_id=message_id) == OutboxMessage.Status.SENT
         except Exception:  # one message's trouble never holds up the others
             log.exception("Outbox sweep: message %s", message_id)
+    for intake_id in access.intakes_stalled():  # registrations and recoveries the broker lost
+        try:
+            access.intake_process(intake_id=intake_id)
+        except Exception:
+            log.exception("Outbox sweep: access intake %s", intake_id)
     for batch_id in access.invitation_batches_stalled():
         try:
             access.invitation_batch_run(batch_id=batch_id)
@@ -40,3 +45,15 @@ def outbox_sweep() -> int:
 @tenant_task(name="portal_core.invitation_batch_run")
 def invitation_batch_run(batch_id: int) -> None:
     access.invitation_batch_run(batch_id=batch_id)
+
+
+@tenant_task(name="portal_core.access_intake_process")
+def access_intake_process(intake_id: int) -> None:
+    access.intake_process(intake_id=intake_id)
+
+
+@tenant_task(name="portal_core.access_prune")
+def access_prune() -> None:
+    """Daily, per portal (beat): the activity log past its retention, expired unverified requests."""
+    audit.audit_prune()
+    access.registrations_expired_delete()

@@ -1,17 +1,33 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_tenants.utils import get_public_schema_name
 
-from . import access, selectors, services
+from . import access, login_steps, selectors, services
+from .accounts import two_factor
+from .accounts.models import User, axes_username, normalize_email
+from .audit import Kind, audit_record
 from .decorators import portal_admin_required
-from .forms import ApiKeyForm, LoginForm, NewPasswordForm, PasswordForgotForm, RegistrationForm, ResetPasswordForm
+from .forms import (
+    ApiKeyForm,
+    LoginForm,
+    NewPasswordForm,
+    ObjectionForm,
+    PasswordForgotForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
 from .menu import menu_for
 from .outbox import company_email_configured
 from .ratelimit import rate_limited
@@ -19,6 +35,9 @@ from .tokens import password_reset_tokens
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. An account with two-factor on is not logged in here: the session
+    remembers it for the code step (login_steps, two_factor_views.login_code)."""
+
     template_name = "portal_core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -28,17 +47,42 @@ class LoginView(auth_views.LoginView):
         context["just_created"] = self.request.GET.get("creado") == "1"
         return context
 
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.two_factor_enabled(user=user):
+            login_steps.pending_start(self.request, user=user, next_url=self.get_success_url())
+            return redirect("login_code")
+        login_steps.login_complete(self.request, user=user)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        # A lockout writes its own row (see `lockout`), and a locked pair is not a wrong password.
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login") and not getattr(self.request, "axes_locked_out", False):
+            email = normalize_email(form.data.get("username", ""))
+            audit_record(kind=Kind.LOGIN_FAILED, actor_email=email, target=email)
+        return super().form_invalid(form)
+
 
 logout = require_POST(auth_views.LogoutView.as_view())
 
 
-def lockout(request, credentials, *args, **kwargs):
-    """django-axes calls this once an email+IP pair passed the failure limit."""
-    # An unbound form: binding it would authenticate again and count one more failure.
-    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+def lockout(request, original_response=None, credentials=None):
+    """django-axes calls this for every attempt of an email+IP pair past the failure limit
+    (wrong passwords and wrong verification codes both count). A session in the middle of a
+    login, or logged in (wrong confirmations on Mi cuenta), ends."""
+    email = axes_username(request, credentials)
+    audit_record(kind=Kind.LOGIN_LOCKED, actor_email=email, target=email,
+                 detail={"failures": getattr(request, "axes_failures_since_start", None)})
+    login_steps.pending_clear(request)
+    if request.user.is_authenticated:
+        auth_logout(request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _("Demasiados intentos fallidos. Por seguridad, el ingreso quedó bloqueado "
                 "por %(minutes)d minutos. Vuelva a intentar más tarde.") % {"minutes": minutes}
+    if connection.schema_name == get_public_schema_name():  # the operators' admin
+        return render(request, "portal_core/locked.html", {"lockout_message": message}, status=429)
+    # An unbound form: binding it would authenticate again and count one more failure.
+    form = LoginForm(request, initial={"username": email})
     return render(request, "portal_core/login.html", {"form": form, "lockout_message": message}, status=429)
 
 
@@ -82,7 +126,7 @@ def api_key_create(request):
 @require_POST
 def api_key_revoke(request, key_id: int):
     api_key = selectors.access_api_key(key_id=key_id)
-    services.api_key_revoke(api_key=api_key)
+    services.api_key_revoke(api_key=api_key, by=request.user)
     messages.success(request, _("La clave «%(name)s» fue revocada: el ERP ya no puede usarla.")
                      % {"name": api_key.name})
     return redirect("integration")
@@ -102,33 +146,60 @@ def _too_many(request, template: str, form):
 
 @never_cache
 def register(request):
-    """The page behind the shared link: a request (petición) for the admin to approve."""
+    """The page behind the shared link: a request (petición) that the person confirms from their
+    email and the admin then approves. The answer is the same whatever the email."""
     if request.user.is_authenticated:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST":
-        if rate_limited(request, "register"):
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(request, "register"):  # counted once valid: typos don't use up the hour
             return _too_many(request, "portal_core/register.html", form)
-        if form.is_valid():
-            data = form.cleaned_data
-            access.registration_submit(email=data["email"], password=data["password"], full_name=data["full_name"],
-                                       tax_id=data["tax_id"], message=data["message"], base_url=base_url(request))
-            return render(request, "portal_core/register_done.html")
+        data = form.cleaned_data
+        access.registration_submit(email=data["email"], password=data["password"], full_name=data["full_name"],
+                                   tax_id=data["tax_id"], message=data["message"], base_url=base_url(request))
+        return render(request, "portal_core/register_done.html")
     return render(request, "portal_core/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache
+def registration_verify(request, token: str):
+    """The confirmation link of a registration's email."""
+    try:
+        access.registration_verify(token=token, base_url=base_url(request))
+    except access.AccessError:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    return render(request, "portal_core/register_verified.html")
+
+
+@never_cache
 def password_forgot(request):
-    """¿Olvidó su contraseña?: the same answer whether or not the email has an account."""
+    """¿Olvidó su contraseña?: the same answer, and the same work, whether or not the email has an account."""
     form = PasswordForgotForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         if rate_limited(request, "password"):
             return _too_many(request, "portal_core/password_forgot.html", form)
-        if form.is_valid():
-            access.password_reset_request(email=form.cleaned_data["email"], base_url=base_url(request))
-            return render(request, "portal_core/password_forgot_done.html", {
-                "email_configured": company_email_configured()})
+        access.password_reset_request(email=form.cleaned_data["email"], base_url=base_url(request))
+        return render(request, "portal_core/password_forgot_done.html", {
+            "email_configured": company_email_configured()})
     return render(request, "portal_core/password_forgot.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+def owner_notice(request, token: str):
+    """The link in the email to a party's ERP address: object to an account's access."""
+    notice = access.owner_notice_for_token(token)
+    if notice is None:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.owner_objection_submit(token=token, message=form.cleaned_data["message"],
+                                          base_url=base_url(request))
+        except access.AccessError:
+            return render(request, "portal_core/link_invalid.html", status=404)
+        return render(request, "portal_core/owner_objected.html")
+    return render(request, "portal_core/owner_notice.html", {"form": form, "notice": notice},
+                  status=400 if form.errors else 200)
 
 
 class PasswordResetView(auth_views.PasswordResetConfirmView):
@@ -142,8 +213,10 @@ class PasswordResetView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("login")
 
     def form_valid(self, form):
+        access.password_reset_complete(user=form.user, password=form.cleaned_data["password"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Su contraseña fue cambiada. Ingrese con la nueva."))
-        return super().form_valid(form)
+        return redirect(self.success_url)
 
 
 @never_cache
@@ -152,10 +225,11 @@ def invitation_accept(request, token: str):
     invitation = access.invitation_for_token(token)
     if invitation is None:
         return render(request, "portal_core/link_invalid.html", status=404)
-    form = NewPasswordForm(request.POST or None)
+    form = NewPasswordForm(request.POST or None, user=User(email=invitation.email))
     if request.method == "POST" and form.is_valid():
         try:
-            user = access.invitation_accept(token=token, password=form.cleaned_data["password"])
+            user = access.invitation_accept(token=token, password=form.cleaned_data["password"],
+                                            base_url=base_url(request))
         except access.AccessError:
             return render(request, "portal_core/link_invalid.html", status=404)
         login(request, user, backend="portal_core.accounts.backends.PortalBackend")

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -12,7 +14,8 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "schema_name", "owner_email", "erp_company_id", "created_at"]
+    list_display = ["name", "slug", "status", "schema_name", "owner_email", "erp_company_id", "created_at",
+                    "activity_link"]
     list_filter = ["status"]
     search_fields = ["name", "slug", "owner_email", "erp_company_id", "schema_name"]
     # Status and subdomain change only through the services (suspend/reactivate, Crear Portal):
@@ -20,6 +23,14 @@ class CompanyAdmin(admin.ModelAdmin):
     readonly_fields = ["schema_name", "slug", "status", "created_at", "activated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
+
+    @admin.display(description=_("Registro de actividad"))
+    def activity_link(self, company):
+        if company.status == Company.Status.SPARE:
+            return "—"
+        # The page is the portal's own (config/urls_public.py): named here, not imported.
+        return format_html('<a href="{}">{}</a>', reverse("operator_portal_activity", args=[company.pk]),
+                           _("Ver actividad"))
 
     def has_add_permission(self, request):
         # Portals are created through "Crear Portal" or `manage.py portal_create`, which migrate

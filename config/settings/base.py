@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -46,12 +47,16 @@ SHARED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    # Django's admin, whose default site requires the operator's verification code (django-otp).
+    "tenants.admin_config.OperatorAdminConfig",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -59,6 +64,11 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "portal_core.accounts",
     "axes",
+    # Two-factor devices live beside the accounts they belong to: operators' in the public
+    # schema, each portal's in its own.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal_core",
     "billing_views",
 ]
@@ -85,8 +95,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the two-factor code step.
+    "django_otp.middleware.OTPMiddleware",
+    # The client's IP for the activity log rows the services write during this request.
+    "portal_core.audit.AuditContextMiddleware",
     "tenants.middleware.SuspendedCompanyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A customer or supplier the ERP marks inactive sees "Acceso suspendido" on its sections.
+    "billing_views.access.PartySuspendedMiddleware",
+    # On a portal: sessions of accounts with two-factor must have passed the code; accounts the
+    # portal's policy obliges are sent to set it up before anything else.
+    "portal_core.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,10 +170,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every password a person chooses: the seed's rule (6 characters, letters and digits), 12 for
+# the platform's operators; not like the account's email or name; not a common password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 6}},
+    {"NAME": "portal_core.accounts.validators.AccountMinimumLengthValidator",
+     "OPTIONS": {"min_length": 6, "operator_min_length": 12}},
     {"NAME": "portal_core.accounts.validators.LettersAndDigitsValidator"},
+    {"NAME": "portal_core.accounts.validators.AccountAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -171,10 +193,23 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 # and nothing lost when Redis restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Repeated login failures lock the email+IP pair for a while (per portal: axes tables are per schema).
+# Repeated login failures lock the email+IP pair for a while, and many failures from one IP over
+# any emails (password spraying) lock the IP (per portal: axes tables are per schema).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "portal_core.accounts.lockout.PortalAxesHandler"
+# The client's IP as our own proxies report it: the one every lockout, rate limit and activity
+# log row counts (portal_core.audit.client_ip goes through it).
+AXES_CLIENT_IP_CALLABLE = "portal_core.accounts.lockout.client_ip_address"
+# Reverse proxies in front of the app that append to X-Forwarded-For (the Helm chart's ingress: 1).
+# 0 believes no header: the TCP peer is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Optional: the nearest proxy's addresses or networks, comma-separated. A peer outside them is
+# taken as the client whatever X-Forwarded-For it sends. A malformed entry stops start-up.
+TRUSTED_PROXY_IPS = [str(ipaddress.ip_network(entry.strip(), strict=False))
+                     for entry in (env("TRUSTED_PROXY_IPS", "") or "").split(",") if entry.strip()]
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures against the email as login compares it (trimmed, lower-case), so changing
@@ -183,6 +218,13 @@ AXES_USERNAME_CALLABLE = "portal_core.accounts.models.axes_username"
 AXES_LOCKOUT_CALLABLE = "portal_core.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Two-factor login: after the right password, the code step must follow within this many
+# seconds. Wrong codes count as failed logins for the lockout above, and each device also
+# makes the next try wait 1, 2, 4, 8... seconds after consecutive failures (django-otp).
+TWO_FACTOR_LOGIN_SECONDS = env_int("TWO_FACTOR_LOGIN_SECONDS", 300)
+TWO_FACTOR_RECOVERY_CODES = 10
+# The operators' admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Celery --------------------------------------------------------------------------------
 
@@ -207,6 +249,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.each_portal",
         "schedule": 60.0,
         "kwargs": {"task_name": "portal_core.outbox_sweep"},
+    },
+    # Activity log past AUDIT_RETENTION_DAYS, unverified registrations past their link.
+    "access-prune": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": 24 * 3600.0,
+        "kwargs": {"task_name": "portal_core.access_prune"},
     },
     "expired-zips-delete": {
         "task": "tenants.tasks.each_portal",
@@ -280,6 +328,10 @@ OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 # Access: invitation links last this long; password reset links PASSWORD_RESET_TIMEOUT seconds.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
+# A registration's confirmation link lasts this long; unverified requests are then deleted.
+REGISTRATION_VERIFY_DAYS = env_int("REGISTRATION_VERIFY_DAYS", 7)
+# Registro de actividad: rows older than this are pruned daily.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 # Registrations (peticiones) and password recovery requests allowed per IP and hour, per portal.
 ACCESS_REQUESTS_PER_HOUR = env_int("ACCESS_REQUESTS_PER_HOUR", 10)
 

@@ -15,6 +15,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 PORTAL_URL_SCHEME = os.environ.get("PORTAL_URL_SCHEME", "https")
-# Behind the ingress the client is in X-Forwarded-For; lockouts must count the client, not the proxy.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the ingress the client is in X-Forwarded-For; lockouts and limits count the client, not
+# the proxy (portal_core.accounts.lockout.client_ip_address reads it). One ingress unless told.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

@@ -1,7 +1,8 @@
 """The portal's data, one PostgreSQL schema per company, fed by the company's ERP."""
 
-from .access import Invitation, InvitationBatch, RegistrationRequest
+from .access import AccessIntake, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest
 from .aggregates import ArticleSalesDaily
+from .audit import AuditEvent
 from .documents import (
     DocumentType,
     Letter,
@@ -19,10 +20,12 @@ from .payments import SupplierPayment, WithholdingCertificate
 from .settings import PortalSettings
 
 __all__ = [
+    "AccessIntake",
     "AccountLink",
     "ApiKey",
     "Article",
     "ArticleSalesDaily",
+    "AuditEvent",
     "Branch",
     "Customer",
     "CustomerAccountEntry",
@@ -33,6 +36,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OutboxMessage",
+    "OwnerNotice",
     "PortalSettings",
     "PurchaseInvoice",
     "PurchaseInvoiceLine",

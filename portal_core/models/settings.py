@@ -13,6 +13,15 @@ class PortalSettings(models.Model):
     supplier_invoices = models.BooleanField(_("Facturas de compra"), default=True)
     supplier_ledger = models.BooleanField(_("Cuenta corriente proveedores"), default=True)
     supplier_payments = models.BooleanField(_("Retiro de pagos"), default=True)
+
+    class TwoFactor(models.TextChoices):
+        OPTIONAL = "optional", _("Opcional para todos")
+        ADMINS = "admins", _("Obligatoria para administradores")
+        EVERYONE = "everyone", _("Obligatoria para todos")
+
+    # Verificación en dos pasos: who must set it up at their next login.
+    two_factor_policy = models.CharField(_("verificación en dos pasos"), max_length=10,
+                                         choices=TwoFactor.choices, default=TwoFactor.OPTIONAL)
     profile_image = models.CharField(_("imagen de perfil"), max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,15 +11,36 @@
     var error = document.getElementById("invite-error");
     var timer = null;
 
+    var weak = document.getElementById("weak-match");
+    var acknowledge = document.getElementById("acknowledge");
+    var acknowledgeError = document.getElementById("acknowledge-error");
+    var ownerTold = document.getElementById("owner-told");
+
+    // Only a match on the ERP's own email is strong; anything else needs the admin's
+    // acknowledgement (the server refuses it without, whatever this page does).
     function option(party, checked) {
       var label = document.createElement("label");
       label.className = "party-option";
       var input = document.createElement("input");
       input.type = "radio"; input.name = "party"; input.value = party.value; input.checked = !!checked;
+      input.dataset.strong = party.strong ? "1" : "";
+      input.dataset.hasEmail = party.email ? "1" : "";
       var text = document.createElement("span");
       text.textContent = party.name + (party.tax_id ? " · CUIT " + party.tax_id : "") + " (" + party.kind + ")";
-      label.appendChild(input); label.appendChild(text);
+      var strength = document.createElement("small");
+      strength.className = "match " + (party.strong ? "strong" : "weak");
+      strength.textContent = party.match_label || dialog.dataset.searched;
+      label.appendChild(input); label.appendChild(text); label.appendChild(strength);
       return label;
+    }
+
+    function chosen() { return form.querySelector("input[name=party]:checked"); }
+
+    function update() {
+      var picked = chosen();
+      weak.hidden = !picked || picked.dataset.strong === "1";
+      ownerTold.hidden = !picked || picked.dataset.strong === "1" || !picked.dataset.hasEmail;
+      if (weak.hidden) { acknowledge.checked = false; acknowledgeError.hidden = true; }
     }
 
     function show(parties, note) {
@@ -27,14 +48,18 @@
       if (note) {
         var p = document.createElement("p"); p.className = "muted"; p.textContent = note; results.appendChild(p);
       }
-      parties.forEach(function (party, index) { results.appendChild(option(party, parties.length === 1 && index === 0)); });
+      // Nothing is ticked for the admin unless the ERP's email is the request's.
+      var strong = parties.filter(function (party) { return party.strong; });
+      parties.forEach(function (party) { results.appendChild(option(party, strong.length === 1 && party.strong)); });
+      update();
     }
+    results.addEventListener("change", update);
 
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-invite]");
       if (!button) return;
       form.action = button.dataset.approve;
-      who.textContent = ""; search.value = ""; error.hidden = true; show([]);
+      who.textContent = ""; search.value = ""; error.hidden = true; acknowledgeError.hidden = true; show([]);
       fetch(button.dataset.invite, {headers: {"Accept": "application/json"}})
         .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
         .catch(function () { window.location.reload(); })  // decided meanwhile: the list shows how
@@ -62,7 +87,9 @@
     search.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
 
     form.addEventListener("submit", function (event) {
-      if (!form.querySelector("input[name=party]:checked")) { event.preventDefault(); error.hidden = false; }
+      var picked = chosen();
+      if (!picked) { event.preventDefault(); error.hidden = false; return; }
+      if (picked.dataset.strong !== "1" && !acknowledge.checked) { event.preventDefault(); acknowledgeError.hidden = false; }
     });
     document.getElementById("invite-cancel").addEventListener("click", function () { dialog.close(); });
   }

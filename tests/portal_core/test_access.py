@@ -2,13 +2,15 @@
 password recovery, end to end against a real SMTP server (aiosmtpd) on loopback."""
 
 import random
+import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
 from django_tenants.utils import tenant_context
 
+from portal_core.access import intake_process
 from portal_core.accounts.models import User
-from portal_core.models import Customer, Invitation, OutboxMessage, RegistrationRequest, Supplier
+from portal_core.models import AccessIntake, Customer, Invitation, OutboxMessage, RegistrationRequest, Supplier
 from portal_core.outbox import outbox_deliver
 from portal_core.sync.engine import batch_upsert
 from tests.conftest import PASSWORD, host_client
@@ -35,37 +37,35 @@ def login_ok(company, email, password=PASSWORD) -> bool:
     return host_client(company).post("/ingresar/", {"username": email, "password": password}).status_code == 302
 
 
-@pytest.fixture
-def parties(alfa):
-    with tenant_context(alfa):
-        batch_upsert(resource="customers", items=[
-            {"external_id": "C1", "business_name": "Distribuidora Peñalolén S.A.", "tax_id": "30712345671",
-             "email": "compras@penalolen.test"},
-            {"external_id": "C2", "business_name": "Almacén Güemes", "email": "repetido@x.test"},
-            {"external_id": "C3", "business_name": "Almacén Güemes II", "email": "Repetido@x.test"},
-            {"external_id": "C4", "business_name": "Mixto S.A.", "email": "mixto@x.test"},
-            {"external_id": "C5", "business_name": "Sin Email S.A."},
-        ])
-        batch_upsert(resource="suppliers", items=[
-            {"external_id": "S1", "business_name": "Mixto S.A.", "email": "mixto@x.test"},
-            {"external_id": "S2", "business_name": "Molinos S.A.", "email": "molinos@x.test"},
-        ])
-        batch_upsert(resource="sales-invoices", items=[{
-            "external_id": "F1", "customer": "C1", "doc_type": "FA", "letter": "A", "point_of_sale": 3,
-            "number": 4321, "issue_date": "2026-11-01", "due_date": "2026-12-01", "net": "100.00", "vat": "21.00",
-            "total": "121.00", "lines": []}])
-    return alfa
-
-
 def fresh_ip() -> str:
     """Rate limits count per IP and outlive a test (they are in Redis): each test gets its own."""
     return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
+def take_intakes(company) -> None:
+    """Decide what the registration and recovery forms stored, as the Celery task does."""
+    with tenant_context(company):
+        for pk in AccessIntake.objects.order_by("pk").values_list("pk", flat=True):
+            intake_process(intake_id=pk)
+
+
 def register(company, email="nuevo@cliente.test", ip=None, **extra):
     data = {"email": email, "password": PASSWORD, "password_repeat": PASSWORD, "full_name": "Ana Pérez",
             "tax_id": "30-71234567-1", "message": "Soy compras de Peñalolén", **extra}
-    return host_client(company, REMOTE_ADDR=ip or fresh_ip()).post("/registro/", data)
+    response = host_client(company, REMOTE_ADDR=ip or fresh_ip()).post("/registro/", data)
+    take_intakes(company)
+    return response
+
+
+def verify_link(company, email="nuevo@cliente.test") -> str:
+    """The confirmation link of a registration, from the email waiting in the outbox."""
+    with tenant_context(company):
+        body = OutboxMessage.objects.filter(kind="registration_verify", to=email).latest("pk").body_text
+    return re.search(r"https?://[^/\s]+(/registro/confirmar/\S+)", body).group(1)
+
+
+def verify(company, email="nuevo@cliente.test"):
+    return host_client(company).get(verify_link(company, email))
 
 
 # --- Registration --------------------------------------------------------------------------
@@ -82,10 +82,13 @@ def test_registering_stores_one_pending_request_and_answers_the_same_every_time(
     # then the three answers are the same page, and only one request exists
     assert first.status_code == again.status_code == existing.status_code == 200
     assert first.content == again.content == existing.content
-    assert "Recibimos su pedido de acceso" in first.content.decode()
+    assert "Le enviamos un email para confirmar su dirección" in first.content.decode()
     with tenant_context(parties):
         requests = list(RegistrationRequest.objects.values_list("email", "status", "tax_id", "full_name"))
-        assert requests == [("nuevo@cliente.test", "pending", "30712345671", "Ana Pérez")]
+        assert requests == [("nuevo@cliente.test", "unverified", "30712345671", "Ana Pérez")]
+        # the account's owner is told someone tried; the new email gets its (newest) confirmation link
+        assert sorted(OutboxMessage.objects.exclude(status="superseded").values_list("kind", "to")) == [
+            ("registration_exists", "existente@cliente.test"), ("registration_verify", "nuevo@cliente.test")]
         assert check_password(PASSWORD, RegistrationRequest.objects.get().password)
     assert not login_ok(parties, "nuevo@cliente.test")
 
@@ -122,24 +125,26 @@ def test_approving_a_request_links_it_activates_the_account_and_emails_the_perso
     # given
     configure_email(parties, smtp)
     register(parties)
+    assert verify(parties).status_code == 200
     admin = admin_client(parties)
     with tenant_context(parties):
         registration = RegistrationRequest.objects.get()
         customer = Customer.objects.get(external_id="C1")
-    deliver(parties)  # the admins' notice of the new request
+    deliver(parties)  # the admins' notice of the verified request
     assert [m["Subject"] for m in smtp.to("admin@alfa.test")] == ["Nueva petición de acceso: nuevo@cliente.test"]
 
-    # when the dialog opens, the customer whose CUIT matches is suggested
+    # when the dialog opens, the customer whose CUIT matches is suggested (a weak match)
     dialog = admin.get(f"/administrador/activaciones/peticiones/{registration.pk}/").json()
     approve = admin.post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/",
-                         {"party": f"c:{customer.pk}"})
+                         {"party": f"c:{customer.pk}", "verificado": "1"})
     deliver(parties)
 
     # then
-    assert [s["value"] for s in dialog["suggestions"]] == [f"c:{customer.pk}"]
+    assert [(s["value"], s["match"], s["strong"]) for s in dialog["suggestions"]] == [
+        (f"c:{customer.pk}", "cuit", False)]
     assert approve.status_code == 302
     assert "ya puede ingresar" in admin.get("/administrador/activaciones/").content.decode()
-    [email] = smtp.to("nuevo@cliente.test")
+    email = smtp.to("nuevo@cliente.test")[-1]
     assert email["Subject"] == "Su acceso al portal de Alfa fue aprobado"
     assert email["From"] == "Alfa <avisos@alfa.test>" and email["Reply-To"] == "admin@alfa.test"
     assert PASSWORD not in text_of(email) and PASSWORD not in html_of(email)
@@ -166,9 +171,9 @@ def test_without_email_configured_approval_explains_and_keeps_the_request_pendin
     page = response.content.decode()
     assert "primero configure el envío de email" in page and 'href="/administrador/email/"' in page
     with tenant_context(parties):
-        assert RegistrationRequest.objects.get().status == "pending"
+        assert RegistrationRequest.objects.get().status == "unverified"
         assert not User.objects.filter(email="nuevo@cliente.test").exists()
-        assert not OutboxMessage.objects.exists()
+        assert list(OutboxMessage.objects.values_list("kind", flat=True)) == ["registration_verify"]  # waits
 
 
 def test_the_dialog_cannot_link_a_party_of_another_portal(parties, beta, smtp):
@@ -181,12 +186,13 @@ def test_the_dialog_cannot_link_a_party_of_another_portal(parties, beta, smtp):
     with tenant_context(parties):
         assert not Supplier.objects.filter(pk=beta_supplier.pk).exists()
     register(parties)
+    verify(parties)
     with tenant_context(parties):
         registration = RegistrationRequest.objects.get()
 
     # when
     response = admin_client(parties).post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/",
-                                          {"party": f"s:{beta_supplier.pk}"}, follow=True)
+                                          {"party": f"s:{beta_supplier.pk}", "verificado": "1"}, follow=True)
 
     # then
     assert "Elija un cliente o proveedor de la lista." in response.content.decode()
@@ -204,7 +210,7 @@ def test_a_request_of_another_portal_is_not_found(parties, beta, smtp):
     assert beta_admin.get(f"/administrador/activaciones/peticiones/{registration.pk}/").status_code == 404
     beta_admin.post(f"/administrador/activaciones/peticiones/{registration.pk}/rechazar/")
     with tenant_context(parties):
-        assert RegistrationRequest.objects.get().status == "pending"
+        assert RegistrationRequest.objects.get().status == "unverified"
 
 
 def test_rejecting_a_request(parties):
@@ -358,6 +364,8 @@ def test_activations_lists_requests_invitations_and_accounts_with_filters(partie
 
     configure_email(parties, smtp)
     register(parties)
+    verify(parties)
+    register(parties, email="sin-verificar@x.test")
     make_account(parties, "cuenta@x.test")
     with tenant_context(parties):
         invitation_send(email="molinos@x.test", customer_id=None, supplier_id=None, by=None, base_url="http://x/")
@@ -365,11 +373,16 @@ def test_activations_lists_requests_invitations_and_accounts_with_filters(partie
 
     every = admin.get("/administrador/activaciones/").content.decode()
     requests = admin.get("/administrador/activaciones/?tipo=P").content.decode()
+    unverified = admin.get("/administrador/activaciones/?tipo=V").content.decode()
     inactive = admin.get("/administrador/activaciones/?estado=inactive").content.decode()
 
-    for kind, email in (("P", "nuevo@cliente.test"), ("I", "molinos@x.test"), ("C", "cuenta@x.test")):
+    for kind, email in (("P", "nuevo@cliente.test"), ("V", "sin-verificar@x.test"), ("I", "molinos@x.test"),
+                        ("C", "cuenta@x.test")):
         assert f'data-kind="{kind}" data-email="{email}"' in every
     assert "molinos@x.test" not in requests and "nuevo@cliente.test" in requests
+    assert "sin-verificar@x.test" not in requests  # listed apart, and it cannot be approved
+    assert "sin-verificar@x.test" in unverified and "nuevo@cliente.test" not in unverified
+    assert "Todavía no confirmó su email" in unverified and "Invitar" not in unverified.split('id="activations"')[1]
     assert "No hay peticiones" in inactive
     assert "wa.me/?text=" in every and "http://alfa.localhost/registro/" in every
     assert 'data-copy="#register-url"' in every
@@ -378,7 +391,9 @@ def test_activations_lists_requests_invitations_and_accounts_with_filters(partie
 # --- Password recovery -----------------------------------------------------------------------
 
 def forgot(company, email):
-    return host_client(company, REMOTE_ADDR=fresh_ip()).post("/recuperar-contrasena/", {"email": email})
+    response = host_client(company, REMOTE_ADDR=fresh_ip()).post("/recuperar-contrasena/", {"email": email})
+    take_intakes(company)
+    return response
 
 
 def test_password_recovery_answers_the_same_and_resets_once_ending_other_sessions(parties, make_account, smtp):
@@ -448,6 +463,7 @@ def test_one_way_in_settles_the_other(parties, smtp):
 
     configure_email(parties, smtp)
     register(parties, email="uno@x.test")
+    verify(parties, email="uno@x.test")
     register(parties, email="dos@x.test")
     with tenant_context(parties):
         admin = User.objects.get(email="admin@alfa.test")
@@ -455,14 +471,14 @@ def test_one_way_in_settles_the_other(parties, smtp):
         invitation_send(email="uno@x.test", customer_id=customer.pk, supplier_id=None, by=admin, base_url="http://x/")
         invitation_send(email="dos@x.test", customer_id=customer.pk, supplier_id=None, by=admin, base_url="http://x/")
     deliver(parties)
-    token = link_in(smtp.to("dos@x.test")[0]).split("/")[2]
+    token = link_in(next(m for m in smtp.to("dos@x.test") if "invita" in m["Subject"])).split("/")[2]
 
     with tenant_context(parties):
         # uno: the request is approved, so the invitation goes away
         registration_approve(registration_id=RegistrationRequest.objects.get(email="uno@x.test").pk, party=customer,
-                             by=admin, base_url="http://x/")
-        # dos: the invitation is accepted, so the pending request is settled
-        invitation_accept(token=token, password=NEW_PASSWORD)
+                             acknowledged=True, by=admin, base_url="http://x/")
+        # dos: the invitation is accepted, so the open (unverified) request is settled
+        invitation_accept(token=token, password=NEW_PASSWORD, base_url="http://x/")
 
         assert not Invitation.objects.filter(email="uno@x.test").exists()
         assert RegistrationRequest.objects.get(email="dos@x.test").status == "approved"
@@ -490,6 +506,7 @@ def test_a_long_selection_is_posted_as_the_rows_left_out(parties, smtp):
 def test_emails_to_customers_are_in_spanish_whatever_the_admins_language(parties, smtp):
     configure_email(parties, smtp)
     register(parties)
+    verify(parties)
     admin = admin_client(parties)
     admin.cookies["django_language"] = "en"
     assert "Activations" in admin.get("/administrador/activaciones/").content.decode()
@@ -497,11 +514,16 @@ def test_emails_to_customers_are_in_spanish_whatever_the_admins_language(parties
         registration = RegistrationRequest.objects.get()
         customer = Customer.objects.get(external_id="C1")
 
-    admin.post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/", {"party": f"c:{customer.pk}"})
+    admin.post(f"/administrador/activaciones/peticiones/{registration.pk}/aprobar/",
+               {"party": f"c:{customer.pk}", "verificado": "1"})
     deliver(parties)
 
-    [email] = smtp.to("nuevo@cliente.test")
-    assert email["Subject"] == "Su acceso al portal de Alfa fue aprobado"
+    verification, approval = smtp.to("nuevo@cliente.test")
+    assert verification["Subject"] == "Confirme su email para el portal de Alfa"
+    assert approval["Subject"] == "Su acceso al portal de Alfa fue aprobado"
+    [notice] = smtp.to("compras@penalolen.test")
+    # (a long non-ASCII subject is folded right after "Subject:", which leaves the parser a leading space)
+    assert notice["Subject"].strip() == "Nuevo acceso a los datos de Distribuidora Peñalolén S.A."
 
 
 @pytest.mark.parametrize("party", ["c:²", "c:", "x:1", "c:99999999999999999999999", ""])
@@ -571,7 +593,7 @@ def test_another_portals_admin_gets_404_for_each_action_and_changes_nothing(part
 
     assert statuses == [404] * len(actions)
     with tenant_context(parties):
-        assert RegistrationRequest.objects.get().status == "pending"
+        assert RegistrationRequest.objects.get().status == "unverified"
         assert Invitation.objects.get(pk=invitation.pk).token_hash == invitation.token_hash
         assert User.objects.get(pk=account.pk).is_active
         assert OutboxMessage.objects.get(pk=message.pk).next_attempt_at == message.next_attempt_at

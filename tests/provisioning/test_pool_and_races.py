@@ -50,7 +50,7 @@ def test_portal_create_falls_back_to_a_synchronous_spare_when_the_pool_is_empty(
         spare.delete(force_drop=True)
 
     # when
-    company = services.portal_create(name="Vacío", email="a@vacio.test", password="vacio123")
+    company = services.portal_create(name="Vacío", email="a@vacio.test", password="estante44")
 
     # then
     assert company.status == Company.Status.ACTIVE
@@ -123,7 +123,7 @@ def test_a_failure_midway_leaves_no_portal_rows_and_the_spare_unclaimed(committe
 
     # when
     with pytest.raises(IntegrityError):
-        services.portal_create(name="Huérfano", email="a@huerfano.test", password="huerfano1")
+        services.portal_create(name="Huérfano", email="a@huerfano.test", password="mostrador5")
 
     # then
     assert not Company.objects.filter(slug="huerfano").exists()

@@ -62,7 +62,7 @@ def test_delete_requires_the_confirmation_to_match(db, alfa):
 
 
 def test_delete_drops_the_schema_and_the_rows(committed_db):
-    call_command("portal_create", "--name", "Para Borrar", "--email", "x@borrar.test", "--password", "borrar12",
+    call_command("portal_create", "--name", "Para Borrar", "--email", "x@borrar.test", "--password", "clave4321",
                  stdout=StringIO())
     company = Company.objects.get(slug="para-borrar")
 
@@ -76,10 +76,12 @@ def test_delete_drops_the_schema_and_the_rows(committed_db):
 
 def test_operators_admin_lists_companies_on_the_root_domain_only(db, alfa):
     from tests.conftest import host_client
+    from tests.otp import operator_with_device, totp_code
 
-    User.objects.create_superuser("operador@plataforma.test", "opera123")
+    device = operator_with_device("operador@plataforma.test", "opera123")
     client = host_client()
-    client.post("/admin/login/", {"username": "operador@plataforma.test", "password": "opera123"})
+    client.post("/admin/login/", {"username": "operador@plataforma.test", "password": "opera123",
+                                  "otp_token": totp_code(device)})
 
     listing = client.get("/admin/tenants/company/")
 
