@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
 from portal_core.audit import Kind, audit_record
-from portal_core.spreadsheet import safe_text
+from portal_core.spreadsheet import Echo, safe_text
 
 from .formats import date_ar, decimal_ar
 
@@ -23,11 +23,6 @@ def _rows(entries):
                entry.due_date, entry.amount, entry.open_balance]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def ledger_export(entries, *, export_format: str, filename: str, with_balance: bool = True):
     """Without balances (switched off for the account's kind) the "Saldo" column is left out."""
     width = len(HEADER) if with_balance else len(HEADER) - 1
@@ -38,7 +33,7 @@ def ledger_export(entries, *, export_format: str, filename: str, with_balance: b
 
 def _csv(entries, filename, width):
     """Semicolon-separated with decimal commas and a BOM: what Excel in es-AR opens cleanly."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(Echo(), delimiter=";")
 
     def lines():
         yield "\ufeff" + writer.writerow(HEADER[:width])

@@ -30,7 +30,7 @@ from .forms import ActivityFilterForm, CompanyForm, EmailSettingsForm, TestEmail
 from .menu import menu_for
 from .models import InvitationBatch, OutboxMessage
 from .ratelimit import rate_limited
-from .spreadsheet import safe_text
+from .spreadsheet import Echo, safe_text
 from .views import base_url
 
 PAGE_SIZE = 50
@@ -320,21 +320,16 @@ def activity_log(request):
     events = selectors.audit_events(**filters)
     if request.GET.get("formato") == "csv":
         return _activity_csv(events)
-    page = Paginator(events.select_related("actor"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return _render(request, "activity_log.html", "activity_log", form=form, page=page,
                    status=400 if form.errors else 200)
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _activity_csv(events):
     """The filtered log as CSV (es-AR dates, `;` as Excel in Argentina expects), streamed.
     Every text cell is neutralised: names and emails come from outside."""
     def lines():
-        writer = csv.writer(_Echo(), delimiter=";")
+        writer = csv.writer(Echo(), delimiter=";")
         yield "\ufeff" + writer.writerow([_("Fecha"), _("Quién"), _("IP"), _("Qué"), _("Sobre quién"), _("Detalle")])
         for event in events.iterator(chunk_size=2000):
             when = timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S")

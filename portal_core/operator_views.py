@@ -3,7 +3,7 @@ actividad (read in the portal's schema; operators never log into portals)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_public_schema_name, tenant_context
 
 from portal_core import selectors
 from portal_core.forms import ActivityFilterForm
@@ -14,8 +14,8 @@ PAGE_SIZE = 100
 
 def portal_activity(request, company_id: int):
     """Wrapped by the admin site (staff with two-factor only), see config/urls_public.py."""
-    company = get_object_or_404(Company.objects.exclude(schema_name="public").exclude(status=Company.Status.SPARE),
-                                pk=company_id)
+    portals = Company.objects.exclude(schema_name=get_public_schema_name()).exclude(status=Company.Status.SPARE)
+    company = get_object_or_404(portals, pk=company_id)
     form = ActivityFilterForm(request.GET or None)
     with tenant_context(company):
         page = Paginator(selectors.audit_events(**form.filters()), PAGE_SIZE).get_page(request.GET.get("pagina"))

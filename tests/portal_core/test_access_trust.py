@@ -191,7 +191,7 @@ def test_a_strong_match_needs_no_acknowledgement_and_tells_nobody_else(parties, 
 
 # --- The owner is told and can object --------------------------------------------------------
 
-def test_the_owner_is_told_objects_and_the_admin_revokes(parties, smtp):
+def test_the_owner_is_told_objects_and_the_admin_revokes(parties, beta, smtp):
     # given a weak match approved with the acknowledgement
     configure_email(parties, smtp)
     register(parties, email=STRANGER)
@@ -212,7 +212,8 @@ def test_the_owner_is_told_objects_and_the_admin_revokes(parties, smtp):
     party_page = admin.get(f"/administrador/cuentas-corrientes/clientes/{target.pk}/").content.decode()
     assert STRANGER in party_page.split('id="party-accounts"')[1] and "avisado al email del ERP" in party_page
 
-    # when the owner objects (no login needed), once
+    # when the owner objects (no login needed), once, and only on its own portal
+    assert host_client(beta).get(link).status_code == 404
     page = host_client(parties).get(link)
     assert page.status_code == 200 and STRANGER in page.content.decode()
     objected = host_client(parties).post(link, {"message": "No es de nuestra empresa"})
