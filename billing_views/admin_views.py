@@ -21,7 +21,7 @@ from portal_core.decorators import portal_admin_required
 from portal_core.menu import menu_for
 from portal_core.models import Customer, Supplier
 from portal_core.selectors import portal_settings, sync_version
-from tenants.images import png_response
+from tenants.images import image_rejected_message, png_response
 
 from . import admin_selectors as analytics
 from . import exports, selectors
@@ -212,10 +212,7 @@ def profile_image(request):
         try:
             core_services.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
         except core_services.ImageRejected as error:
-            message = (_("La imagen supera los 2 MB: elija una más liviana.")
-                       if error.code == error.TOO_LARGE else
-                       _("El archivo no es una imagen PNG, JPEG o WebP válida."))
-            form.add_error("imagen", message)
+            form.add_error("imagen", image_rejected_message(error))
         else:
             messages.success(request, _("Imagen de perfil actualizada."))
             back = request.POST.get("next", "")

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tenants.crypto import SecretUnreadable
-from tenants.images import ImageRejected, png_response
+from tenants.images import ImageRejected, image_rejected_message, png_response
 from tenants.mail import email_settings_for, smtp_failure_message
 
 from . import access, outbox, selectors, services
@@ -291,9 +291,7 @@ def company_settings(request):
                     company=company, by=request.user, logo=data["logo"], legal_name=data["legal_name"],
                     trade_name=data["trade_name"], tax_id=data["tax_id"], address=data["address"])
             except ImageRejected as error:
-                form.add_error("logo", _("La imagen supera los 2 MB: elija una más liviana.")
-                               if error.code == error.TOO_LARGE else
-                               _("El archivo no es una imagen PNG, JPEG o WebP válida."))
+                form.add_error("logo", image_rejected_message(error))
             else:
                 messages.success(request, _("Datos de la empresa guardados."))
                 return redirect("company_settings")

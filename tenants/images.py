@@ -2,18 +2,44 @@
 
 import hashlib
 import io
+import math
+import warnings
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
-IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
+IMAGE_MAX_SIDE = 4096
+IMAGE_MAX_PIXELS = IMAGE_MAX_SIDE * IMAGE_MAX_SIDE
+# Decoding a WebP takes about 16 bytes a pixel (libwebp keeps two full canvases and Pillow copies
+# the frame twice) against 4 for PNG, and it cannot be decoded reduced as JPEG can: a smaller
+# budget keeps every accepted upload under 100 MB.
+WEBP_MAX_PIXELS = 5_000_000
+
+# Pillow compares every image it opens with this as soon as the header is read, before any
+# decoding (for WebP, before the decoder allocates its canvas). Process-wide on purpose: setting
+# it around each call would race between threads, and nothing here opens larger images.
+Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+
+# The transposition that shows a photo upright, by its EXIF orientation (as ImageOps.exif_transpose,
+# but applied to the reduced image, not to a full-size copy).
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
+
+# Rows converted to RGBA at a time when an image is shrunk (see `_reduced_rgba`).
+BAND_ROWS = 128
 
 
 class ImageRejected(ValueError):
     TOO_LARGE = "image_too_large"
+    TOO_MANY_PIXELS = "image_too_many_pixels"
+    WEBP_TOO_MANY_PIXELS = "image_webp_too_many_pixels"
+    DAMAGED = "image_damaged"
     NOT_AN_IMAGE = "image_invalid"
 
     def __init__(self, code: str):
@@ -21,24 +47,92 @@ class ImageRejected(ValueError):
         self.code = code
 
 
+def image_rejected_message(error: ImageRejected) -> str:
+    """Why the upload was refused, for the admin who chose it."""
+    if error.code == ImageRejected.TOO_LARGE:
+        return _("La imagen supera los 2 MB: elija una más liviana.")
+    if error.code == ImageRejected.TOO_MANY_PIXELS:
+        return _("La imagen es demasiado grande: como máximo %(side)d × %(side)d píxeles.") % {
+            "side": IMAGE_MAX_SIDE}
+    if error.code == ImageRejected.WEBP_TOO_MANY_PIXELS:
+        return _("La imagen WebP es demasiado grande: como máximo %(millions)d millones de píxeles (por "
+                 "ejemplo, 2500 × 2000). Redúzcala o súbala como PNG o JPEG.") % {
+            "millions": WEBP_MAX_PIXELS // 1_000_000}
+    if error.code == ImageRejected.DAMAGED:
+        return _("La imagen está dañada o incompleta: vuelva a guardarla e intente de nuevo.")
+    return _("El archivo no es una imagen PNG, JPEG o WebP válida.")
+
+
 def clean_png(upload, *, max_side: int) -> bytes:
-    """PNG, JPEG or WebP up to 2 MB, re-encoded as PNG of at most `max_side` pixels (which
-    drops any metadata and anything hidden after the image data); anything else, SVG
-    included, raises ImageRejected."""
+    """PNG, JPEG or WebP up to 2 MB and 4096 x 4096 pixels, re-encoded as PNG of at most
+    `max_side` pixels, upright by its EXIF orientation (which drops any metadata and anything
+    hidden after the image data); of an
+    animation (APNG, animated WebP) only the first frame is kept. Anything else, SVG included,
+    and a truncated file, raises ImageRejected.
+
+    The size is checked from the header, before anything is decoded, so a small file that would
+    decode to gigabytes costs nothing. What is accepted is decoded reduced where the format
+    allows (JPEG) and never held as a full-size RGBA copy, which keeps an upload under 100 MB."""
     if upload.size > IMAGE_MAX_BYTES:
         raise ImageRejected(ImageRejected.TOO_LARGE)
     try:
-        with Image.open(upload) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise ImageRejected(ImageRejected.NOT_AN_IMAGE)
-            image.load()
-            clean = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; here it refuses. (The
+        # explicit check in `_size_check` does not depend on this filter.)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=IMAGE_FORMATS) as image:
+                _size_check(image)
+                image.seek(0)
+                if image.format in ("JPEG", "MPO"):
+                    image.draft(None, _draft_size(image.size, max_side))
+                orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+                image.load()
+                clean = _reduced_rgba(image, max_side)
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise ImageRejected(ImageRejected.TOO_MANY_PIXELS) from error
+    except UnidentifiedImageError as error:
         raise ImageRejected(ImageRejected.NOT_AN_IMAGE) from error
-    clean.thumbnail((max_side, max_side))
+    except (OSError, SyntaxError, EOFError, ValueError) as error:  # truncated or corrupt data
+        raise ImageRejected(ImageRejected.DAMAGED) from error
+    if orientation in UPRIGHT:  # a phone's photo taken sideways comes out upright
+        clean = clean.transpose(UPRIGHT[orientation])
     buffer = io.BytesIO()
     clean.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _size_check(image: Image.Image) -> None:
+    width, height = image.size
+    if max(width, height) > IMAGE_MAX_SIDE or width * height > IMAGE_MAX_PIXELS:
+        raise ImageRejected(ImageRejected.TOO_MANY_PIXELS)
+    if image.format == "WEBP" and width * height > WEBP_MAX_PIXELS:
+        raise ImageRejected(ImageRejected.WEBP_TOO_MANY_PIXELS)
+
+
+def _draft_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """Twice the final size, which is what `Image.thumbnail` asks a JPEG decoder for."""
+    scale = max(size) / max_side
+    return math.ceil(size[0] / scale * 2), math.ceil(size[1] / scale * 2)
+
+
+def _reduced_rgba(image: Image.Image, max_side: int) -> Image.Image:
+    """`image` in RGBA within `max_side` x `max_side`. A large image is first shrunk by a whole
+    factor a band of rows at a time, so only bands are ever converted to RGBA (4 bytes a pixel,
+    and `convert` may take that twice), then resized as `Image.thumbnail` does."""
+    width, height = image.size
+    factor = max(1, max(width, height) // (2 * max_side))
+    if factor == 1:
+        clean = image.convert("RGBA")
+    else:
+        clean = Image.new("RGBA", (math.ceil(width / factor), math.ceil(height / factor)))
+        rows = factor * math.ceil(BAND_ROWS / factor)
+        for top in range(0, height, rows):
+            band = image.crop((0, top, width, min(top + rows, height)))
+            clean.paste(band.convert("RGBA").reduce(factor), (0, top // factor))
+    clean.thumbnail((max_side, max_side))
+    return clean
 
 
 def png_store(content: bytes, *, folder: str) -> str:

@@ -5,6 +5,7 @@ platform's server (EMAIL_* environment variables) only sends what concerns the p
 itself, such as a portal admin's password recovery before the company configured email.
 """
 
+import functools
 import ipaddress
 import smtplib
 import socket
@@ -41,25 +42,99 @@ class SmtpHostRefused(OSError):
         self.code = code
 
 
-def smtp_host_check(host: str, port: int) -> None:
-    """Refuse ports that are not SMTP's and hosts that resolve to a non-public address (unless
-    COMPANY_SMTP_ALLOW_PRIVATE, for local runs and tests). A name that does not resolve is left
-    to the connection, which reports it."""
-    if settings.COMPANY_SMTP_ALLOW_PRIVATE:
-        return
-    if port not in SMTP_PORTS:
+def smtp_addresses(host: str, port: int) -> tuple[str, ...]:
+    """The addresses `host` resolves to, looked up once: the connection goes to exactly these, so
+    DNS cannot answer the check with a public address and the connection with a private one.
+    Refuses ports that are not SMTP's and any non-public address (SmtpHostRefused), unless
+    COMPANY_SMTP_ALLOW_PRIVATE (local runs and tests); a name that does not resolve raises
+    socket.gaierror."""
+    checked = not settings.COMPANY_SMTP_ALLOW_PRIVATE
+    if checked and port not in SMTP_PORTS:
         raise SmtpHostRefused(SmtpHostRefused.PORT)
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    except (socket.gaierror, UnicodeError):
-        return
-    if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as error:  # not a host name at all, such as "smtp..com"
+        raise socket.gaierror(socket.EAI_NONAME, str(error)) from error
+    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+    if checked and any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
         raise SmtpHostRefused(SmtpHostRefused.PRIVATE)
+    return addresses
 
 
-def company_connection(email_settings: EmailSettings) -> EmailBackend:
-    smtp_host_check(email_settings.host, email_settings.port)
-    return EmailBackend(
+def smtp_host_check(host: str, port: int) -> None:
+    """`smtp_addresses` for the settings form: a name that does not resolve is left to "Enviar
+    prueba", which reports it."""
+    if settings.COMPANY_SMTP_ALLOW_PRIVATE:
+        return
+    try:
+        smtp_addresses(host, port)
+    except socket.gaierror:
+        return
+
+
+def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_address) -> socket.socket:
+    """A connection to the first of `addresses` that answers, as socket.create_connection tries
+    each address a name resolves to."""
+    failure = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout, source_address)
+        except OSError as error:
+            failure = error
+    raise failure
+
+
+class PinnedSMTP(smtplib.SMTP):
+    """smtplib.SMTP connected to addresses checked beforehand. The host name stays `_host`, which
+    smtplib gives STARTTLS as server_hostname: the certificate is verified against the name."""
+
+    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], **kwargs):
+        self.addresses = addresses
+        super().__init__(host, port, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        return _connect_first(self.addresses, port, timeout, self.source_address)
+
+
+class PinnedSMTP_SSL(smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL connected to addresses checked beforehand, TLS verified against the name."""
+
+    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], **kwargs):
+        self.addresses = addresses
+        super().__init__(host, port, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        sock = _connect_first(self.addresses, port, timeout, self.source_address)
+        return self.context.wrap_socket(sock, server_hostname=self._host)
+
+
+class PinnedEmailBackend(EmailBackend):
+    """Django's SMTP backend that looks the host up once per connection, through
+    `smtp_addresses`, and connects to the addresses that passed its check (`addresses`)."""
+
+    addresses: tuple[str, ...] = ()
+
+    def open(self):
+        if self.connection:
+            return False
+        try:
+            self.addresses = smtp_addresses(self.host, self.port)
+        except OSError:
+            if not self.fail_silently:
+                raise
+            return None
+        return super().open()
+
+    @property
+    def connection_class(self):
+        smtp = PinnedSMTP_SSL if self.use_ssl else PinnedSMTP
+        return functools.partial(smtp, addresses=self.addresses)
+
+
+def company_connection(email_settings: EmailSettings) -> PinnedEmailBackend:
+    """The company's server. Its name is checked when the connection opens (SmtpHostRefused for
+    a port or address it may not use), and the address checked is the one connected to."""
+    return PinnedEmailBackend(
         host=email_settings.host, port=email_settings.port,
         username=email_settings.username or None, password=decrypt(email_settings.password_encrypted) or None,
         use_tls=email_settings.security == EmailSettings.Security.STARTTLS,
