@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from portal_core import access_views, two_factor_views, views
+from provisioning import views as provisioning_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,9 @@ urlpatterns = [
     path("recuperar-contrasena/", views.password_forgot, name="password_forgot"),
     path("restablecer/<uidb64>/<token>/", views.PasswordResetView.as_view(), name="password_reset"),
     path("invitacion/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # The owner email of a portal made on the public site (provisioning.confirmation).
+    path("confirmar-email/reenviar/", provisioning_views.owner_confirm_resend, name="owner_confirm_resend"),
+    path("confirmar-email/<str:token>/", provisioning_views.owner_email_confirm, name="owner_email_confirm"),
     path("integracion-erp/", views.integration, name="integration"),
     path("integracion-erp/claves/", views.api_key_create, name="api_key_create"),
     path("integracion-erp/claves/<int:key_id>/revocar/", views.api_key_revoke, name="api_key_revoke"),

@@ -14,6 +14,9 @@ NAME_TAKEN = "name_taken"
 EMAIL_INVALID = "email_invalid"
 ERP_COMPANY_HAS_PORTAL = "erp_company_has_portal"
 PASSWORDS_DIFFER = "passwords_differ"
+TOO_MANY_FROM_IP = "too_many_from_ip"
+TOO_MANY_FOR_EMAIL = "too_many_for_email"
+PREVIEW_RATE_LIMITED = "rate_limited"
 
 MESSAGES = {
     NAME_REQUIRED: _("Ingrese el nombre del portal."),
@@ -26,6 +29,11 @@ MESSAGES = {
     EMAIL_INVALID: _("Ingrese un email válido, por ejemplo nombre@empresa.com.ar."),
     ERP_COMPANY_HAS_PORTAL: _("Esta empresa del ERP ya tiene un portal."),
     PASSWORDS_DIFFER: _("Las contraseñas no coinciden."),
+    TOO_MANY_FROM_IP: _("Se crearon demasiados portales desde esta conexión hoy. Vuelva a intentarlo "
+                        "mañana o escríbanos."),
+    TOO_MANY_FOR_EMAIL: _("Ya se crearon hoy varios portales con este email. Vuelva a intentarlo mañana "
+                          "o escríbanos."),
+    PREVIEW_RATE_LIMITED: _("Demasiadas consultas seguidas. Espere un minuto y vuelva a intentarlo."),
 }
 
 
@@ -39,6 +47,15 @@ class PortalCreateError(Exception):
     @property
     def codes(self) -> dict[str, list[str]]:
         return {field: [error.code for error in errors] for field, errors in self.errors.items()}
+
+
+class PortalCreateLimited(PortalCreateError):
+    """Too many portals from this client or for this email today: refused before any work, and
+    answered with HTTP 429. Shown above the form, not beside a field."""
+
+    def __init__(self, code: str):
+        super().__init__({"__all__": [FieldError(code)]})
+        self.code = code
 
 
 class FieldError:

@@ -7,7 +7,9 @@ portals are created by claiming a spare schema that a background task migrated i
 creates a spare synchronously and claims it.
 """
 
+import contextlib
 import logging
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -15,17 +17,19 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
 from portal_core.accounts.models import normalize_email
 from portal_core.services import admin_account_create
-from tenants.models import Company, Domain, new_schema_name
+from tenants.models import Company, Domain, PendingSchema, new_schema_name
 
 from . import errors
+from .confirmation import owner_confirm_send
 from .errors import FieldError, PortalCreateError
+from .limits import portal_create_limit_check, portal_create_limit_lock
 from .subdomains import SubdomainError, subdomain_from_name, subdomain_variants
 
 logger = logging.getLogger(__name__)
@@ -44,17 +48,25 @@ def spare_portal_create() -> Company:
     """Create and migrate one spare schema, then record it. Leaves nothing behind on failure.
 
     The row is inserted only after the schema is fully migrated, so a claim never sees a
-    half-built spare.
+    half-built spare. A PendingSchema marker, committed before the schema exists and removed
+    with the row's insert, tells the sweeper this schema is being built (a crash leaves the
+    marker to age; see `provisioning.sweep.orphan_schemas`).
     """
-    company = Company(schema_name=new_schema_name(), status=Company.Status.SPARE)
+    schema_name = new_schema_name()
+    PendingSchema.objects.create(schema_name=schema_name)
+    company = Company(schema_name=schema_name, status=Company.Status.SPARE)
     try:
         company.create_schema(check_if_exists=False, verbosity=0)
-        company.save()
+        with transaction.atomic():
+            company.save()
+            PendingSchema.objects.filter(schema_name=schema_name).delete()
     except BaseException:
         connection.set_schema_to_public()
-        if schema_exists(company.schema_name):
+        if schema_exists(schema_name):
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{company.schema_name}" CASCADE')
+                cursor.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+        with contextlib.suppress(DatabaseError):  # else the sweeper removes the aged marker
+            PendingSchema.objects.filter(schema_name=schema_name).delete()
         raise
     return company
 
@@ -79,12 +91,32 @@ def spare_pool_refill(*, size: int) -> int:
 # --- Crear Portal --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Who posted Crear Portal on the public site. Their portals count against the daily limits
+    and must have the owner email confirmed; portals made without one (operators' commands, the
+    demo, test fixtures) are trusted and confirmed from the start."""
+
+    ip: str | None
+    scheme: str = "http"
+    port_suffix: str = ""  # ":8000" when the visitor came to an explicit port
+
+    def portal_origin(self, company: Company) -> str:
+        return f"{self.scheme}://{company.hostname}{self.port_suffix}"
+
+
 def portal_create(
-    *, name: str, email: str, password: str, erp_company_id: str | None = None
+    *, name: str, email: str, password: str, erp_company_id: str | None = None,
+    visitor: Visitor | None = None,
 ) -> Company:
-    """Create a portal and its first administrator, or raise PortalCreateError and change nothing."""
+    """Create a portal and its first administrator, or raise PortalCreateError and change nothing.
+
+    For a `visitor`, the daily limits are checked before any work (PortalCreateLimited), and
+    the owner is sent the email confirmation link once the portal exists."""
     name = " ".join((name or "").split())
     email = normalize_email(email)
+    if visitor is not None:
+        portal_create_limit_check(client_ip=visitor.ip, email=email)
     subdomain = portal_create_validate(
         name=name, email=email, password=password, erp_company_id=erp_company_id
     )
@@ -93,7 +125,7 @@ def portal_create(
         try:
             company = _claim_spare(
                 name=name, subdomain=subdomain, email=email,
-                password_hash=password_hash, erp_company_id=erp_company_id,
+                password_hash=password_hash, erp_company_id=erp_company_id, visitor=visitor,
             )
         except IntegrityError:
             # Another request took the same subdomain (or ERP company) a moment before us.
@@ -101,6 +133,8 @@ def portal_create(
             raise
         if company is not None:
             _schedule_pool_refill()
+            if visitor is not None:
+                owner_confirm_send(company=company, origin=visitor.portal_origin(company))
             return company
         spare_portal_create()
     raise RuntimeError("Could not claim a spare schema")
@@ -177,8 +211,11 @@ def _raise_if_taken(*, subdomain: str, erp_company_id: str | None) -> None:
 
 @transaction.atomic
 def _claim_spare(
-    *, name: str, subdomain: str, email: str, password_hash: str, erp_company_id: str | None
+    *, name: str, subdomain: str, email: str, password_hash: str, erp_company_id: str | None,
+    visitor: Visitor | None,
 ) -> Company | None:
+    if visitor is not None:
+        portal_create_limit_lock(client_ip=visitor.ip, email=email)
     company = (
         Company.objects.select_for_update(skip_locked=True)
         .filter(status=Company.Status.SPARE, slug=None)
@@ -194,6 +231,8 @@ def _claim_spare(
     company.owner_email = email
     company.erp_company_id = erp_company_id or None
     company.activated_at = timezone.now()
+    company.created_from_ip = visitor.ip if visitor is not None else None
+    company.owner_email_confirmed_at = None if visitor is not None else company.activated_at
     company.save()
     Domain.objects.create(domain=company.hostname, tenant=company, is_primary=True)
     with tenant_context(company):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
@@ -20,7 +21,12 @@ class CompanyMiddleware(TenantMainMiddleware):
 
 
 class SuspendedCompanyMiddleware:
-    """A suspended portal answers every request with an explanation and lets nobody in."""
+    """A suspended portal answers every request with an explanation and lets nobody in. One
+    suspended only because its owner never confirmed the email still serves the confirmation
+    link and its "Reenviar" (which reactivate it), and nothing else."""
+
+    # URL names of the owner email confirmation (config.urls_tenant).
+    UNCONFIRMED_OPEN = {"owner_email_confirm", "owner_confirm_resend"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,5 +34,14 @@ class SuspendedCompanyMiddleware:
     def __call__(self, request):
         company = getattr(request, "tenant", None)
         if company is not None and company.is_suspended:
+            if company.is_suspended_unconfirmed and self._confirmation_path(request):
+                return self.get_response(request)
             return render(request, "tenants/suspended.html", {"company": company}, status=403)
         return self.get_response(request)
+
+    def _confirmation_path(self, request) -> bool:
+        try:
+            match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return match.url_name in self.UNCONFIRMED_OPEN

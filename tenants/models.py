@@ -5,7 +5,9 @@ from its subdomain (`slug`), so a portal can be renamed without touching its dat
 status `spare` are pre-migrated schemas waiting in the pool to be claimed by "Crear Portal".
 """
 
+import re
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -13,9 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
+SCHEMA_NAME_BYTES = 6
+# What `new_schema_name` makes, and nothing else: the sweeper drops only orphans of this shape.
+GENERATED_SCHEMA_NAME = re.compile(rf"p_[0-9a-f]{{{SCHEMA_NAME_BYTES * 2}}}")
+
 
 def new_schema_name() -> str:
-    return f"p_{secrets.token_hex(6)}"
+    return f"p_{secrets.token_hex(SCHEMA_NAME_BYTES)}"
 
 
 class Company(TenantMixin):
@@ -23,6 +29,10 @@ class Company(TenantMixin):
         SPARE = "spare", _("Reserva")
         ACTIVE = "active", _("Activo")
         SUSPENDED = "suspended", _("Suspendido")
+
+    class SuspendedReason(models.TextChoices):
+        OPERATOR = "operator", _("Por un operador")
+        UNCONFIRMED = "unconfirmed", _("Email del creador sin confirmar")
 
     # Schemas are created explicitly by the provisioning services, never as a side effect of save().
     auto_create_schema = False
@@ -43,11 +53,24 @@ class Company(TenantMixin):
     logo = models.CharField(_("logo de empresa"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activado"), null=True, blank=True)
+    # Crear Portal from the public site: the visitor's address (the per-IP daily limit counts
+    # these rows), and the owner email, which must be confirmed within PORTAL_CONFIRM_DAYS.
+    # Portals made by operators are confirmed from the start.
+    created_from_ip = models.GenericIPAddressField(_("creado desde la IP"), null=True, blank=True)
+    owner_email_confirmed_at = models.DateTimeField(_("email del creador confirmado"), null=True, blank=True)
+    owner_confirm_sent_at = models.DateTimeField(_("confirmación enviada"), null=True, blank=True)
+    suspended_reason = models.CharField(
+        _("motivo de la suspensión"), max_length=12, choices=SuspendedReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("empresa")
         verbose_name_plural = _("empresas")
-        indexes = [models.Index(fields=["status"], name="company_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="company_status_idx"),
+            models.Index(fields=["created_from_ip", "activated_at"], name="company_created_ip_idx"),
+            models.Index(fields=["owner_email", "activated_at"], name="company_owner_email_idx"),
+        ]
 
     def __str__(self):
         return self.name or self.schema_name
@@ -61,12 +84,47 @@ class Company(TenantMixin):
         return self.status == self.Status.SUSPENDED
 
     @property
+    def is_suspended_unconfirmed(self) -> bool:
+        """Suspended only because the owner never confirmed the email (confirming lifts it)."""
+        return self.is_suspended and self.suspended_reason == self.SuspendedReason.UNCONFIRMED
+
+    @property
+    def owner_email_confirmed(self) -> bool:
+        return self.owner_email_confirmed_at is not None
+
+    @property
+    def owner_confirm_deadline(self):
+        """When an unconfirmed portal made on the public site gets suspended."""
+        if self.activated_at is None:
+            return None
+        return self.activated_at + timedelta(days=settings.PORTAL_CONFIRM_DAYS)
+
+    @property
+    def owner_email_masked(self) -> str:
+        """`m•••@empresa.com.ar`, for pages anyone may see: the owner recognizes it, a stranger
+        cannot harvest it."""
+        local, _at, domain = self.owner_email.partition("@")
+        return f"{local[:1]}•••@{domain}" if domain else ""
+
+    @property
     def display_name(self) -> str:
         return self.trade_name or self.name
 
     @property
     def hostname(self) -> str:
         return f"{self.slug}.{settings.PORTAL_BASE_DOMAIN}"
+
+
+class PendingSchema(models.Model):
+    """A schema some process is creating right now, recorded (and committed) before the schema
+    exists and removed in the same transaction that inserts its Company row. So a `p_<hex>`
+    schema with neither a Company row nor a recent marker was left by a crashed process."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.schema_name
 
 
 class Domain(DomainMixin):

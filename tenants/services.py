@@ -1,11 +1,18 @@
 """Operator actions on existing portals."""
 
+import logging
+import os
+import shutil
+
+from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 
 from .crypto import encrypt
 from .images import clean_png, png_forget, png_store
 from .models import Company, EmailSettings
 
+logger = logging.getLogger(__name__)
 
 class PortalNotFound(Exception):
     pass
@@ -59,20 +66,70 @@ def email_settings_update(
 
 
 def portal_suspend(*, company: Company) -> Company:
+    """The operator's suspension: only the operator lifts it (confirming the email does not)."""
     company.status = Company.Status.SUSPENDED
-    company.save(update_fields=["status"])
+    company.suspended_reason = Company.SuspendedReason.OPERATOR
+    company.save(update_fields=["status", "suspended_reason"])
     return company
 
 
 def portal_reactivate(*, company: Company) -> Company:
+    """Lift any suspension. An operator who reactivates a portal vouches for it, as for the
+    portals operators create: it counts as confirmed, so the sweep does not suspend it again."""
     company.status = Company.Status.ACTIVE
-    company.save(update_fields=["status"])
+    company.suspended_reason = ""
+    company.owner_email_confirmed_at = company.owner_email_confirmed_at or timezone.now()
+    company.save(update_fields=["status", "suspended_reason", "owner_email_confirmed_at"])
     return company
 
 
+def portal_files_folder(schema_name: str) -> str:
+    """The folder of default storage that holds every file of a portal: generated PDFs and
+    ZIPs, the profile image, the company logo (all written under `portals/<schema>/`)."""
+    return f"portals/{schema_name}/"
+
+
 def portal_delete(*, company: Company) -> None:
-    """Drop the portal's schema, its domains and its row. Irreversible."""
-    if company.is_public:
+    """Delete a portal completely: its schema, domains and row, then its stored files.
+    Irreversible. The files go after the commit, so a failed drop leaves a whole portal."""
+    if company.is_public or not company.schema_name:
         raise ValueError("The public schema cannot be deleted")
+    schema_name = company.schema_name
     with transaction.atomic():
         company.delete(force_drop=True)
+    removed = storage_folder_delete(portal_files_folder(schema_name))
+    logger.info("Portal %s deleted (schema %s, %s stored files)", company.slug, schema_name, removed)
+
+
+def storage_folder_delete(folder: str) -> int:
+    """Delete every file under `folder` of default storage; returns how many. FileSystemStorage:
+    the directory tree. S3: the objects listed under the prefix, deleted in batches."""
+    storage = storages["default"]
+    folder = folder.rstrip("/") + "/"
+    if hasattr(storage, "bucket"):  # django-storages S3Storage
+        objects = storage.bucket.objects.filter(Prefix=storage._normalize_name(folder))
+        keys = [{"Key": item.key} for item in objects]
+        for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1000 keys
+            storage.bucket.delete_objects(Delete={"Objects": keys[start:start + 1000], "Quiet": True})
+        return len(keys)
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return _folder_delete_by_listing(storage, folder)
+    if not os.path.isdir(path):
+        return 0
+    count = sum(len(files) for _root, _dirs, files in os.walk(path))
+    shutil.rmtree(path)
+    return count
+
+
+def _folder_delete_by_listing(storage, folder: str) -> int:
+    """Any other storage: walk it with listdir and delete file by file."""
+    directories, files = storage.listdir(folder)
+    count = 0
+    for name in files:
+        storage.delete(folder + name)
+        count += 1
+    for name in directories:
+        count += _folder_delete_by_listing(storage, f"{folder}{name}/")
+    return count

@@ -77,3 +77,14 @@ def test_web_worker_beat_migrations_and_ingress_are_what_operators_expect():
 def test_without_secrets_or_an_existing_secret_rendering_says_what_is_missing():
     with pytest.raises(helm.HelmError, match=r"secrets\.SECRET_KEY is required"):
         render({})
+
+
+def test_security_settings_reach_the_pods_from_values():
+    env = {"ERP_WIDGET_FRAME_ANCESTORS": "https://erp.example.com https://erp2.example.com",
+           "SECURE_HSTS_PRELOAD": "true", "SECURE_HSTS_SECONDS": "63072000"}
+    manifests = render({"secrets": SECRETS, "env": env})
+    [config] = by_kind(manifests, "ConfigMap")
+    [web] = by_kind(manifests, "Deployment", "-web")
+
+    assert {name: config["data"][name] for name in env} == env
+    assert web["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/salud/"

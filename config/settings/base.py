@@ -2,10 +2,13 @@
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +37,19 @@ PORTAL_BASE_DOMAIN = env("PORTAL_BASE_DOMAIN", "localhost").lower()
 PORTAL_URL_SCHEME = env("PORTAL_URL_SCHEME", "http")
 # Pre-migrated spare schemas kept ready so "Crear Portal" does not run migrations.
 PORTAL_SPARE_POOL_SIZE = env_int("PORTAL_SPARE_POOL_SIZE", 2)
+# Crear Portal on the public site, per rolling 24 hours: portals created from one client IP and
+# for one owner email (counted in PostgreSQL, so exact and independent of Redis); the live URL
+# preview's requests per client IP and minute (counted in Redis; open while Redis is down).
+PORTAL_CREATES_PER_IP_PER_DAY = env_int("PORTAL_CREATES_PER_IP_PER_DAY", 5)
+PORTAL_CREATES_PER_EMAIL_PER_DAY = env_int("PORTAL_CREATES_PER_EMAIL_PER_DAY", 3)
+PORTAL_PREVIEWS_PER_IP_PER_MINUTE = env_int("PORTAL_PREVIEWS_PER_IP_PER_MINUTE", 60)
+# A portal made on the public site works at once, but is suspended when its owner has not
+# confirmed the email after PORTAL_CONFIRM_DAYS, and deleted (schema and files) when still
+# unconfirmed and never used after PORTAL_UNUSED_DELETE_DAYS.
+PORTAL_CONFIRM_DAYS = env_int("PORTAL_CONFIRM_DAYS", 7)
+PORTAL_UNUSED_DELETE_DAYS = env_int("PORTAL_UNUSED_DELETE_DAYS", 30)
+# A `p_<hex>` schema with no portal row whose build started this long ago was left by a crash.
+PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES = env_int("PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES", 60)
 # Shared secret with the ERP for the signed home widget.
 ERP_WIDGET_SECRET = env("ERP_WIDGET_SECRET", "")
 ERP_WIDGET_MAX_AGE_SECONDS = env_int("ERP_WIDGET_MAX_AGE_SECONDS", 300)
@@ -90,6 +106,11 @@ MIDDLEWARE = [
     "tenants.middleware.CompanyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files get neither (they are public and not HTML).
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store for logged-in accounts, downloads and API keys; and a
+    # Permissions-Policy that turns off the browser features no page uses.
+    "tenants.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,6 +265,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provisioning.tasks.spare_pool_refill",
         "schedule": 60.0,
     },
+    # Suspends portals whose owner never confirmed the email, deletes those also never used,
+    # and drops schemas a crashed process left half-made (see provisioning.sweep).
+    "portals-sweep": {
+        "task": "provisioning.tasks.portals_sweep",
+        "schedule": 3600.0,
+    },
     # Sends what the outbox still holds: failed sends once due, and messages the broker lost.
     "outbox-sweep": {
         "task": "tenants.tasks.each_portal",
@@ -387,3 +414,58 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Security ------------------------------------------------------------------------------
+# Headers and cookies for every environment; production.py turns on what needs HTTPS.
+
+# A CSP source an operator may list: an origin (scheme://host[:port], the host may start with
+# `*.`). Nothing that could end the directive (`;`) or add a keyword such as 'unsafe-inline'.
+_CSP_ORIGIN = re.compile(r"^https?://(?:\*\.)?[A-Za-z0-9.-]+(?::(?:\d{1,5}|\*))?$")
+
+
+def frame_ancestors_parse(value: str) -> list[str]:
+    """'self' and the origins in `value` (separated by spaces or commas). A malformed entry stops
+    start-up rather than producing a policy nobody meant."""
+    sources = [SELF]
+    for entry in re.split(r"[\s,]+", value.strip()):
+        if entry and not _CSP_ORIGIN.match(entry):
+            raise ImproperlyConfigured(f"ERP_WIDGET_FRAME_ANCESTORS: {entry!r} is not an origin "
+                                       "such as https://erp.example.com")
+        if entry and entry not in sources:
+            sources.append(entry)
+    return sources
+
+
+# No inline scripts or styles anywhere: every script and stylesheet is a file under /static/.
+# img-src: data: for the admin's and Swagger UI's icons, blob: for the profile image preview.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The ERP widget (/erp/widget/) is shown inside the ERP's web UI: the origins allowed to frame it,
+# separated by spaces or commas (https://erp.example.com). Always 'self' as well; empty: only that.
+ERP_WIDGET_FRAME_ANCESTORS = frame_ancestors_parse(env("ERP_WIDGET_FRAME_ANCESTORS", "") or "")
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page of ours uses, refused to every page and anything it frames.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                      "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+                      "display-capture=(), browsing-topics=(), interest-cohort=()")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script reads the CSRF cookie (forms carry csrfmiddlewaretoken; the API uses keys, not
+# sessions). production.py renames both cookies __Host- and makes them Secure.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -1,5 +1,5 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal_core.models import PurchaseInvoice, SalesInvoice
 from portal_core.sync.resources import RESOURCES
@@ -15,5 +15,9 @@ urlpatterns = [
     path("purchase-invoices/<str:external_id>/pdf/",
          views.document_pdf_view_for(PurchaseInvoice, "purchase-invoices").as_view(), name="api-purchase-invoice-pdf"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script): no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(
+        url_name="api-schema", template_name="portal_core/api/swagger_ui.html"), name="api-docs"),
+    # Last: any other path under /api/v1/ answers the API's JSON 404 (401 without a valid key).
+    re_path(r"^.*$", views.ApiNotFoundView.as_view(), name="api-not-found"),
 ]

@@ -157,3 +157,15 @@ def document_pdf_view_for(model, resource: str):
         delete=extend_schema(operation_id=f"{resource.replace('-', '_')}_pdf_delete",
                              summary="Quitar el PDF del ERP", request=None, responses=responses, tags=["PDF del ERP"]),
     )(view)
+
+
+@extend_schema(exclude=True)
+class ApiNotFoundView(APIView):
+    """Every other path under /api/v1/, whatever the method: the API's JSON 404. Authentication
+    runs first (APIView.initial), so without a valid key the answer is the same 401 as on any
+    endpoint: clients without a key learn nothing about which paths exist."""
+
+    def not_found(self, request, *args, **kwargs):
+        return error_response("not_found", "No existe este recurso de la API.", status.HTTP_404_NOT_FOUND)
+
+    get = post = put = patch = delete = options = not_found

@@ -7,6 +7,9 @@
   var progress = document.getElementById("batch-progress");
   var count = document.getElementById("batch-count");
   var message = document.getElementById("batch-message");
+  // The width is set here, not in a style attribute: the Content-Security-Policy allows no inline
+  // styles, while setting element.style from a script file is allowed.
+  bar.style.width = bar.dataset.percent + "%";
 
   function poll() {
     fetch(box.dataset.statusUrl, {headers: {"Accept": "application/json"}})
