@@ -40,9 +40,13 @@ class TextParsedField(forms.Field):
 class AmountField(TextParsedField):
     def parse(self, value):
         try:
-            return parse_amount(value)
+            amount = parse_amount(value)
         except InvalidOperation:
-            raise forms.ValidationError(_("Ingrese un importe, por ejemplo 1.234,56."), code="invalid") from None
+            amount = None
+        # "NaN", "Infinity" and "1e400" are Decimals too, but no amount (the query would fail).
+        if amount is None or not amount.is_finite() or abs(amount) >= 10**15:
+            raise forms.ValidationError(_("Ingrese un importe, por ejemplo 1.234,56."), code="invalid")
+        return amount
 
 
 class DocumentNumberField(TextParsedField):

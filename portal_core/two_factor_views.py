@@ -46,7 +46,7 @@ def login_code(request):
             messages.error(request, _("Pasaron más de %(minutes)d minutos: vuelva a ingresar su email y "
                                       "contraseña.") % {"minutes": minutes})
         return redirect("login")
-    form = LoginCodeForm(request.POST or None)
+    form = LoginCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = pending.user
         if (locked := _locked(request, user.email)) is not None:
@@ -103,7 +103,7 @@ def two_factor_setup(request):
     user = request.user
     if two_factor.two_factor_enabled(user=user):
         return redirect("my_account")
-    form = SetupCodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = two_factor.device_confirm(user=user, code=form.cleaned_data["code"])

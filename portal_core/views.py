@@ -150,7 +150,7 @@ def register(request):
     email and the admin then approves. The answer is the same whatever the email."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if rate_limited(request, "register"):  # counted once valid: typos don't use up the hour
             return _too_many(request, "portal_core/register.html", form)
@@ -174,7 +174,7 @@ def registration_verify(request, token: str):
 @never_cache
 def password_forgot(request):
     """¿Olvidó su contraseña?: the same answer, and the same work, whether or not the email has an account."""
-    form = PasswordForgotForm(request.POST or None)
+    form = PasswordForgotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if rate_limited(request, "password"):
             return _too_many(request, "portal_core/password_forgot.html", form)
@@ -190,7 +190,7 @@ def owner_notice(request, token: str):
     notice = access.owner_notice_for_token(token)
     if notice is None:
         return render(request, "portal_core/link_invalid.html", status=404)
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             access.owner_objection_submit(token=token, message=form.cleaned_data["message"],
@@ -225,7 +225,7 @@ def invitation_accept(request, token: str):
     invitation = access.invitation_for_token(token)
     if invitation is None:
         return render(request, "portal_core/link_invalid.html", status=404)
-    form = NewPasswordForm(request.POST or None, user=User(email=invitation.email))
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, user=User(email=invitation.email))
     if request.method == "POST" and form.is_valid():
         try:
             user = access.invitation_accept(token=token, password=form.cleaned_data["password"],
