@@ -7,6 +7,7 @@ it) comes from the request being served, which `AuditContextMiddleware` makes kn
 services do not take the request. Work done by Celery has no IP.
 """
 
+import ipaddress
 from contextvars import ContextVar
 from datetime import timedelta
 
@@ -29,6 +30,22 @@ def client_ip(request) -> str | None:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request)
+
+
+def client_network(ip: str | None) -> str | None:
+    """What per-client limits count: an IPv4 address as it is, an IPv6 one by its /64 (one
+    subscriber gets a whole /64, and could rotate through its 2^64 addresses)."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
 
 
 class AuditContextMiddleware:

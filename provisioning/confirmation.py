@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -24,6 +23,7 @@ from tenants.models import Company
 
 TOKEN_SALT = "provisioning.owner-email-confirm"
 RESEND_INTERVAL = timedelta(minutes=1)
+RESEND_MAX_INTERVAL = timedelta(days=1)
 EMAIL_KIND = "owner_confirm"
 TENANT_URLCONF = "config.urls_tenant"
 
@@ -53,20 +53,28 @@ def owner_confirm_token(*, company: Company) -> str:
     return token_signer().sign_object({"company": company.pk, "email": company.owner_email}, compress=True)
 
 
+def resend_interval(sends: int) -> timedelta:
+    """How long after the last of `sends` emails the next may go: a minute after the first, then
+    twice as long each time, at most a day (a stranger's "Reenviar" on the suspended page must
+    not turn the platform into a way to flood the owner's inbox)."""
+    return min(RESEND_INTERVAL * 2 ** max(sends - 1, 0), RESEND_MAX_INTERVAL)
+
+
 def owner_confirm_send(*, company: Company, origin: str) -> bool:
-    """Queue the confirmation email to the owner (at most once per RESEND_INTERVAL: the banner's
-    and the suspended page's "Reenviar" are open to repeated posts). `origin` is the portal's
-    `scheme://host[:port]`. Returns False, sending nothing, when asked again too soon or when
-    there is nothing to confirm."""
+    """Queue the confirmation email to the owner, unless the last one went out less than
+    `resend_interval` ago (the banner's and the suspended page's "Reenviar" are open to repeated
+    posts). `origin` is the portal's `scheme://host[:port]`. Returns False, sending nothing, when
+    asked again too soon or when there is nothing to confirm."""
     now = timezone.now()
-    # One conditional UPDATE: two posts at once cannot both pass, and no Redis is needed.
-    claimed = (Company.objects.filter(pk=company.pk, owner_email_confirmed_at=None)
-               .exclude(owner_email="")
-               .filter(Q(owner_confirm_sent_at=None) | Q(owner_confirm_sent_at__lte=now - RESEND_INTERVAL))
-               .update(owner_confirm_sent_at=now))
-    if not claimed:
-        return False
-    company.owner_confirm_sent_at = now
+    with transaction.atomic():  # the row lock: two posts at once cannot both send
+        row = (Company.objects.select_for_update().filter(pk=company.pk, owner_email_confirmed_at=None)
+               .exclude(owner_email="").first())
+        if row is None or (row.owner_confirm_sent_at is not None
+                           and now < row.owner_confirm_sent_at + resend_interval(row.owner_confirm_sends)):
+            return False
+        row.owner_confirm_sent_at, row.owner_confirm_sends = now, row.owner_confirm_sends + 1
+        row.save(update_fields=["owner_confirm_sent_at", "owner_confirm_sends"])
+    company.owner_confirm_sent_at, company.owner_confirm_sends = row.owner_confirm_sent_at, row.owner_confirm_sends
     path = reverse("owner_email_confirm", urlconf=TENANT_URLCONF,
                    kwargs={"token": owner_confirm_token(company=company)})
     with tenant_context(company):

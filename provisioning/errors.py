@@ -16,6 +16,7 @@ ERP_COMPANY_HAS_PORTAL = "erp_company_has_portal"
 PASSWORDS_DIFFER = "passwords_differ"
 TOO_MANY_FROM_IP = "too_many_from_ip"
 TOO_MANY_FOR_EMAIL = "too_many_for_email"
+TOO_MANY_NOW = "too_many_now"
 PREVIEW_RATE_LIMITED = "rate_limited"
 
 MESSAGES = {
@@ -33,6 +34,8 @@ MESSAGES = {
                         "mañana o escríbanos."),
     TOO_MANY_FOR_EMAIL: _("Ya se crearon hoy varios portales con este email. Vuelva a intentarlo mañana "
                           "o escríbanos."),
+    TOO_MANY_NOW: _("En este momento se están creando demasiados portales. Vuelva a intentarlo en una hora "
+                    "o escríbanos."),
     PREVIEW_RATE_LIMITED: _("Demasiadas consultas seguidas. Espere un minuto y vuelva a intentarlo."),
 }
 

@@ -97,7 +97,7 @@ class Visitor:
     and must have the owner email confirmed; portals made without one (operators' commands, the
     demo, test fixtures) are trusted and confirmed from the start."""
 
-    ip: str | None
+    ip: str | None  # an IPv6 client by its /64 (portal_core.audit.client_network)
     scheme: str = "http"
     port_suffix: str = ""  # ":8000" when the visitor came to an explicit port
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -55,11 +55,8 @@ def portals_sweep(*, dry_run: bool = False, now: datetime | None = None) -> Swee
     connection.set_schema_to_public()
     report = SweepReport()
     for company in portals_to_delete(now=now):
-        report.deleted.append(company.slug)
-        if not dry_run:
-            tenant_services.portal_delete(company=company)
-            logger.warning("Portal %s deleted: owner email unconfirmed and never used since %s",
-                           company.slug, company.activated_at)
+        if dry_run or unused_portal_delete(company_id=company.pk, now=now):
+            report.deleted.append(company.slug)
     to_suspend = portals_to_suspend(now=now).exclude(slug__in=report.deleted)
     report.suspended = list(to_suspend.values_list("slug", flat=True))
     if not dry_run and report.suspended:
@@ -85,10 +82,28 @@ def portals_to_suspend(*, now: datetime):
     return _unconfirmed_since(settings.PORTAL_CONFIRM_DAYS, now).filter(status=Company.Status.ACTIVE)
 
 
-def portals_to_delete(*, now: datetime) -> list[Company]:
-    candidates = _unconfirmed_since(settings.PORTAL_UNUSED_DELETE_DAYS, now).filter(
+def _deletable(now: datetime):
+    return _unconfirmed_since(settings.PORTAL_UNUSED_DELETE_DAYS, now).filter(
         Q(status=Company.Status.ACTIVE) | Q(suspended_reason=Company.SuspendedReason.UNCONFIRMED))
-    return [company for company in candidates.order_by("id") if portal_never_used(company)]
+
+
+def portals_to_delete(*, now: datetime) -> list[Company]:
+    return [company for company in _deletable(now).order_by("id") if portal_never_used(company)]
+
+
+def unused_portal_delete(*, company_id: int, now: datetime) -> bool:
+    """Delete one portal found unconfirmed and unused, checking both again under its row lock
+    (an owner confirming right now takes the same lock; one who started using it shows in the
+    check), in the transaction that drops the schema. Its files go after the commit."""
+    with transaction.atomic():
+        company = _deletable(now).select_for_update().filter(pk=company_id).first()
+        if company is None or not portal_never_used(company):
+            return False
+        company.delete(force_drop=True)
+    tenant_services.portal_files_delete(slug=company.slug, schema_name=company.schema_name)
+    logger.warning("Portal %s deleted: owner email unconfirmed and never used since %s",
+                   company.slug, company.activated_at)
+    return True
 
 
 def portal_never_used(company: Company) -> bool:

@@ -3,10 +3,11 @@ from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portal_core.audit import client_ip
+from portal_core.audit import client_ip, client_network
 from portal_core.ratelimit import rate_limited
 from tenants import selectors as tenant_selectors
 from tenants.hosts import portal_origin, request_port_suffix
@@ -29,7 +30,10 @@ def portal_create(request):
     status = 200
     if request.method == "POST":
         erp_company_id = widget.create_token_read(request.POST.get("erp_token", ""))
-        if form.is_valid():
+        if _preview_limited(request):  # every post looks names up as the preview does
+            form.add_error(None, FieldError(errors.PREVIEW_RATE_LIMITED).message)
+            status = 429
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 company = services.portal_create(
@@ -52,7 +56,8 @@ def portal_create(request):
 
 
 def _visitor(request) -> services.Visitor:
-    return services.Visitor(ip=client_ip(request), scheme=request.scheme, port_suffix=request_port_suffix(request))
+    return services.Visitor(ip=client_network(client_ip(request)), scheme=request.scheme,
+                            port_suffix=request_port_suffix(request))
 
 
 def _add_remaining_errors(form: PortalCreateForm, erp_company_id: str | None) -> None:
@@ -72,10 +77,15 @@ def _host_suffix(request) -> str:
     return f".{settings.PORTAL_BASE_DOMAIN}{request_port_suffix(request)}"
 
 
+def _preview_limited(request) -> bool:
+    """PORTAL_PREVIEWS_PER_IP_PER_MINUTE lookups of names per client, by the preview or the form."""
+    return rate_limited(request, "portal-preview", limit=settings.PORTAL_PREVIEWS_PER_IP_PER_MINUTE, window=60)
+
+
 @require_GET
 def portal_address_preview(request):
     """The address a portal name would get, and whether it is free (the form's live preview)."""
-    if rate_limited(request, "portal-preview", limit=settings.PORTAL_PREVIEWS_PER_IP_PER_MINUTE, window=60):
+    if _preview_limited(request):
         return JsonResponse({"error": {"code": errors.PREVIEW_RATE_LIMITED,
                                        "message": FieldError(errors.PREVIEW_RATE_LIMITED).message}}, status=429)
     name = request.GET.get("nombre", "")
@@ -147,6 +157,7 @@ CONFIRM_ERRORS = {
 }
 
 
+@never_cache
 @require_GET
 def owner_email_confirm(request, token: str):
     """The link of the confirmation email. Works on a portal suspended for being unconfirmed
@@ -164,6 +175,7 @@ def owner_email_confirm(request, token: str):
     })
 
 
+@never_cache
 @require_POST
 def owner_confirm_resend(request):
     """"Reenviar": the banner's (the portal's admin) and the suspended page's (anyone: it only
@@ -177,6 +189,6 @@ def owner_confirm_resend(request):
     sent = confirmation.owner_confirm_send(company=company, origin=portal_origin(company, request=request))
     return render(request, "provisioning/owner_confirm_result.html", {
         "resent": sent, "too_soon": not sent,
-        "email": company.owner_email if user.is_authenticated else company.owner_email_masked,
+        "email": company.owner_email if user.is_authenticated and user.is_portal_admin else company.owner_email_masked,
     }, status=200 if sent else 429)
 

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
 
 from . import services
 from .models import Company, Domain
@@ -14,8 +15,8 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "schema_name", "owner_email", "erp_company_id", "created_at",
-                    "activity_link"]
+    list_display = ["name", "slug", "status", "suspended_reason", "schema_name", "owner_email", "erp_company_id",
+                    "created_at", "activity_link"]
     list_filter = ["status"]
     search_fields = ["name", "slug", "owner_email", "erp_company_id", "schema_name"]
     # Status and subdomain change only through the services (suspend/reactivate, Crear Portal):
@@ -43,7 +44,11 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Suspender los portales seleccionados"))
     def suspend(self, request, queryset):
-        for company in queryset.filter(status=Company.Status.ACTIVE).exclude(schema_name="public"):
+        # Active ones, and those suspended only for an unconfirmed email: an operator's
+        # suspension is one their owner's confirmation does not lift.
+        chosen = (queryset.exclude(status=Company.Status.SPARE).exclude(schema_name=get_public_schema_name())
+                  .exclude(status=Company.Status.SUSPENDED, suspended_reason=Company.SuspendedReason.OPERATOR))
+        for company in chosen:
             services.portal_suspend(company=company)
         self.message_user(request, _("Portales suspendidos."), messages.SUCCESS)
 

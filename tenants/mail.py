@@ -56,9 +56,25 @@ def smtp_addresses(host: str, port: int) -> tuple[str, ...]:
     except UnicodeError as error:  # not a host name at all, such as "smtp..com"
         raise socket.gaierror(socket.EAI_NONAME, str(error)) from error
     addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
-    if checked and any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+    if checked and not all(address_is_public(address) for address in addresses):
         raise SmtpHostRefused(SmtpHostRefused.PRIVATE)
     return addresses
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def address_is_public(address: str) -> bool:
+    """A global address, and so is any IPv4 address it carries (IPv4-mapped, 6to4, Teredo,
+    NAT64: Python calls `64:ff9b::a00:1` global, and a NAT64 gateway takes it to 10.0.0.1)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if not ip.is_global:
+        return False
+    if ip.version == 6:
+        embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None,
+                    ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None]
+        return all(inner.is_global for inner in embedded if inner is not None)
+    return True
 
 
 def smtp_host_check(host: str, port: int) -> None:

@@ -44,4 +44,4 @@ class SuspendedCompanyMiddleware:
             match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
         except Resolver404:
             return False
-        return match.url_name in self.UNCONFIRMED_OPEN
+        return match.view_name in self.UNCONFIRMED_OPEN  # namespaced: no other app's view of that name

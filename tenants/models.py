@@ -53,12 +53,14 @@ class Company(TenantMixin):
     logo = models.CharField(_("logo de empresa"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activado"), null=True, blank=True)
-    # Crear Portal from the public site: the visitor's address (the per-IP daily limit counts
-    # these rows), and the owner email, which must be confirmed within PORTAL_CONFIRM_DAYS.
-    # Portals made by operators are confirmed from the start.
+    # Crear Portal from the public site: the visitor's address, an IPv6 one by its /64 (the
+    # per-client daily limit counts these rows), and the owner email, which must be confirmed
+    # within PORTAL_CONFIRM_DAYS. Portals made by operators are confirmed from the start.
     created_from_ip = models.GenericIPAddressField(_("creado desde la IP"), null=True, blank=True)
     owner_email_confirmed_at = models.DateTimeField(_("email del creador confirmado"), null=True, blank=True)
     owner_confirm_sent_at = models.DateTimeField(_("confirmación enviada"), null=True, blank=True)
+    # How many confirmation emails went out: each "Reenviar" waits twice as long as the last.
+    owner_confirm_sends = models.PositiveSmallIntegerField(_("confirmaciones enviadas"), default=0)
     suspended_reason = models.CharField(
         _("motivo de la suspensión"), max_length=12, choices=SuspendedReason.choices, blank=True
     )

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import shutil
 
 from django.core.files.storage import storages
@@ -13,6 +14,7 @@ from .images import clean_png, png_forget, png_store
 from .models import Company, EmailSettings
 
 logger = logging.getLogger(__name__)
+
 
 class PortalNotFound(Exception):
     pass
@@ -83,6 +85,9 @@ def portal_reactivate(*, company: Company) -> Company:
     return company
 
 
+PORTAL_FOLDER = re.compile(r"portals/[a-z0-9_]+/")
+
+
 def portal_files_folder(schema_name: str) -> str:
     """The folder of default storage that holds every file of a portal: generated PDFs and
     ZIPs, the profile image, the company logo (all written under `portals/<schema>/`)."""
@@ -97,8 +102,19 @@ def portal_delete(*, company: Company) -> None:
     schema_name = company.schema_name
     with transaction.atomic():
         company.delete(force_drop=True)
-    removed = storage_folder_delete(portal_files_folder(schema_name))
-    logger.info("Portal %s deleted (schema %s, %s stored files)", company.slug, schema_name, removed)
+    portal_files_delete(slug=company.slug, schema_name=schema_name)
+
+
+def portal_files_delete(*, slug: str | None, schema_name: str) -> None:
+    """After the portal's rows are gone: its stored files. A storage failure is logged with
+    what is left behind, never raised (the portal is already deleted; a sweep must go on)."""
+    try:
+        removed = storage_folder_delete(portal_files_folder(schema_name))
+    except Exception:
+        logger.exception("Portal %s deleted, but not its files: remove %s by hand", slug,
+                         portal_files_folder(schema_name))
+        return
+    logger.info("Portal %s deleted (schema %s, %s stored files)", slug, schema_name, removed)
 
 
 def storage_folder_delete(folder: str) -> int:
@@ -106,11 +122,15 @@ def storage_folder_delete(folder: str) -> int:
     the directory tree. S3: the objects listed under the prefix, deleted in batches."""
     storage = storages["default"]
     folder = folder.rstrip("/") + "/"
+    if not PORTAL_FOLDER.fullmatch(folder):  # never the storage's root or another tree
+        raise ValueError(f"{folder!r} is not a portal's files folder")
     if hasattr(storage, "bucket"):  # django-storages S3Storage
         objects = storage.bucket.objects.filter(Prefix=storage._normalize_name(folder))
         keys = [{"Key": item.key} for item in objects]
         for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1000 keys
-            storage.bucket.delete_objects(Delete={"Objects": keys[start:start + 1000], "Quiet": True})
+            answer = storage.bucket.delete_objects(Delete={"Objects": keys[start:start + 1000], "Quiet": True})
+            if answer.get("Errors"):
+                raise OSError(f"S3 kept {len(answer['Errors'])} objects under {folder}: {answer['Errors'][0]}")
         return len(keys)
     try:
         path = storage.path(folder)

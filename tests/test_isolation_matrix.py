@@ -200,7 +200,6 @@ TENANT_URLS: dict[str, Rule] = {
 # --- The table: every URL of the root domain ------------------------------------------------
 
 ROOT_URLS: dict[str, Rule] = {
-    # (a POST with no field at all answers 500 today: the unbound form gets the service's errors)
     "portal_create": Rule(PUBLIC, GET_POST, data={"name": "", "email": "intruso@intruso.test"}),
     "portal_address_preview": Rule(PUBLIC, data={"nombre": "Gamma"}),
     "erp_widget": Rule(PUBLIC),

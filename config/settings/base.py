@@ -42,6 +42,8 @@ PORTAL_SPARE_POOL_SIZE = env_int("PORTAL_SPARE_POOL_SIZE", 2)
 # preview's requests per client IP and minute (counted in Redis; open while Redis is down).
 PORTAL_CREATES_PER_IP_PER_DAY = env_int("PORTAL_CREATES_PER_IP_PER_DAY", 5)
 PORTAL_CREATES_PER_EMAIL_PER_DAY = env_int("PORTAL_CREATES_PER_EMAIL_PER_DAY", 3)
+# ...and in all, from every client: a ceiling on what many addresses together can create.
+PORTAL_CREATES_PER_HOUR = env_int("PORTAL_CREATES_PER_HOUR", 100)
 PORTAL_PREVIEWS_PER_IP_PER_MINUTE = env_int("PORTAL_PREVIEWS_PER_IP_PER_MINUTE", 60)
 # A portal made on the public site works at once, but is suspended when its owner has not
 # confirmed the email after PORTAL_CONFIRM_DAYS, and deleted (schema and files) when still

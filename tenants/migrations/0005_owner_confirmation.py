@@ -36,6 +36,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='company',
+            name='owner_confirm_sends',
+            field=models.PositiveSmallIntegerField(default=0, verbose_name='confirmaciones enviadas'),
+        ),
+        migrations.AddField(
+            model_name='company',
             name='owner_confirm_sent_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='confirmación enviada'),
         ),

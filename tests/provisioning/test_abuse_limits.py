@@ -147,3 +147,68 @@ def test_the_address_preview_is_rate_limited_per_client(db, settings):
     assert answers[2].json() == {"error": {
         "code": "rate_limited", "message": "Demasiadas consultas seguidas. Espere un minuto y vuelva a intentarlo."}}
     assert elsewhere.status_code == 200
+
+
+def test_an_ipv6_client_is_one_client_across_its_slash_64(db, settings):
+    # given
+    settings.PORTAL_CREATES_PER_IP_PER_DAY = 1
+    first = host_client(REMOTE_ADDR="2001:db8:1:2::10").post("/", _form("Uno", "uno@x.test"))
+    before = _state()
+
+    # when: another address of the same /64, then one of another /64
+    same_subscriber = host_client(REMOTE_ADDR="2001:db8:1:2:ffff::99").post("/", _form("Dos", "dos@x.test"))
+    another = host_client(REMOTE_ADDR="2001:db8:1:3::10").post("/", _form("Tres", "tres@x.test"))
+
+    # then
+    assert first.status_code == 302
+    assert Company.objects.get(slug="uno").created_from_ip == "2001:db8:1:2::"
+    assert same_subscriber.status_code == 429 and IP_LIMIT_MESSAGE in same_subscriber.content.decode()
+    assert another.status_code == 302
+    assert _state()[0][:-1] == before[0]
+
+
+def test_plus_addresses_of_one_mailbox_share_its_limit(db, settings):
+    # given
+    settings.PORTAL_CREATES_PER_EMAIL_PER_DAY = 1
+    host_client(REMOTE_ADDR="198.51.100.7").post("/", _form("Uno", "ana+uno@x.test"))
+    before = _state()
+
+    # when
+    plain = host_client(REMOTE_ADDR="203.0.113.9").post("/", _form("Dos", "ana@x.test"))
+    tagged = host_client(REMOTE_ADDR="203.0.113.10").post("/", _form("Tres", "ana+tres@x.test"))
+    other_mailbox = host_client(REMOTE_ADDR="203.0.113.11").post("/", _form("Cuatro", "anabel@x.test"))
+
+    # then
+    assert plain.status_code == tagged.status_code == 429
+    assert EMAIL_LIMIT_MESSAGE in tagged.content.decode()
+    assert other_mailbox.status_code == 302
+    assert _state()[0][:-1] == before[0]
+
+
+def test_the_site_as_a_whole_has_an_hourly_ceiling(db, settings):
+    # given: one portal this hour from the site; one made by an operator does not count
+    settings.PORTAL_CREATES_PER_HOUR = 1
+    services.portal_create(name="De Operador", email="op@x.test", password="secreto42")
+    host_client(REMOTE_ADDR="198.51.100.7").post("/", _form("Uno", "uno@x.test"))
+    before = _state()
+
+    # when: a different client and email
+    refused = host_client(REMOTE_ADDR="203.0.113.9").post("/", _form("Dos", "dos@x.test"))
+
+    # then
+    assert refused.status_code == 429
+    assert "En este momento se están creando demasiados portales." in refused.content.decode()
+    assert _state() == before
+
+
+def test_form_posts_count_against_the_lookups_of_the_preview(db, settings):
+    # given
+    settings.PORTAL_PREVIEWS_PER_IP_PER_MINUTE = 2
+    client = host_client(REMOTE_ADDR=_random_address())
+
+    # when: posts that fail validation, each looking names up
+    answers = [client.post("/", {"name": f"Acme {n}", "email": "no-es-email"}) for n in range(3)]
+
+    # then
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert "Demasiadas consultas seguidas." in answers[2].content.decode()

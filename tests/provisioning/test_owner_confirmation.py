@@ -177,7 +177,7 @@ def test_a_portal_suspended_unconfirmed_explains_offers_a_resend_and_the_link_re
     assert "suspendido porque su creador todavía no confirmó su email" in html
     assert "u•••@x.test" in html and "uno@x.test" not in html
     assert resent.status_code == 200 and "Le enviamos un enlace de confirmación nuevo" in resent.content.decode()
-    assert again.status_code == 429 and "hace menos de un minuto" in again.content.decode()
+    assert again.status_code == 429 and "hace poco" in again.content.decode()
     assert email["To"] == "uno@x.test"
     assert confirmed.status_code == 200 and "funciona normalmente" in confirmed.content.decode()
     company = fresh(company)
@@ -245,3 +245,50 @@ def test_the_resend_post_needs_the_csrf_token(db):
     response = client.post("/confirmar-email/reenviar/")
 
     assert response.status_code == 403
+
+
+def test_each_resend_waits_twice_as_long_as_the_last_up_to_a_day(db, platform_smtp):
+    # given: a portal suspended unconfirmed, whose "Reenviar" anyone may post
+    company = web_portal("Uno", "uno@x.test")
+    portals_sweep(now=timezone.now() + timedelta(days=8))
+    visitor = host_client(company)
+
+    def resend_after(minutes: float) -> int:
+        last = fresh(company).owner_confirm_sent_at
+        Company.objects.filter(pk=company.pk).update(owner_confirm_sent_at=last - timedelta(minutes=minutes))
+        response = visitor.post("/confirmar-email/reenviar/")
+        if response.status_code == 429:  # put the clock back: a refusal must not move it
+            Company.objects.filter(pk=company.pk).update(owner_confirm_sent_at=last)
+        return response.status_code
+
+    # when / then: after the first email, 1 minute; then 2, 4, 8...
+    assert resend_after(1) == 200
+    assert resend_after(1.5) == 429
+    assert resend_after(2) == 200
+    assert resend_after(3.5) == 429
+    assert resend_after(4) == 200
+    assert fresh(company).owner_confirm_sends == 4
+    assert confirmation.resend_interval(4) == timedelta(minutes=8)
+    assert confirmation.resend_interval(30) == timedelta(days=1)
+
+
+def test_an_operator_can_turn_an_unconfirmed_suspension_into_theirs(db):
+    # given: a portal suspended for its unconfirmed email, and a verified operator in the admin
+    from tests.otp import operator_with_device, totp_code
+
+    company = web_portal("Uno", "uno@x.test")
+    portals_sweep(now=timezone.now() + timedelta(days=8))
+    token = confirmation.owner_confirm_token(company=company)
+    device = operator_with_device("operador@plataforma.test", "opera12345678")
+    operator = host_client()
+    operator.post("/admin/login/", {"username": "operador@plataforma.test", "password": "opera12345678",
+                                    "otp_token": totp_code(device)})
+
+    # when
+    operator.post("/admin/tenants/company/", {"action": "suspend", "_selected_action": [company.pk]})
+    host_client(company).get(f"/confirmar-email/{token}/")
+
+    # then: the owner's confirmation no longer opens it
+    company = fresh(company)
+    assert company.status == Company.Status.SUSPENDED
+    assert company.suspended_reason == Company.SuspendedReason.OPERATOR

@@ -191,3 +191,23 @@ def test_a_spare_being_built_is_marked_until_its_row_exists(db):
     assert markers == [schema_name] and schema_name not in orphans
     assert not PendingSchema.objects.exists()
     assert company.schema_name not in portals_sweep(dry_run=True).orphans_dropped
+
+
+def test_a_portal_confirmed_or_used_after_it_was_listed_is_not_deleted(db):
+    # given: two portals the sweep listed for deletion a month later
+    from provisioning import confirmation
+    from provisioning.sweep import portals_to_delete, unused_portal_delete
+
+    now = timezone.now() + LATER["delete"]
+    confirmed, used = web_portal("Uno", "uno@x.test"), web_portal("Dos", "dos@x.test")
+    assert {company.slug for company in portals_to_delete(now=now)} == {"uno", "dos"}
+
+    # when: before each is deleted, its owner confirms, or starts using it
+    confirmation.owner_email_confirm(company=confirmed, token=confirmation.owner_confirm_token(company=confirmed))
+    with tenant_context(used):
+        api_key_create(name="ERP")
+    deleted = [unused_portal_delete(company_id=company.pk, now=now) for company in (confirmed, used)]
+
+    # then
+    assert deleted == [False, False]
+    assert schema_exists(confirmed.schema_name) and schema_exists(used.schema_name)

@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 from django.core.mail import EmailMessage
 
 from tenants import mail
-from tenants.mail import PinnedEmailBackend, SmtpHostRefused, company_connection, smtp_addresses
+from tenants.mail import PinnedEmailBackend, SmtpHostRefused, address_is_public, company_connection, smtp_addresses
 from tests.conftest import PASSWORD, host_client
 from tests.mail import SmtpServer, _Keep, configure_email
 
@@ -192,3 +192,13 @@ def test_a_certificate_for_another_name_is_refused(db, tls, tls_server, implicit
 
     assert server.received == []
 
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("8.8.8.8", True), ("2001:4860:4860::8888", True), ("10.0.0.1", False), ("127.0.0.1", False),
+    ("::ffff:10.0.0.1", False),  # IPv4-mapped
+    ("64:ff9b::a00:1", False), ("64:ff9b::808:808", True),  # NAT64: 10.0.0.1 / 8.8.8.8
+    ("2002:a00:1::1", False), ("2002:808:808::1", True),  # 6to4 around 10.0.0.1 / 8.8.8.8
+])
+def test_an_ipv6_address_carrying_a_private_ipv4_one_is_not_public(address, public):
+    assert address_is_public(address) is public
