@@ -8,9 +8,11 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-# Static files are served by WhiteNoise from STATIC_ROOT; settings need their variables to load.
+# Static files are served by WhiteNoise from STATIC_ROOT; settings need their variables to load
+# (placeholders for this step only: nothing is encrypted or connected to while collecting).
 RUN SECRET_KEY=build ERP_WIDGET_SECRET=build DATABASE_URL=postgres://build@localhost/build \
-    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
+    REDIS_URL=redis://localhost:6379/0 FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktbmV2ZXItZW5jcnlwdHMtMDA= \
+    python manage.py collectstatic --noinput \
  && useradd --uid 10001 --no-create-home --home-dir /app portal \
  && mkdir -p /app/.local && chown portal /app/.local
 

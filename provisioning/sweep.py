@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -119,7 +120,7 @@ def portal_never_used(company: Company) -> bool:
         return False
     user_table = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
     ignored = {apps.get_model(app, model)._meta.db_table for app, model in NOT_USE_MODELS}
-    ignored |= {"django_migrations", user_table}
+    ignored |= {MigrationRecorder.Migration._meta.db_table, user_table}
     with schema_context(company.schema_name), connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')", [company.schema_name])
@@ -140,11 +141,12 @@ def orphan_schemas(*, now: datetime) -> list[str]:
     """Generated-name schemas with no Company row and no marker of a build still in time.
     One statement, so one snapshot: a build in progress shows its marker or its row."""
     grace = now - timedelta(minutes=settings.PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES)
+    companies, markers = (connection.ops.quote_name(model._meta.db_table) for model in (Company, PendingSchema))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT n.nspname FROM pg_namespace n WHERE n.nspname ~ %s"
-            f" AND NOT EXISTS (SELECT 1 FROM {Company._meta.db_table} c WHERE c.schema_name = n.nspname)"
-            f" AND NOT EXISTS (SELECT 1 FROM {PendingSchema._meta.db_table} m"
+            f" AND NOT EXISTS (SELECT 1 FROM {companies} c WHERE c.schema_name = n.nspname)"
+            f" AND NOT EXISTS (SELECT 1 FROM {markers} m"
             f"                 WHERE m.schema_name = n.nspname AND m.started_at > %s)"
             " ORDER BY n.nspname",
             [f"^{GENERATED_SCHEMA_NAME.pattern}$", grace])
@@ -154,8 +156,9 @@ def orphan_schemas(*, now: datetime) -> list[str]:
 def stale_markers(*, now: datetime) -> list[str]:
     """Markers of builds that ended without their schema (a crash before CREATE SCHEMA)."""
     grace = now - timedelta(minutes=settings.PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES)
+    markers = connection.ops.quote_name(PendingSchema._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT m.schema_name FROM {PendingSchema._meta.db_table} m WHERE m.started_at <= %s"
+        cursor.execute(f"SELECT m.schema_name FROM {markers} m WHERE m.started_at <= %s"
                        " AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = m.schema_name)"
                        " ORDER BY m.schema_name", [grace])
         return [name for (name,) in cursor.fetchall()]

@@ -2,7 +2,8 @@
 
 Fernet (AES-128-CBC + HMAC-SHA256) from `cryptography`. The keys come from
 FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys, the first one encrypts, all of them
-decrypt, so a key can be rotated); without it, one key is derived from SECRET_KEY.
+decrypt, so a key can be rotated). Production requires it; elsewhere, without it, one key is
+derived from SECRET_KEY.
 """
 
 import base64
@@ -19,7 +20,7 @@ class SecretUnreadable(ValueError):
 
 @cache
 def _fernet() -> MultiFernet:
-    keys = [key.strip() for key in settings.FIELD_ENCRYPTION_KEYS.split(",") if key.strip()]
+    keys = list(settings.FIELD_ENCRYPTION_KEYS)
     if not keys:
         derived = hashlib.sha256(f"field-encryption:{settings.SECRET_KEY}".encode()).digest()
         keys = [base64.urlsafe_b64encode(derived).decode()]

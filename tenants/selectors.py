@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django_tenants.utils import get_public_schema_name
 
 from .models import Company
 
@@ -7,7 +8,7 @@ def portals_list() -> QuerySet[Company]:
     """Every portal (active or suspended), newest first, with its domains."""
     return (
         Company.objects.exclude(status=Company.Status.SPARE)
-        .exclude(schema_name="public")
+        .exclude(schema_name=get_public_schema_name())
         .prefetch_related("domains")
         .order_by("-created_at")
     )

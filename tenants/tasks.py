@@ -43,7 +43,7 @@ def each_portal(task_name: str) -> int:
 
     from .models import Company
 
-    schemas = Company.objects.filter(status=Company.Status.ACTIVE).exclude(schema_name="public")
+    schemas = Company.objects.filter(status=Company.Status.ACTIVE).exclude(schema_name=get_public_schema_name())
     count = 0
     for schema_name in schemas.values_list("schema_name", flat=True):
         app.send_task(task_name, headers={"_schema_name": schema_name})

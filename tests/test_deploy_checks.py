@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -24,7 +25,8 @@ def _production_env(**extra) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "DJANGO_"))}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secrets.token_urlsafe(50),
                ERP_WIDGET_SECRET=secrets.token_urlsafe(32), DATABASE_URL=database_url,
-               REDIS_URL=settings.REDIS_URL or "redis://localhost:6379/0", **extra)
+               REDIS_URL=settings.REDIS_URL or "redis://localhost:6379/0",
+               FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), **extra)
     return env
 
 

@@ -1,12 +1,14 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
 import ipaddress
-import os
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
-import dj_database_url
+import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -14,47 +16,77 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(name, default)
+class Env(environ.Env):
+    """django-environ, reading two things as these settings always have: only 1, true, yes and on
+    are true (not `ok`, `y` or any other number), and a value starting with `$` is that value (a
+    generated secret may start so), not the name of another variable to read instead."""
+
+    BOOLEAN_TRUE_STRINGS = ("1", "true", "yes", "on")
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        value = self.ENVIRON.get(f"{self.prefix}{var}")
+        if isinstance(value, str) and value.startswith("$"):
+            return self.parse_value(value, cast)
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    @classmethod
+    def parse_value(cls, value, cast):
+        if cast is bool and isinstance(value, str):
+            return value.strip().lower() in cls.BOOLEAN_TRUE_STRINGS
+        return super().parse_value(value, cast)
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+env = Env()
 
 
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def env_required(name: str, parse: Callable[[str], object] = str):
+    """A value production does not start without: unset, or empty once parsed, stops start-up
+    naming the variable."""
+    value = parse(env.str(name, default=""))
+    if not value:
+        raise ImproperlyConfigured(f"Set the {name} environment variable: production does not start without it.")
+    return value
+
+
+def field_encryption_keys(value: str) -> list[str]:
+    """The Fernet keys in `value`, comma-separated. A malformed key stops start-up (the message
+    does not repeat it: it is a secret)."""
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key "
+                                       "(32 url-safe base64-encoded bytes)") from error
+    return keys
 
 
 # --- Tenancy -------------------------------------------------------------------------------
 
 # The root domain serves the public site; `<slug>.<PORTAL_BASE_DOMAIN>` serves each portal.
-PORTAL_BASE_DOMAIN = env("PORTAL_BASE_DOMAIN", "localhost").lower()
+PORTAL_BASE_DOMAIN = env.str("PORTAL_BASE_DOMAIN", "localhost").lower()
 # Scheme used in links to portals (emails, redirects built outside a request).
-PORTAL_URL_SCHEME = env("PORTAL_URL_SCHEME", "http")
+PORTAL_URL_SCHEME = env.str("PORTAL_URL_SCHEME", "http")
 # Pre-migrated spare schemas kept ready so "Crear Portal" does not run migrations.
-PORTAL_SPARE_POOL_SIZE = env_int("PORTAL_SPARE_POOL_SIZE", 2)
+PORTAL_SPARE_POOL_SIZE = env.int("PORTAL_SPARE_POOL_SIZE", 2)
 # Crear Portal on the public site, per rolling 24 hours: portals created from one client IP and
 # for one owner email (counted in PostgreSQL, so exact and independent of Redis); the live URL
 # preview's requests per client IP and minute (counted in Redis; open while Redis is down).
-PORTAL_CREATES_PER_IP_PER_DAY = env_int("PORTAL_CREATES_PER_IP_PER_DAY", 5)
-PORTAL_CREATES_PER_EMAIL_PER_DAY = env_int("PORTAL_CREATES_PER_EMAIL_PER_DAY", 3)
+PORTAL_CREATES_PER_IP_PER_DAY = env.int("PORTAL_CREATES_PER_IP_PER_DAY", 5)
+PORTAL_CREATES_PER_EMAIL_PER_DAY = env.int("PORTAL_CREATES_PER_EMAIL_PER_DAY", 3)
 # ...and in all, from every client: a ceiling on what many addresses together can create.
-PORTAL_CREATES_PER_HOUR = env_int("PORTAL_CREATES_PER_HOUR", 100)
-PORTAL_PREVIEWS_PER_IP_PER_MINUTE = env_int("PORTAL_PREVIEWS_PER_IP_PER_MINUTE", 60)
+PORTAL_CREATES_PER_HOUR = env.int("PORTAL_CREATES_PER_HOUR", 100)
+PORTAL_PREVIEWS_PER_IP_PER_MINUTE = env.int("PORTAL_PREVIEWS_PER_IP_PER_MINUTE", 60)
 # A portal made on the public site works at once, but is suspended when its owner has not
 # confirmed the email after PORTAL_CONFIRM_DAYS, and deleted (schema and files) when still
 # unconfirmed and never used after PORTAL_UNUSED_DELETE_DAYS.
-PORTAL_CONFIRM_DAYS = env_int("PORTAL_CONFIRM_DAYS", 7)
-PORTAL_UNUSED_DELETE_DAYS = env_int("PORTAL_UNUSED_DELETE_DAYS", 30)
+PORTAL_CONFIRM_DAYS = env.int("PORTAL_CONFIRM_DAYS", 7)
+PORTAL_UNUSED_DELETE_DAYS = env.int("PORTAL_UNUSED_DELETE_DAYS", 30)
 # A `p_<hex>` schema with no portal row whose build started this long ago was left by a crash.
-PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES = env_int("PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES", 60)
+PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES = env.int("PORTAL_ORPHAN_SCHEMA_GRACE_MINUTES", 60)
 # Shared secret with the ERP for the signed home widget.
-ERP_WIDGET_SECRET = env("ERP_WIDGET_SECRET", "")
-ERP_WIDGET_MAX_AGE_SECONDS = env_int("ERP_WIDGET_MAX_AGE_SECONDS", 300)
+ERP_WIDGET_SECRET = env.str("ERP_WIDGET_SECRET", "")
+ERP_WIDGET_MAX_AGE_SECONDS = env.int("ERP_WIDGET_MAX_AGE_SECONDS", 300)
 
 SHARED_APPS = [
     "django_tenants",
@@ -133,9 +165,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ALLOWED_HOSTS = [PORTAL_BASE_DOMAIN, f".{PORTAL_BASE_DOMAIN}"] + [
-    host for host in env("ALLOWED_HOSTS", "").split(",") if host
-]
+ALLOWED_HOSTS = [PORTAL_BASE_DOMAIN, f".{PORTAL_BASE_DOMAIN}"] + env.list("ALLOWED_HOSTS", default=[])
 
 TEMPLATES = [
     {
@@ -159,17 +189,19 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Data ----------------------------------------------------------------------------------
 
-DATABASE_URL = env("DATABASE_URL")
 DATABASES = {}
-if DATABASE_URL:
-    DATABASES["default"] = dj_database_url.parse(DATABASE_URL, conn_max_age=60)
-    DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+if env.str("DATABASE_URL", ""):
+    DATABASES["default"] = env.db_url("DATABASE_URL", engine="django_tenants.postgresql_backend")
+    # A socket directory is written percent-encoded in the host (the embedded PostgreSQL's
+    # postgresql://postgres@%2Fpath%2Fto%2Frun/portal); django-environ leaves it encoded.
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # Page queries touch thousands of rows, not millions: parallel workers only add start-up
     # latency and compete with other requests for the cores.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", None)
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -211,16 +243,16 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 # Sessions in PostgreSQL, read through the (tenant-prefixed) cache: one query less per request,
 # and nothing lost when Redis restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Repeated login failures lock the email+IP pair for a while, and many failures from one IP over
 # any emails (password spraying) lock the IP (per portal: axes tables are per schema).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "portal_core.accounts.lockout.PortalAxesHandler"
 # The client's IP as our own proxies report it: the one every lockout, rate limit and activity
@@ -228,11 +260,11 @@ AXES_HANDLER = "portal_core.accounts.lockout.PortalAxesHandler"
 AXES_CLIENT_IP_CALLABLE = "portal_core.accounts.lockout.client_ip_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For (the Helm chart's ingress: 1).
 # 0 believes no header: the TCP peer is the client.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 # Optional: the nearest proxy's addresses or networks, comma-separated. A peer outside them is
 # taken as the client whatever X-Forwarded-For it sends. A malformed entry stops start-up.
 TRUSTED_PROXY_IPS = [str(ipaddress.ip_network(entry.strip(), strict=False))
-                     for entry in (env("TRUSTED_PROXY_IPS", "") or "").split(",") if entry.strip()]
+                     for entry in env.list("TRUSTED_PROXY_IPS", default=[]) if entry.strip()]
 # The login form posts the email in a field named "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures against the email as login compares it (trimmed, lower-case), so changing
@@ -244,7 +276,7 @@ AXES_VERBOSE = False
 # Two-factor login: after the right password, the code step must follow within this many
 # seconds. Wrong codes count as failed logins for the lockout above, and each device also
 # makes the next try wait 1, 2, 4, 8... seconds after consecutive failures (django-otp).
-TWO_FACTOR_LOGIN_SECONDS = env_int("TWO_FACTOR_LOGIN_SECONDS", 300)
+TWO_FACTOR_LOGIN_SECONDS = env.int("TWO_FACTOR_LOGIN_SECONDS", 300)
 TWO_FACTOR_RECOVERY_CODES = 10
 # The operators' admin lists devices without their secret keys.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -256,7 +288,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# socket_connect_timeout: without it a send to a Redis that does not answer waits on the OS's
+# connect timeout (minutes); CELERY_BROKER_CONNECTION_TIMEOUT does not reach the Redis transport.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With the broker down, a request gives up queueing within a second; the outbox sweep sends later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
@@ -290,6 +324,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "kwargs": {"task_name": "billing_views.expired_zips_delete"},
     },
+    # "Descargar todas" jobs whose task the broker lost or whose worker died.
+    "zip-jobs-requeue": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "billing_views.zip_jobs_requeue"},
+    },
 }
 
 # --- i18n ----------------------------------------------------------------------------------
@@ -297,7 +337,7 @@ CELERY_BEAT_SCHEDULE = {
 LANGUAGE_CODE = "es-ar"
 LANGUAGES = [("es-ar", _("Español")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env("TIME_ZONE", "America/Argentina/Buenos_Aires")
+TIME_ZONE = env.str("TIME_ZONE", "America/Argentina/Buenos_Aires")
 USE_I18N = True
 USE_TZ = True
 
@@ -307,7 +347,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Generated files (PDFs, ZIPs), under a folder per portal schema.
-MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / ".local" / "media"))
+MEDIA_ROOT = env.str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -317,12 +357,12 @@ STORAGES = {
 # S3_ENDPOINT_URL) instead of MEDIA_ROOT, so every web and worker process sees the same files.
 # Credentials come the usual boto3 way: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the
 # pod's role.
-S3_BUCKET = env("S3_BUCKET", "")
+S3_BUCKET = env.str("S3_BUCKET", "")
 
 
 def s3_storage(bucket: str, endpoint_url: str | None = None) -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": env("S3_REGION", "us-east-1"),
+        "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": env.str("S3_REGION", "us-east-1"),
         # Private objects, read through the app (which checks who may see them), never by URL.
         "default_acl": None, "querystring_auth": True,
         # Paths are content hashes or random tokens: the same name is the same content.
@@ -332,37 +372,38 @@ def s3_storage(bucket: str, endpoint_url: str | None = None) -> dict:
 
 
 if S3_BUCKET:
-    STORAGES["default"] = s3_storage(S3_BUCKET, env("S3_ENDPOINT_URL") or None)
+    STORAGES["default"] = s3_storage(S3_BUCKET, env.str("S3_ENDPOINT_URL", "") or None)
 
 # --- Email (platform sender; companies use their own SMTP settings) -------------------------
 
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Portal de Clientes <no-responder@localhost>")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Portal de Clientes <no-responder@localhost>")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 15)
 # Companies' SMTP servers must be public hosts on an SMTP port (set true only for local runs).
-COMPANY_SMTP_ALLOW_PRIVATE = env_bool("COMPANY_SMTP_ALLOW_PRIVATE", False)
+COMPANY_SMTP_ALLOW_PRIVATE = env.bool("COMPANY_SMTP_ALLOW_PRIVATE", False)
 # Encrypts the companies' SMTP passwords: comma-separated Fernet keys, the first encrypts
-# (rotate by putting a new key first). Unset: a key derived from SECRET_KEY.
-FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", "")
+# (rotate by putting a new key first). Required in production; elsewhere, unset: a key derived
+# from SECRET_KEY (tenants.crypto).
+FIELD_ENCRYPTION_KEYS = field_encryption_keys(env.str("FIELD_ENCRYPTION_KEYS", ""))
 # Outbox: a failed send is retried after 1, 2, 4... minutes, then hourly, for this long after
 # the email was queued (a week: as long as an invitation link lasts).
-OUTBOX_GIVE_UP_HOURS = env_int("OUTBOX_GIVE_UP_HOURS", 7 * 24)
+OUTBOX_GIVE_UP_HOURS = env.int("OUTBOX_GIVE_UP_HOURS", 7 * 24)
 # The periodic sweep leaves a new message this long to the task queued with it.
-OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 # Access: invitation links last this long; password reset links PASSWORD_RESET_TIMEOUT seconds.
-INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 # A registration's confirmation link lasts this long; unverified requests are then deleted.
-REGISTRATION_VERIFY_DAYS = env_int("REGISTRATION_VERIFY_DAYS", 7)
+REGISTRATION_VERIFY_DAYS = env.int("REGISTRATION_VERIFY_DAYS", 7)
 # Registro de actividad: rows older than this are pruned daily.
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 730)
 # Registrations (peticiones) and password recovery requests allowed per IP and hour, per portal.
-ACCESS_REQUESTS_PER_HOUR = env_int("ACCESS_REQUESTS_PER_HOUR", 10)
+ACCESS_REQUESTS_PER_HOUR = env.int("ACCESS_REQUESTS_PER_HOUR", 10)
 
 LOGGING = {
     "version": 1,
@@ -374,20 +415,20 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # "Descargar todas": how long a ZIP of documents stays downloadable.
-ZIP_DOWNLOAD_TTL = env_int("ZIP_DOWNLOAD_TTL", 3600)
-ZIP_MAX_DOCUMENTS = env_int("ZIP_MAX_DOCUMENTS", 2000)
+ZIP_DOWNLOAD_TTL = env.int("ZIP_DOWNLOAD_TTL", 3600)
+ZIP_MAX_DOCUMENTS = env.int("ZIP_MAX_DOCUMENTS", 2000)
 
 # --- ERP sync API --------------------------------------------------------------------------
 
-ERP_SYNC_MAX_BATCH_ROWS = env_int("ERP_SYNC_MAX_BATCH_ROWS", 1000)
-ERP_SYNC_MAX_BODY_BYTES = env_int("ERP_SYNC_MAX_BODY_BYTES", 10 * 1024 * 1024)
-ERP_SYNC_RATE = env("ERP_SYNC_RATE", "600/min")
-ERP_SYNC_MAX_PDF_BYTES = env_int("ERP_SYNC_MAX_PDF_BYTES", 5 * 1024 * 1024)
+ERP_SYNC_MAX_BATCH_ROWS = env.int("ERP_SYNC_MAX_BATCH_ROWS", 1000)
+ERP_SYNC_MAX_BODY_BYTES = env.int("ERP_SYNC_MAX_BODY_BYTES", 10 * 1024 * 1024)
+ERP_SYNC_RATE = env.str("ERP_SYNC_RATE", "600/min")
+ERP_SYNC_MAX_PDF_BYTES = env.int("ERP_SYNC_MAX_PDF_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERP_SYNC_MAX_BODY_BYTES
 
 REST_FRAMEWORK = {
@@ -456,7 +497,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # The ERP widget (/erp/widget/) is shown inside the ERP's web UI: the origins allowed to frame it,
 # separated by spaces or commas (https://erp.example.com). Always 'self' as well; empty: only that.
-ERP_WIDGET_FRAME_ANCESTORS = frame_ancestors_parse(env("ERP_WIDGET_FRAME_ANCESTORS", "") or "")
+ERP_WIDGET_FRAME_ANCESTORS = frame_ancestors_parse(env.str("ERP_WIDGET_FRAME_ANCESTORS", ""))
 X_FRAME_OPTIONS = "DENY"
 # Browser features no page of ours uses, refused to every page and anything it frames.
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "

@@ -11,7 +11,7 @@ for _name, _value in embedded.read_env_file().items():
     os.environ.setdefault(_name, _value)
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR, env, env_bool  # noqa: E402
+from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = True
 
@@ -25,10 +25,10 @@ def _local_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = env("SECRET_KEY") or _local_secret_key()
-ERP_WIDGET_SECRET = env("ERP_WIDGET_SECRET") or "demo-widget-secret"
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+SECRET_KEY = env.str("SECRET_KEY", "") or _local_secret_key()
+ERP_WIDGET_SECRET = env.str("ERP_WIDGET_SECRET", "") or "demo-widget-secret"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo portal sends through `make run`'s SMTP server on loopback (and tests through aiosmtpd).
-COMPANY_SMTP_ALLOW_PRIVATE = env_bool("COMPANY_SMTP_ALLOW_PRIVATE", True)
+COMPANY_SMTP_ALLOW_PRIVATE = env.bool("COMPANY_SMTP_ALLOW_PRIVATE", True)
 # Static files straight from the source folders: no collectstatic needed to run locally.
 WHITENOISE_USE_FINDERS = True

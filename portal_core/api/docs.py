@@ -1,6 +1,7 @@
 """OpenAPI documentation of the sync API, generated from the same pydantic models that
 validate the rows (so the docs cannot drift from the validation)."""
 
+from django.conf import settings
 from drf_spectacular.contrib.pydantic import PydanticExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -78,8 +79,11 @@ class SyncStatusOut(BaseModel):
 
 def batch_model(resource: str) -> type[BaseModel]:
     spec = RESOURCES[resource]
+    max_rows = settings.ERP_SYNC_MAX_BATCH_ROWS
+    # es-AR groups thousands with a dot: 1.000.
+    description = f"Hasta {max_rows:,} registros por lote.".replace(",", ".")
     return create_model(
         f"{spec.schema.__name__.removesuffix('In')}Batch",
         __config__=ConfigDict(extra="forbid"),
-        items=(list[spec.schema], Field(max_length=1000, description="Hasta 1.000 registros por lote.")),
+        items=(list[spec.schema], Field(max_length=max_rows, description=description)),
     )

@@ -8,22 +8,27 @@ only those invoices (found by their external_id index).
 
 from django.db import connection
 
-CONTRIBUTIONS = """
+from portal_core.models import ArticleSalesDaily, SalesInvoice, SalesInvoiceLine
+
+DAILY, INVOICES, LINES = (connection.ops.quote_name(model._meta.db_table)
+                          for model in (ArticleSalesDaily, SalesInvoice, SalesInvoiceLine))
+# Filled in by .format(): {where} in CONTRIBUTIONS; {sign} and {contributions} in ADD.
+CONTRIBUTIONS = f"""
     SELECT invoice.issue_date, line.article_id,
            SUM(line.quantity * CASE WHEN invoice.doc_type = 'NC' THEN -1 ELSE 1 END),
            SUM(line.amount * invoice.exchange_rate * CASE WHEN invoice.doc_type = 'NC' THEN -1 ELSE 1 END)
-      FROM portal_core_salesinvoiceline AS line
-      JOIN portal_core_salesinvoice AS invoice ON invoice.id = line.invoice_id
-     WHERE {where} AND NOT invoice.voided AND line.article_id IS NOT NULL
+      FROM {LINES} AS line
+      JOIN {INVOICES} AS invoice ON invoice.id = line.invoice_id
+     WHERE {{where}} AND NOT invoice.voided AND line.article_id IS NOT NULL
      GROUP BY 1, 2
 """
-ADD = """
-    INSERT INTO portal_core_articlesalesdaily (date, article_id, quantity, amount)
-    SELECT day, article_id, {sign} * quantity, {sign} * amount
-      FROM ({contributions}) AS contribution (day, article_id, quantity, amount)
+ADD = f"""
+    INSERT INTO {DAILY} (date, article_id, quantity, amount)
+    SELECT day, article_id, {{sign}} * quantity, {{sign}} * amount
+      FROM ({{contributions}}) AS contribution (day, article_id, quantity, amount)
     ON CONFLICT (date, article_id) DO UPDATE
-       SET quantity = portal_core_articlesalesdaily.quantity + EXCLUDED.quantity,
-           amount = portal_core_articlesalesdaily.amount + EXCLUDED.amount
+       SET quantity = {DAILY}.quantity + EXCLUDED.quantity,
+           amount = {DAILY}.amount + EXCLUDED.amount
 """
 
 
@@ -48,7 +53,7 @@ def article_sales_add(external_ids: list[str]) -> None:
 def article_sales_rebuild() -> int:
     """Recompute the whole table from the documents (after loading data outside the sync)."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM portal_core_articlesalesdaily")
-        cursor.execute("INSERT INTO portal_core_articlesalesdaily (date, article_id, quantity, amount) "
+        cursor.execute(f"DELETE FROM {DAILY}")
+        cursor.execute(f"INSERT INTO {DAILY} (date, article_id, quantity, amount) "
                        + CONTRIBUTIONS.format(where="TRUE"))
         return cursor.rowcount

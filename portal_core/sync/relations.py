@@ -3,9 +3,13 @@ it declared (stored one way: links declared by other customers stay)."""
 
 from django.db import connection
 
-from portal_core.models import Customer
+from portal_core.models import Customer, CustomerAccountEntry, PurchaseInvoice, SalesInvoice, SupplierAccountEntry
 
 from .errors import UNKNOWN_REFERENCE, BatchInvalid, RowError
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
@@ -31,15 +35,15 @@ def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
         (changed[row.external_id], ids[eid])
         for _, row in changed_rows for eid in row.related if ids[eid] != changed[row.external_id]
     }
-    through = Customer.related.through._meta.db_table
+    through = _table(Customer.related.through)
     changed_ids = list(changed.values())
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{through}" WHERE from_customer_id = ANY(%s)', [changed_ids])
+        cursor.execute(f"DELETE FROM {through} WHERE from_customer_id = ANY(%s)", [changed_ids])
         if pairs:
             sources, targets = zip(*sorted(pairs), strict=True)
             cursor.execute(
-                f'INSERT INTO "{through}" (from_customer_id, to_customer_id) '
-                f"SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                f"INSERT INTO {through} (from_customer_id, to_customer_id) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
                 [list(sources), list(targets)],
             )
 
@@ -50,13 +54,13 @@ FROM_INVOICES = """
      WHERE entry.invoice_id = invoice.id AND {where} AND ({changed})
 """
 CUSTOMER_ENTRIES = {
-    "entries": "portal_core_customeraccountentry", "invoices": "portal_core_salesinvoice",
+    "entries": _table(CustomerAccountEntry), "invoices": _table(SalesInvoice),
     "sets": "associated_customer_id = invoice.associated_customer_id, invoice_voided = invoice.voided",
     "changed": "entry.associated_customer_id IS DISTINCT FROM invoice.associated_customer_id"
                " OR entry.invoice_voided <> invoice.voided",
 }
 SUPPLIER_ENTRIES = {
-    "entries": "portal_core_supplieraccountentry", "invoices": "portal_core_purchaseinvoice",
+    "entries": _table(SupplierAccountEntry), "invoices": _table(PurchaseInvoice),
     "sets": "invoice_voided = invoice.voided", "changed": "entry.invoice_voided <> invoice.voided",
 }
 
@@ -73,7 +77,7 @@ def entries_associate(*, rows, indexes, changed: dict[str, int]) -> None:
         ids = list(changed.values())
         _copy_from_invoices(CUSTOMER_ENTRIES, "entry.id = ANY(%s)", ids)
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE portal_core_customeraccountentry SET associated_customer_id = NULL, "
+            cursor.execute(f"UPDATE {_table(CustomerAccountEntry)} SET associated_customer_id = NULL, "
                            "invoice_voided = false WHERE id = ANY(%s) AND invoice_id IS NULL", [ids])
 
 
@@ -88,7 +92,7 @@ def supplier_entries_from_invoices(*, rows, indexes, changed: dict[str, int]) ->
         ids = list(changed.values())
         _copy_from_invoices(SUPPLIER_ENTRIES, "entry.id = ANY(%s)", ids)
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE portal_core_supplieraccountentry SET invoice_voided = false "
+            cursor.execute(f"UPDATE {_table(SupplierAccountEntry)} SET invoice_voided = false "
                            "WHERE id = ANY(%s) AND invoice_id IS NULL", [ids])
 
 

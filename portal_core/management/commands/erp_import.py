@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 from django_tenants.utils import tenant_context
@@ -27,14 +28,14 @@ class Command(PortalCommand):
         super().add_arguments(parser)
         parser.add_argument("resource", choices=list(RESOURCES), help="qué contiene el archivo")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=settings.ERP_SYNC_MAX_BATCH_ROWS)
 
     def handle(self, *args, portal, resource, file, batch_size, **options):
         try:
             rows = rows_from_file(file, resource=resource)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        batch_size = max(1, min(batch_size, 1000))
+        batch_size = max(1, min(batch_size, settings.ERP_SYNC_MAX_BATCH_ROWS))
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         errors = []
         try:
