@@ -13,6 +13,12 @@ def sales_documents_zip(*, token: str, user_id: int, query: str) -> None:
     downloads.sales_zip_build(token=token, user=User.objects.get(pk=user_id), query=query)
 
 
+@tenant_task(name="billing_views.zip_jobs_requeue")
+def zip_jobs_requeue() -> int:
+    """Every minute, per portal (beat): queue again the ZIP jobs whose task or worker was lost."""
+    return downloads.zip_jobs_requeue()
+
+
 @tenant_task(name="billing_views.expired_zips_delete")
 def expired_zips_delete() -> int:
     return downloads.expired_zips_delete(older_than_seconds=settings.ZIP_DOWNLOAD_TTL)

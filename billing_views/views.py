@@ -176,10 +176,10 @@ def sales_invoices_zip(request):
 @require_GET
 def download(request, token: str):
     require_customer(request, "customer_invoices")
-    state = downloads.download_state(token=token, user=request.user)
-    if state is None:
+    job = downloads.zip_job_for(token=token, user=request.user)
+    if job is None:
         return _render(request, "download_expired.html", None, status=404)
-    return _render(request, "download.html", "sales_invoices", token=token, state=state,
+    return _render(request, "download.html", "sales_invoices", token=token, job=job,
                    ttl_minutes=settings.ZIP_DOWNLOAD_TTL // 60)
 
 
@@ -188,15 +188,16 @@ def download(request, token: str):
 @never_cache
 def download_status(request, token: str):
     require_customer(request, "customer_invoices")
-    state = downloads.download_state(token=token, user=request.user)
-    if state is None:
+    job = downloads.zip_job_for(token=token, user=request.user)
+    if job is None:
         return JsonResponse({"error": {"code": "not_found", "message": "El enlace no existe o venció."}},
                             status=404)
-    total = state["total"]
-    percent = 100 if state["status"] == "ready" else (int(state["done"] * 100 / total) if total else 0)
+    ready = job.status == job.Status.READY
+    failed = {"error": {"code": "failed", "message": _("No se pudo preparar el archivo. Vuelva a pedirlo.")}}
     return JsonResponse({
-        "status": state["status"], "done": state["done"], "total": total, "percent": percent,
-        "download_url": reverse("download_file", args=[token]) if state["status"] == "ready" else None,
+        "status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
+        "download_url": reverse("download_file", args=[token]) if ready else None,
+        **(failed if job.status == job.Status.ERROR else {}),
     })
 
 
@@ -205,12 +206,12 @@ def download_status(request, token: str):
 @never_cache
 def download_file(request, token: str):
     customer = require_customer(request, "customer_invoices")
-    state = downloads.download_state(token=token, user=request.user)
-    if state is None or state["status"] != "ready":
+    job = downloads.zip_job_for(token=token, user=request.user)
+    if job is None or job.status != job.Status.READY or not job.path:
         raise Http404
     audit_record(kind=Kind.ZIP_DOWNLOAD, actor=request.user, target=customer.business_name,
-                 detail={"documents": state["total"]})
-    return FileResponse(default_storage.open(state["path"], "rb"), as_attachment=True,
+                 detail={"documents": job.total})
+    return FileResponse(default_storage.open(job.path, "rb"), as_attachment=True,
                         filename="comprobantes.zip", content_type="application/zip")
 
 

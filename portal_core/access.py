@@ -43,6 +43,7 @@ from portal_core.models.access import token_hash
 from portal_core.outbox import company_email_configured, compose_email, email_queue, render_email
 from portal_core.selectors import invitation_candidates, match_strength
 from portal_core.tokens import password_reset_tokens
+from tenants.queue import enqueue_on_commit
 
 
 class AccessError(Exception):
@@ -107,16 +108,13 @@ def _intake(*, kind: str, email: str, data: dict) -> None:
     """Store what was posted and queue the task that decides: the same INSERT and the same task
     whatever the email, so neither the answer nor its timing tells an account apart."""
     intake = AccessIntake.objects.create(kind=kind, email=normalize_email(email), data=data, ip=current_ip())
-    transaction.on_commit(lambda: _enqueue_intake(intake.pk))
+    _enqueue_intake(intake.pk)
 
 
 def _enqueue_intake(intake_id: int) -> None:
     from .tasks import access_intake_process as task
 
-    try:
-        task.delay(intake_id)
-    except Exception:  # broker down: the outbox sweep takes intakes left behind
-        pass
+    enqueue_on_commit(task, intake_id)  # lost with the broker: the outbox sweep takes intakes left behind
 
 
 @transaction.atomic
@@ -352,17 +350,14 @@ def invitations_start(*, kinds: set[str], by: User, base_url: str, emails: list[
                 "supplier": row["supplier"] and row["supplier"].pk} for row in rows]
     batch = InvitationBatch.objects.create(parties={"base_url": base_url, "rows": parties}, total=len(parties),
                                            created_by=by)
-    transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+    _enqueue_batch(batch.pk)
     return batch
 
 
 def _enqueue_batch(batch_id: int) -> None:
     from .tasks import invitation_batch_run as task
 
-    try:
-        task.delay(batch_id)
-    except Exception:  # broker down: the outbox sweep resumes stalled batches
-        pass
+    enqueue_on_commit(task, batch_id)  # lost with the broker: the outbox sweep resumes stalled batches
 
 
 BATCH_CHUNK = 25
@@ -517,7 +512,7 @@ def password_reset_complete(*, user: User, password: str) -> None:
     audit_record(kind=Kind.PASSWORD_RESET, actor=user, target=user.email)
 
 
-def test_email_send(*, to: str) -> None:
+def email_test_send(*, to: str) -> None:
     """"Enviar prueba": sent at once, not through the outbox, so the admin sees any SMTP failure
     (raised as it comes; `tenants.mail.smtp_failure_message` puts it in plain words)."""
     subject, body_text, body_html = render_email("test", {})

@@ -243,7 +243,7 @@ def email_test(request):
         return _email_page(request, test_form=test_form, status=429, test_error=_(
             "Demasiadas pruebas desde su conexión. Espere una hora y vuelva a intentar."))
     try:
-        access.test_email_send(to=test_form.cleaned_data["to"])
+        access.email_test_send(to=test_form.cleaned_data["to"])
     except AccessError as error:
         return _email_page(request, test_form=test_form, status=400, test_error=error.message)
     except SecretUnreadable:

@@ -1,13 +1,21 @@
 """The outbox: every email is stored first, then sent by a Celery task from the company's SMTP
 server (or the platform's). A send that fails is retried with backoff; a periodic sweep sends
-what is due and what the broker lost. A message is sent at most once: it is sent while its
-row is locked and marked sent in the same transaction.
+what is due, what the broker lost, and what a worker that died left half sent.
+
+Delivery is at least once, and no database transaction is open while an SMTP server talks. A
+worker first claims the message in a short transaction of its own (`sending`, the claim's time
+as its token), then sends, then records the result in a second short statement that only
+applies while its claim still holds. A claim keeps every other worker off the message for
+CLAIM_TIMEOUT, far longer than a send can last, so the same message is never sent by two
+workers at once. It can go out twice only if a worker dies (or loses the database) after the
+SMTP server accepted it and before "sent" is committed: the claim expires, the sweep sends it
+again.
 """
 
 import logging
-import secrets
 from datetime import timedelta
 from email.mime.image import MIMEImage
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -18,6 +26,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from portal_core.models import OutboxMessage
 from tenants.crypto import SecretUnreadable
@@ -28,15 +37,19 @@ from tenants.mail import (
     platform_connection,
     smtp_failure_message,
 )
+from tenants.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
 LOGO_CID = "logo"
 NOT_CONFIGURED_RETRY = timedelta(minutes=5)
+# A send is a handful of SMTP steps, each bounded by EMAIL_TIMEOUT (15 s): a claim older than
+# this belongs to a worker that died, and the sweep sends the message again.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def _require_portal_schema() -> None:
-    if connection.schema_name == "public":
+    if connection.schema_name == get_public_schema_name():
         raise RuntimeError("The outbox lives in a portal's schema")
 
 
@@ -56,19 +69,16 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
     subject, body_text, body_html = render_email(template, context)
     message = OutboxMessage.objects.create(
         kind=kind, sender=sender, to=to, subject=subject, body_text=body_text, body_html=body_html,
-        message_id=f"<{secrets.token_hex(16)}.{connection.tenant.slug}@{settings.PORTAL_BASE_DOMAIN}>",
+        message_id=make_msgid(idstring=connection.tenant.slug, domain=settings.PORTAL_BASE_DOMAIN),
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    _enqueue(message.pk)
     return message
 
 
 def _enqueue(message_id: int) -> None:
     from .tasks import outbox_send
 
-    try:
-        outbox_send.delay(message_id)
-    except Exception:  # broker down: the message waits in the outbox for the sweep
-        log.warning("Outbox message %s not queued (broker unavailable); the sweep will send it", message_id)
+    enqueue_on_commit(outbox_send, message_id)  # lost with the broker: the message waits for the sweep
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -130,63 +140,89 @@ def compose_email(*, subject: str, body_text: str, body_html: str, to: str, send
 
 
 def outbox_deliver(*, message_id: int) -> str:
-    """Send one message if it is unsent, due, and nobody else is sending it. Returns its status.
+    """Send one message if it is unsent, due, and not claimed by another worker. Returns its status.
 
-    Every failure is recorded in plain words and retried with backoff (1, 2, 4... minutes, then
-    hourly) until OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with
-    their single-use links) are dropped: only the record that it went out remains."""
+    Claim, send with no transaction open, record (see the module's docstring). Every failure is
+    recorded in plain words and retried with backoff (1, 2, 4... minutes, then hourly) until
+    OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with their
+    single-use links) are dropped: only the record that it went out remains."""
+    claim = _claim(message_id=message_id)
+    if claim is None:  # sent, superseded, not due yet, or being sent right now by another worker
+        return _status_of(message_id)
+    message, unclaimed_status = claim
+    where = ""
+    try:
+        email, where = compose_email(
+            subject=message.subject, body_text=message.body_text, body_html=message.body_html,
+            to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
+    except LookupError:  # no email settings yet: waits, not counted as an attempt
+        return _record(message, status=unclaimed_status, next_attempt_at=message.claimed_at + NOT_CONFIGURED_RETRY,
+                       last_error=_("Falta configurar el envío de email del portal."))
+    except Exception as error:
+        return _record_failure(message, error, where)
+    try:
+        email.send()
+    except Exception as error:  # SMTP, network, TLS: recorded in plain words, retried later
+        return _record_failure(message, error, where)
+    # A message superseded while it was being sent did go out: the record says so.
+    return _record(message, also_when=OutboxMessage.Status.SUPERSEDED, status=OutboxMessage.Status.SENT,
+                   attempts=message.attempts + 1, sent_at=timezone.now(), last_error="", next_attempt_at=None,
+                   body_text="", body_html="")
+
+
+def _claim(*, message_id: int) -> tuple[OutboxMessage, str] | None:
+    """The message, taken for this worker in a transaction of its own (`sending`, due again only
+    once the claim has expired), and the status to put back if it is not even tried; None if it
+    is not due or another worker holds it."""
     now = timezone.now()
     with transaction.atomic():
         message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(pk=message_id, status__in=OutboxMessage.UNSENT, next_attempt_at__lte=now).first())
-        if message is None:  # sent, superseded, not due yet, or being sent right now by another worker
-            return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
-        where = ""
-        try:
-            email, where = compose_email(
-                subject=message.subject, body_text=message.body_text, body_html=message.body_html,
-                to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
-        except LookupError:  # no email settings yet: waits, not counted as an attempt
-            message.last_error = _("Falta configurar el envío de email del portal.")
-            message.next_attempt_at = now + NOT_CONFIGURED_RETRY
-            message.save(update_fields=["last_error", "next_attempt_at"])
-            return message.status
-        except Exception as error:
-            _record_failure(message, error, where, now)
-            return message.status
-        try:
-            email.send()
-        except Exception as error:  # SMTP, network, TLS: recorded in plain words, retried later
-            _record_failure(message, error, where, now)
-            return message.status
-        message.attempts += 1
-        message.status, message.sent_at = OutboxMessage.Status.SENT, timezone.now()
-        message.last_error, message.next_attempt_at, message.body_text, message.body_html = "", None, "", ""
-        message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at",
-                                    "body_text", "body_html"])
-        return message.status
+                   .filter(pk=message_id, status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now).first())
+        if message is None:
+            return None
+        unclaimed_status = message.status
+        if unclaimed_status == OutboxMessage.Status.SENDING:  # an expired claim: its worker died
+            unclaimed_status = OutboxMessage.Status.PENDING
+        message.status, message.claimed_at = OutboxMessage.Status.SENDING, now
+        message.next_attempt_at = now + CLAIM_TIMEOUT
+        message.save(update_fields=["status", "claimed_at", "next_attempt_at"])
+    return message, unclaimed_status
 
 
-def _record_failure(message: OutboxMessage, error: BaseException, where: str, now) -> None:
+def _record(message: OutboxMessage, *, also_when: str | None = None, **fields) -> str:
+    """Store the attempt's result, only while this worker's claim holds (the message is still
+    `sending`, or `also_when`, under the same claim): a claim that expired and was taken over, or
+    a message superseded meanwhile, keeps its newer state. Returns the message's status."""
+    holding = [OutboxMessage.Status.SENDING] + ([also_when] if also_when else [])
+    if OutboxMessage.objects.filter(pk=message.pk, claimed_at=message.claimed_at, status__in=holding).update(**fields):
+        return fields["status"]
+    return _status_of(message.pk)
+
+
+def _record_failure(message: OutboxMessage, error: BaseException, where: str) -> str:
     host, _sep, port = where.partition(":")
-    message.attempts += 1
-    message.status = OutboxMessage.Status.ERROR
+    attempts = message.attempts + 1
     if isinstance(error, SecretUnreadable):
-        message.last_error = _("No se pudo leer la contraseña guardada del servidor de correo: vuelva a "
-                               "ingresarla en Envío de email.")
+        last_error = _("No se pudo leer la contraseña guardada del servidor de correo: vuelva a "
+                       "ingresarla en Envío de email.")
     else:
-        message.last_error = smtp_failure_message(error, host=host, port=port or None)
+        last_error = smtp_failure_message(error, host=host, port=port or None)
     give_up = message.created_at + timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS)
-    retry_at = now + _backoff(message.attempts)
-    message.next_attempt_at = retry_at if retry_at <= give_up else None
-    message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-    log.warning("Outbox message %s failed (attempt %s): %s", message.pk, message.attempts, error)
+    retry_at = message.claimed_at + _backoff(attempts)
+    log.warning("Outbox message %s failed (attempt %s): %s", message.pk, attempts, error)
+    return _record(message, status=OutboxMessage.Status.ERROR, attempts=attempts, last_error=last_error,
+                   next_attempt_at=retry_at if retry_at <= give_up else None)
+
+
+def _status_of(message_id: int) -> str:
+    return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
 
 
 def outbox_due_ids(*, now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT, next_attempt_at__lte=now)
+        # CLAIMABLE: a message whose claim expired (its worker died mid-send) is due again.
+        OutboxMessage.objects.filter(status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now)
         # A message queued a moment ago is left to its own task; the sweep takes it after this.
         .filter(Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)))
         .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
@@ -201,5 +237,5 @@ def outbox_retry_now(*, message_ids: list[int] | None = None) -> int:
     ids = list(unsent.values_list("pk", flat=True))
     OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
     for message_id in ids:
-        transaction.on_commit(lambda message_id=message_id: _enqueue(message_id))
+        _enqueue(message_id)
     return len(ids)

@@ -25,6 +25,7 @@ from django_tenants.utils import schema_exists, tenant_context
 from portal_core.accounts.models import normalize_email
 from portal_core.services import admin_account_create
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
+from tenants.queue import enqueue_on_commit
 
 from . import errors
 from .confirmation import owner_confirm_send
@@ -64,7 +65,7 @@ def spare_portal_create() -> Company:
         connection.set_schema_to_public()
         if schema_exists(schema_name):
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+                cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(schema_name)} CASCADE")
         with contextlib.suppress(DatabaseError):  # else the sweeper removes the aged marker
             PendingSchema.objects.filter(schema_name=schema_name).delete()
         raise
@@ -243,11 +244,5 @@ def _claim_spare(
 def _schedule_pool_refill() -> None:
     from .tasks import spare_pool_refill as refill_task
 
-    def enqueue():
-        try:
-            refill_task.delay()
-        except Exception:
-            # The broker being down must not fail a created portal; the periodic refill catches up.
-            logger.warning("Could not enqueue the spare pool refill", exc_info=True)
-
-    transaction.on_commit(enqueue)
+    # The broker being down must not fail a created portal; the periodic refill catches up.
+    enqueue_on_commit(refill_task)

@@ -46,7 +46,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import tenant_context
 
-from billing_views import downloads
+from billing_views.models import ZipJob
 from portal_core import access, services
 from portal_core.accounts.models import User
 from portal_core.models import (
@@ -343,8 +343,8 @@ def seed_portal(company, p: str) -> Seed:
         downloads_of = {}
         for name, status in (("cliente", "pending"), ("ajeno", "ready")):
             downloads_of[name] = secrets.token_urlsafe(16)
-            downloads._save(downloads_of[name], {"user_id": seed.accounts[name].id, "status": status, "done": 0,
-                                                 "total": 0, "path": None, "created": time.time()})
+            ZipJob.objects.create(token=downloads_of[name], user=seed.accounts[name], status=status, total=0,
+                                  expires_at=now + timedelta(hours=1))
         # The links of emails really work in their own portal.
         assert access.invitation_for_token(tokens["invitation"]) and access.owner_notice_for_token(tokens["notice"])
         resets = [{"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
@@ -437,11 +437,11 @@ def world(alfa, beta, settings, tmp_path):
             assert all(v >= ID_FLOOR for v in kwargs.values() if isinstance(v, int)), (kind, kwargs)
     with tenant_context(beta):
         assert not User.objects.filter(pk=seeds["alfa"].own["account"][0]["user_id"]).exists()
-    # A download of beta whose owner has the id of alfa's customer: the cache is per portal.
+    # A ready download of beta: its job is a row of beta's schema, which alfa's host never reads.
     with tenant_context(beta):
         token = secrets.token_urlsafe(16)
-        downloads._save(token, {"user_id": seeds["alfa"].accounts["cliente"].id, "status": "ready", "done": 0,
-                                "total": 0, "path": None, "created": time.time()})
+        ZipJob.objects.create(token=token, user=seeds["beta"].accounts["cliente"], status="ready", total=0,
+                              expires_at=timezone.now() + timedelta(hours=1))
         seeds["beta"].other["download"].append({"token": token})
 
     sessions = {}

@@ -7,16 +7,21 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessage(models.Model):
     """Every email the portal sends, stored before it is sent (DESIGN: a broker outage delays
     mail, never drops it). A Celery task sends it; a periodic sweep retries what failed or
-    what the broker lost. `status` only moves to `sent` once, under a row lock."""
-
+    what the broker lost. A worker claims a message (`sending`, `claimed_at`) before it talks
+    to the SMTP server, and records the result only while its claim still holds (see
+    `portal_core.outbox.outbox_deliver`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pendiente")
+        SENDING = "sending", _("Enviando")
         SENT = "sent", _("Enviado")
         ERROR = "error", _("Error")
         SUPERSEDED = "superseded", _("Reemplazado por uno más nuevo")
 
+    # What the admin can retry: a message being sent is not, until its claim expires.
     UNSENT = (Status.PENDING, Status.ERROR)
+    # What a worker may claim once due; a `sending` message is due when its claim has expired.
+    CLAIMABLE = (Status.PENDING, Status.ERROR, Status.SENDING)
 
     class Sender(models.TextChoices):
         COMPANY = "company", _("Empresa")  # the company's own SMTP server, sender and reply-to
@@ -35,6 +40,8 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     created_at = models.DateTimeField(_("creado"), default=timezone.now)
     sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
+    # When the last worker claimed the message to send it; also that claim's token.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("email")

@@ -1,27 +1,30 @@
 """The outbox through a real Celery worker, a real Redis and a real SMTP server: mail waits
 through outages of either and goes out exactly once when they are back."""
 
+import asyncio
 import subprocess
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from config.celery import app
 from portal_core.access import invitation_send
 from portal_core.models import AccessIntake, Customer, OutboxMessage
-from portal_core.outbox import outbox_deliver, outbox_due_ids
+from portal_core.outbox import CLAIM_TIMEOUT, outbox_deliver, outbox_due_ids, outbox_retry_now
 from portal_core.sync.engine import batch_upsert
 from portal_core.tasks import outbox_send, outbox_sweep
 from provisioning.services import portal_create
 from tenants.tasks import each_portal
 from tests.conftest import PASSWORD, host_client
-from tests.mail import configure_email, free_port
+from tests.mail import _Keep, configure_email, free_port
 
 
 class RedisServer:
@@ -236,3 +239,133 @@ def test_retries_wait_their_backoff_and_a_broken_message_does_not_hold_up_the_sw
     with tenant_context(portal):
         outbox_sweep()
     assert sorted(m["To"] for m in smtp.wait_for(2)) == sorted([first.to, second.to])
+
+
+class _HoldFirstData(_Keep):
+    """Receives the first message's DATA, says so (`arrived`), and answers it only once the test
+    sets `answer`; later messages are answered at once."""
+
+    def __init__(self, server, arrived: threading.Event, answer: threading.Event):
+        super().__init__(server)
+        self.arrived, self.answer = arrived, answer
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.arrived.is_set():
+            self.arrived.set()
+            await asyncio.to_thread(self.answer.wait, 60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def hold_first_data(smtp) -> tuple[threading.Event, threading.Event]:
+    """The test's SMTP server, restarted on its port with a first answer the test releases."""
+    arrived, answer = threading.Event(), threading.Event()
+    smtp.stop()
+    smtp.controller = Controller(_HoldFirstData(smtp, arrived, answer), hostname=smtp.host, port=smtp.port)
+    smtp.controller.start()
+    return arrived, answer
+
+
+def deliver_in_a_thread(company, message_id: int) -> tuple[threading.Thread, list]:
+    """`outbox_deliver` as a worker runs it: its own thread, its own database connection."""
+    results = []
+
+    def work():
+        try:
+            with tenant_context(company):
+                results.append(outbox_deliver(message_id=message_id))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread, results
+
+
+def row_locked_elsewhere(message_id: int) -> tuple:
+    """The message's status, read under a row lock that must not wait (NOWAIT raises if the
+    row is locked by another transaction)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {OutboxMessage._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
+                       [message_id])
+        return cursor.fetchone()
+
+
+def test_while_a_slow_smtp_server_takes_the_message_its_row_is_not_locked(portal, broker, smtp):
+    # given an email, and the company's SMTP server slow to answer its DATA
+    message = queue_invitation(portal)
+    admin = host_client(portal)
+    admin.post("/ingresar/", {"username": "admin@correo.test", "password": PASSWORD})
+    arrived, answer = hold_first_data(smtp)
+
+    # when a worker sends it, and the server has the message but has not answered yet
+    sending, results = deliver_in_a_thread(portal, message.pk)
+    try:
+        assert arrived.wait(30)
+        with tenant_context(portal):
+            in_progress = row_locked_elsewhere(message.pk)
+        page = admin.get("/administrador/email/").content.decode()
+    finally:
+        answer.set()
+        sending.join(60)
+
+    # then another connection locked the row at once, and saw it claimed; the admin sees "Enviando"
+    assert in_progress == ("sending",)
+    assert 'data-status="sending"' in page and "Enviando" in page
+    # and once the server answered, the message is recorded sent, and went out once
+    assert results == ["sent"]
+    assert [m["To"] for m in smtp.received] == [message.to]
+    with tenant_context(portal):
+        sent = OutboxMessage.objects.get()
+    assert (sent.status, sent.attempts, sent.body_text, sent.next_attempt_at) == ("sent", 1, "", None)
+
+
+def test_a_message_left_sending_by_a_worker_that_died_is_sent_by_the_sweep(portal, broker, smtp):
+    # given two emails claimed by workers: one a moment ago (still sending), one whose claim
+    # expired (its worker died mid-send)
+    fresh, stale = queue_invitation(portal, "fresh@correo.test"), queue_invitation(portal, "stale@correo.test")
+    now = timezone.now()
+    with tenant_context(portal):
+        OutboxMessage.objects.update(created_at=now - timedelta(hours=1))
+        for message, claimed_at in ((fresh, now), (stale, now - CLAIM_TIMEOUT - timedelta(minutes=1))):
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status="sending", claimed_at=claimed_at, next_attempt_at=claimed_at + CLAIM_TIMEOUT)
+
+        # when the admin presses "Reintentar todos" and the sweep runs
+        retried = outbox_retry_now()
+        sent = outbox_sweep()
+        rows = dict(OutboxMessage.objects.values_list("to", "status"))
+
+    # then the one its worker left went out, once; the one being sent was left to its worker
+    assert (retried, sent) == (0, 1)
+    assert [m["To"] for m in smtp.received] == ["stale@correo.test"]
+    assert rows == {"fresh@correo.test": "sending", "stale@correo.test": "sent"}
+
+
+def test_a_worker_whose_claim_expired_and_was_taken_over_does_not_overwrite_the_newer_record(
+        portal, broker, smtp):
+    # given a worker whose send hangs on the SMTP server's answer past its claim's expiry
+    message = queue_invitation(portal)
+    arrived, answer = hold_first_data(smtp)
+    sending, results = deliver_in_a_thread(portal, message.pk)
+    try:
+        assert arrived.wait(30)
+        with tenant_context(portal):
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                created_at=timezone.now() - timedelta(hours=1), next_attempt_at=timezone.now())
+
+            # when the sweep takes the message over and sends it
+            swept = outbox_sweep()
+            taken_over = OutboxMessage.objects.get()
+    finally:
+        # and the first worker's server answers after all
+        answer.set()
+        sending.join(60)
+
+    # then the first worker leaves the sweep's record as it was (the message went out twice:
+    # the window a claim timeout leaves)
+    with tenant_context(portal):
+        after = OutboxMessage.objects.get()
+    assert swept == 1 and results == ["sent"]
+    assert (after.status, after.attempts, after.claimed_at, after.sent_at) == (
+        "sent", 1, taken_over.claimed_at, taken_over.sent_at)
+    assert len(smtp.received) == 2
