@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from portal_core.models import Article, ArticleSalesDaily, Customer, SalesInvoice, Supplier
+from portal_core.models import ArticleSalesDaily, Customer, SalesInvoice, Supplier
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -76,28 +76,27 @@ def _signed_pesos(amount_field: str, doc_type_field: str, rate_field: str):
 
 
 def customer_ranking(*, period: Period, branch_id: int | None, limit: int = 20) -> list[dict]:
+    """Customers by amount sold, highest first; equal amounts by business name, then id, so the
+    order (and who makes the cut at `limit`) is the same on every request."""
     documents = SalesInvoice.objects.filter(_in_period("issue_date", period), voided=False)
     if branch_id:
         documents = documents.filter(branch_id=branch_id)
     return list(
         documents.values("customer_id", "customer__business_name")
         .annotate(amount=Sum(_signed_pesos("total", "doc_type", "exchange_rate")))
-        .order_by("-amount", "customer__business_name")[:limit]
+        .order_by("-amount", "customer__business_name", "customer_id")[:limit]
     )
 
 
 def best_selling_articles(*, period: Period, supplier_id: int | None, by: str, limit: int = 20) -> list[dict]:
-    """From the daily pre-aggregate the sales sync keeps exact (see ArticleSalesDaily)."""
+    """From the daily pre-aggregate the sales sync keeps exact (see ArticleSalesDaily). Ties by
+    article code, then description, then id, like the customer ranking."""
     days = ArticleSalesDaily.objects.filter(_in_period("date", period))
     if supplier_id:
         days = days.filter(article__supplier_id=supplier_id)
     order = "-amount" if by == "importe" else "-quantity"
-    rows = list(
-        days.values("article_id").annotate(quantity=Sum("quantity"), amount=Sum("amount"))
-        .order_by(order, "article_id")[:limit]
+    return list(
+        days.values("article_id", "article__code", "article__description")
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+        .order_by(order, "article__code", "article__description", "article_id")[:limit]
     )
-    articles = Article.objects.in_bulk([row["article_id"] for row in rows])
-    for row in rows:
-        row["article__code"] = articles[row["article_id"]].code
-        row["article__description"] = articles[row["article_id"]].description
-    return rows

@@ -1,10 +1,12 @@
-"""Horizontal bar charts as inline SVG, drawn on the server (no chart library, no CDN)."""
+"""Horizontal bar charts drawn on the server (no chart library, no CDN).
 
-from decimal import Decimal
+Names and amounts are HTML text, so they keep the page's font size whatever the card's width;
+only each bar is a small SVG, as wide as the card, whose rectangle takes a percentage of it.
+"""
 
-from django.utils.html import format_html, format_html_join
+from decimal import ROUND_HALF_UP, Decimal
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 8, 220, 640
+from django.template.loader import render_to_string
 
 
 def bar_chart(rows: list[tuple[str, Decimal, str]], *, title: str) -> str:
@@ -12,18 +14,13 @@ def bar_chart(rows: list[tuple[str, Decimal, str]], *, title: str) -> str:
     if not rows:
         return ""
     top = max((value for _, value, _ in rows), default=Decimal(0))
-    scale = (WIDTH - LABEL_WIDTH - 110) / float(top) if top > 0 else 0
-    height = len(rows) * (BAR_HEIGHT + GAP)
-    bars = format_html_join("", (
-        '<g transform="translate(0,{})"><text x="0" y="15" class="label">{}</text>'
-        '<rect x="{}" y="2" width="{}" height="{}" rx="3"></rect>'
-        '<text x="{}" y="15" class="value">{}</text></g>'
-    ), (
-        (index * (BAR_HEIGHT + GAP), label[:34], LABEL_WIDTH, max(0, round(float(value) * scale)), BAR_HEIGHT - 4,
-         LABEL_WIDTH + max(0, round(float(value) * scale)) + 6, text)
-        for index, (label, value, text) in enumerate(rows)
-    ))
-    return format_html(
-        '<svg class="bar-chart" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet">{}</svg>', title, WIDTH, height, bars,
-    )
+    bars = [{"label": label, "text": text, "percent": _percent(value, top)} for label, value, text in rows]
+    return render_to_string("billing_views/admin/_bar_chart.html", {"title": title, "bars": bars})
+
+
+def _percent(value: Decimal, top: Decimal) -> str:
+    """The bar's share of the widest one, as an SVG length ("37.5"); a positive value shows a sliver."""
+    if top <= 0 or value <= 0:
+        return "0"
+    share = max(Decimal(value) * 100 / Decimal(top), Decimal("0.5"))
+    return str(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

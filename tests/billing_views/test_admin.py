@@ -123,7 +123,7 @@ def test_ranking_subtracts_credit_notes_ignores_voided_and_converts_dollars(admi
         ("Peñalolén Logística S.R.L.", Decimal("15000.00")), ("Ajeno S.A.", Decimal("7777.00")),
         ("Titular Asociante S.A.", Decimal("3333.00")), ("Distribuidora Peñalolén S.A.", Decimal("1268.00")),
     ]
-    assert '<svg class="bar-chart"' in response.content.decode()
+    assert '<ol class="bar-chart" aria-label="Ranking de clientes">' in response.content.decode()
 
 
 def test_ranking_filters_by_branch_and_inclusive_dates(admin, sales_book, book):

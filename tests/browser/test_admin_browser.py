@@ -61,7 +61,7 @@ def test_filter_the_ranking_by_branch(demo, page, screenshot):
     page.get_by_role("link", name="Ventas").first.click()
     page.wait_for_url(f"{demo}/administrador/ventas/")
     everyone = page.locator("table.ranking tbody tr").first.locator("td").nth(2).inner_text()
-    assert page.locator("svg.bar-chart").count() == 2
+    assert page.locator("ol.bar-chart").count() == 2
     screenshot(page, "1-ventas")
 
     page.locator("#ranking").get_by_label("Sucursal").select_option(label="Sucursal Rosario")
