@@ -1,8 +1,7 @@
 from django_tenants.utils import tenant_context
 
 from portal_core.services import api_key_create
-
-from ._portal import PortalCommand
+from tenants.management.commands._portal_command import PortalCommand
 
 
 class Command(PortalCommand):

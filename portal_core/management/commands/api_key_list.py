@@ -2,8 +2,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from portal_core.selectors import api_keys_list
-
-from ._portal import PortalCommand
+from tenants.management.commands._portal_command import PortalCommand
 
 
 def _when(value) -> str:

@@ -3,8 +3,7 @@ from django_tenants.utils import tenant_context
 
 from portal_core.models import ApiKey
 from portal_core.services import api_key_revoke
-
-from ._portal import PortalCommand
+from tenants.management.commands._portal_command import PortalCommand
 
 
 class Command(PortalCommand):

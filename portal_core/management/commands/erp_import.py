@@ -10,8 +10,7 @@ from portal_core.sync.engine import batch_upsert
 from portal_core.sync.errors import BatchInvalid, BatchTooLarge
 from portal_core.sync.files import ImportFileError, rows_from_file
 from portal_core.sync.resources import RESOURCES
-
-from ._portal import PortalCommand
+from tenants.management.commands._portal_command import PortalCommand
 
 
 class Rollback(Exception):

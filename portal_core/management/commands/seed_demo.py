@@ -5,8 +5,7 @@ from portal_core.accounts.models import User
 from portal_core.demo.seed import DEMO_CUSTOMER, DEMO_SUPPLIER, demo_seed
 from portal_core.models import Customer, Supplier
 from portal_core.services import party_account_create
-
-from ._portal import PortalCommand
+from tenants.management.commands._portal_command import PortalCommand
 
 DEMO_PASSWORD = "demo1234"
 

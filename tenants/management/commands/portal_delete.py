@@ -15,10 +15,10 @@ class Command(PortalCommand):
             help="repita el subdominio para confirmar el borrado",
         )
 
-    def handle(self, *args, slug, confirm, **options):
-        if confirm != slug:
+    def handle(self, *args, portal, confirm, **options):
+        if confirm != portal:
             raise CommandError("La confirmación no coincide con el subdominio: no se borró nada.")
-        company = self.get_company(slug)
+        company = self.portal(portal)
         schema = company.schema_name
         services.portal_delete(company=company)
-        self.stdout.write(self.style.SUCCESS(f"Portal «{slug}» eliminado (esquema {schema} borrado)."))
+        self.stdout.write(self.style.SUCCESS(f"Portal «{portal}» eliminado (esquema {schema} borrado)."))
