@@ -25,7 +25,6 @@ TOKEN_SALT = "provisioning.owner-email-confirm"
 RESEND_INTERVAL = timedelta(minutes=1)
 RESEND_MAX_INTERVAL = timedelta(days=1)
 EMAIL_KIND = "owner_confirm"
-TENANT_URLCONF = "config.urls_tenant"
 
 
 class OwnerConfirmError(Exception):
@@ -75,7 +74,7 @@ def owner_confirm_send(*, company: Company, origin: str) -> bool:
         row.owner_confirm_sent_at, row.owner_confirm_sends = now, row.owner_confirm_sends + 1
         row.save(update_fields=["owner_confirm_sent_at", "owner_confirm_sends"])
     company.owner_confirm_sent_at, company.owner_confirm_sends = row.owner_confirm_sent_at, row.owner_confirm_sends
-    path = reverse("owner_email_confirm", urlconf=TENANT_URLCONF,
+    path = reverse("owner_email_confirm", urlconf=settings.ROOT_URLCONF,
                    kwargs={"token": owner_confirm_token(company=company)})
     with tenant_context(company):
         # Outside any transaction the outbox enqueues at once, with this portal's schema active.

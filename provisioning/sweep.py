@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
 from tenants import services as tenant_services
 from tenants.models import GENERATED_SCHEMA_NAME, Company, EmailSettings, PendingSchema
@@ -55,9 +55,11 @@ def portals_sweep(*, dry_run: bool = False, now: datetime | None = None) -> Swee
     now = now or timezone.now()
     connection.set_schema_to_public()
     report = SweepReport()
-    for company in portals_to_delete(now=now):
-        if dry_run or unused_portal_delete(company_id=company.pk, now=now):
-            report.deleted.append(company.slug)
+    if dry_run:
+        report.deleted = [company.slug for company in portals_to_delete(now=now)]
+    else:  # each checked once, under its lock, as it is deleted
+        report.deleted = [company.slug for company in _deletable(now).order_by("id")
+                          if unused_portal_delete(company_id=company.pk, now=now)]
     to_suspend = portals_to_suspend(now=now).exclude(slug__in=report.deleted)
     report.suspended = list(to_suspend.values_list("slug", flat=True))
     if not dry_run and report.suspended:
@@ -121,20 +123,16 @@ def portal_never_used(company: Company) -> bool:
     user_table = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
     ignored = {apps.get_model(app, model)._meta.db_table for app, model in NOT_USE_MODELS}
     ignored |= {MigrationRecorder.Migration._meta.db_table, user_table}
-    with schema_context(company.schema_name), connection.cursor() as cursor:
+    quote = connection.ops.quote_name
+    schema = quote(company.schema_name)
+    with connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                        " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')", [company.schema_name])
         tables = [name for (name,) in cursor.fetchall() if name not in ignored]
-        schema = connection.ops.quote_name(company.schema_name)
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {schema}.{connection.ops.quote_name(user_table)}"
-                       " LIMIT 2) AS accounts")
-        if cursor.fetchone()[0] > 1:
-            return False
-        for table in tables:
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {schema}.{connection.ops.quote_name(table)})")
-            if cursor.fetchone()[0]:
-                return False
-    return True
+        # One statement: a second account, or any row in any other table.
+        cursor.execute(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {schema}.{quote(user_table)} LIMIT 2) AS a) > 1"
+                       + "".join(f" OR EXISTS (SELECT 1 FROM {schema}.{quote(table)})" for table in tables))
+        return not cursor.fetchone()[0]
 
 
 def orphan_schemas(*, now: datetime) -> list[str]:

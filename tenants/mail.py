@@ -100,28 +100,26 @@ def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_addres
     raise failure
 
 
-class PinnedSMTP(smtplib.SMTP):
-    """smtplib.SMTP connected to addresses checked beforehand. The host name stays `_host`, which
-    smtplib gives STARTTLS as server_hostname: the certificate is verified against the name."""
+class _Pinned:
+    """An smtplib client connected to addresses checked beforehand. The host name stays `_host`,
+    which smtplib gives TLS as server_hostname: the certificate is verified against the name."""
 
     def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], **kwargs):
         self.addresses = addresses
         super().__init__(host, port, **kwargs)
 
-    def _get_socket(self, host, port, timeout):
+    def _pinned_socket(self, port, timeout) -> socket.socket:
         return _connect_first(self.addresses, port, timeout, self.source_address)
 
 
-class PinnedSMTP_SSL(smtplib.SMTP_SSL):
-    """smtplib.SMTP_SSL connected to addresses checked beforehand, TLS verified against the name."""
-
-    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], **kwargs):
-        self.addresses = addresses
-        super().__init__(host, port, **kwargs)
-
+class PinnedSMTP(_Pinned, smtplib.SMTP):
     def _get_socket(self, host, port, timeout):
-        sock = _connect_first(self.addresses, port, timeout, self.source_address)
-        return self.context.wrap_socket(sock, server_hostname=self._host)
+        return self._pinned_socket(port, timeout)
+
+
+class PinnedSMTP_SSL(_Pinned, smtplib.SMTP_SSL):
+    def _get_socket(self, host, port, timeout):
+        return self.context.wrap_socket(self._pinned_socket(port, timeout), server_hostname=self._host)
 
 
 class PinnedEmailBackend(EmailBackend):

@@ -132,24 +132,10 @@ def storage_folder_delete(folder: str) -> int:
             if answer.get("Errors"):
                 raise OSError(f"S3 kept {len(answer['Errors'])} objects under {folder}: {answer['Errors'][0]}")
         return len(keys)
-    try:
-        path = storage.path(folder)
-    except NotImplementedError:
-        return _folder_delete_by_listing(storage, folder)
+    path = storage.path(folder)  # FileSystemStorage
     if not os.path.isdir(path):
         return 0
     count = sum(len(files) for _root, _dirs, files in os.walk(path))
     shutil.rmtree(path)
     return count
 
-
-def _folder_delete_by_listing(storage, folder: str) -> int:
-    """Any other storage: walk it with listdir and delete file by file."""
-    directories, files = storage.listdir(folder)
-    count = 0
-    for name in files:
-        storage.delete(folder + name)
-        count += 1
-    for name in directories:
-        count += _folder_delete_by_listing(storage, f"{folder}{name}/")
-    return count
