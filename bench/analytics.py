@@ -76,7 +76,7 @@ def main():
     from django_tenants.utils import tenant_context
 
     from billing_views import admin_selectors as analytics
-    from portal_core.sync.aggregates import article_sales_rebuild
+    from portal_core.erp.sync.aggregates import article_sales_rebuild
     from provisioning.services import portal_create
 
     company = portal_create(name="Ventas", email="admin@ventas.test", password="bench1234")

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from portal_core.models import Customer, Supplier
-from portal_core.selectors import account_link, portal_settings
+from portal_core.access.selectors import account_link, portal_settings
 
 
 def account_customer(user) -> Customer | None:
@@ -64,7 +64,7 @@ class PartySuspendedMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, PartySuspended):
             return None
-        from portal_core.menu import menu_for
+        from portal_core.web.menu import menu_for
 
         response = render(request, "billing_views/suspended.html", {
             "party": exception.party, "menu": menu_for(request, None)}, status=403)

@@ -7,7 +7,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
-from portal_core.audit import Kind, audit_record
+from portal_core.activity.services import Kind, audit_record
 from portal_core.spreadsheet import Echo, safe_text
 
 from .formats import date_ar, decimal_ar

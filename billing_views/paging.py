@@ -1,11 +1,11 @@
 """Lists of synced data: pages whose count, and whose rendered rows, are kept until the ERP's
-next batch (see `portal_core.selectors.sync_version`)."""
+next batch (see `portal_core.access.selectors.sync_version`)."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from portal_core.selectors import sync_version
+from portal_core.access.selectors import sync_version
 
 from . import selectors
 

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from PIL import Image
 from xhtml2pdf import pisa
 
-from portal_core.cuit import cuit_normalize
+from portal_core.erp.cuit import cuit_normalize
 
 ARCA_QR_URL = "https://www.afip.gob.ar/fe/qr/?p="
 # ARCA's document type codes (tipoCmp) by type and letter.
@@ -47,7 +47,7 @@ def logo_path(company, request=None) -> str:
     """The image at the top of the documents: the company's logo (Empresa), else the portal's
     profile image, else "" (the platform's default logo). Pass the request to read the portal's
     settings once per request."""
-    from portal_core.selectors import portal_settings
+    from portal_core.access.selectors import portal_settings
 
     return company.logo or portal_settings(request).profile_image
 

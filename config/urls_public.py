@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal_core.operator_views import portal_activity
+from portal_core.activity.operator_views import portal_activity
 from provisioning import views
 from tenants.views import health
 

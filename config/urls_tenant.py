@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
-from portal_core import access_views, two_factor_views, views
+from portal_core.access import views as access_views
+from portal_core.accounts import two_factor_views
+from portal_core.accounts import views
 from provisioning import views as provisioning_views
 
 urlpatterns = [
@@ -58,6 +60,6 @@ urlpatterns = [
     path("administrador/empresa/", access_views.company_settings, name="company_settings"),
     path("administrador/empresa/logo/", access_views.company_logo, name="company_logo"),
     path("", include("billing_views.urls")),
-    path("api/v1/", include("portal_core.api.urls")),
+    path("api/v1/", include("portal_core.erp.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

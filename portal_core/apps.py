@@ -7,4 +7,4 @@ class PortalCoreConfig(AppConfig):
 
     def ready(self):
         # Registers the OpenAPI extension that documents request bodies from the pydantic models.
-        from portal_core.api import docs  # noqa: F401
+        from portal_core.erp.api import docs  # noqa: F401

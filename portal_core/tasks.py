@@ -2,8 +2,10 @@ import logging
 
 from tenants.tasks import tenant_task
 
-from . import access, audit, outbox
-from .models import OutboxMessage
+from portal_core.access import services as access
+from portal_core.activity import services as audit
+from portal_core.mail import outbox
+from portal_core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

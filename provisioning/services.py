@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
 from portal_core.accounts.models import normalize_email
-from portal_core.services import admin_account_create
+from portal_core.erp.services import admin_account_create
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
 from tenants.queue import enqueue_on_commit
 
@@ -98,7 +98,7 @@ class Visitor:
     and must have the owner email confirmed; portals made without one (operators' commands, the
     demo, test fixtures) are trusted and confirmed from the start."""
 
-    ip: str | None  # an IPv6 client by its /64 (portal_core.audit.client_network)
+    ip: str | None  # an IPv6 client by its /64 (portal_core.activity.services.client_network)
     scheme: str = "http"
     port_suffix: str = ""  # ":8000" when the visitor came to an explicit port
 

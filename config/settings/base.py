@@ -153,14 +153,14 @@ MIDDLEWARE = [
     # request.user.is_verified(): the session passed the two-factor code step.
     "django_otp.middleware.OTPMiddleware",
     # The client's IP for the activity log rows the services write during this request.
-    "portal_core.audit.AuditContextMiddleware",
+    "portal_core.activity.services.AuditContextMiddleware",
     "tenants.middleware.SuspendedCompanyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A customer or supplier the ERP marks inactive sees "Acceso suspendido" on its sections.
     "billing_views.access.PartySuspendedMiddleware",
     # On a portal: sessions of accounts with two-factor must have passed the code; accounts the
     # portal's policy obliges are sent to set it up before anything else.
-    "portal_core.two_factor_middleware.TwoFactorMiddleware",
+    "portal_core.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,7 +179,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.company",
-                "portal_core.context_processors.portal",
+                "portal_core.web.context_processors.portal",
             ],
         },
     },
@@ -256,7 +256,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "portal_core.accounts.lockout.PortalAxesHandler"
 # The client's IP as our own proxies report it: the one every lockout, rate limit and activity
-# log row counts (portal_core.audit.client_ip goes through it).
+# log row counts (portal_core.activity.services.client_ip goes through it).
 AXES_CLIENT_IP_CALLABLE = "portal_core.accounts.lockout.client_ip_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For (the Helm chart's ingress: 1).
 # 0 believes no header: the TCP peer is the client.
@@ -270,7 +270,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Count failures against the email as login compares it (trimmed, lower-case), so changing
 # the capitalisation does not start a fresh count.
 AXES_USERNAME_CALLABLE = "portal_core.accounts.models.axes_username"
-AXES_LOCKOUT_CALLABLE = "portal_core.views.lockout"
+AXES_LOCKOUT_CALLABLE = "portal_core.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Two-factor login: after the right password, the code step must follow within this many
@@ -432,12 +432,12 @@ ERP_SYNC_MAX_PDF_BYTES = env.int("ERP_SYNC_MAX_PDF_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERP_SYNC_MAX_BODY_BYTES
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["portal_core.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal_core.erp.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["portal_core.api.throttling.ApiKeyThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal_core.erp.api.throttling.ApiKeyThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "portal_core.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "portal_core.erp.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }

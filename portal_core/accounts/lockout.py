@@ -25,7 +25,7 @@ from ipware.ip import get_client_ip
 
 
 def client_ip_address(request) -> str | None:
-    """The client's IP as our trusted proxies report it. Callers use `portal_core.audit.client_ip`
+    """The client's IP as our trusted proxies report it. Callers use `portal_core.activity.services.client_ip`
     (axes' resolver, which calls this), so lockouts, rate limits and the activity log agree."""
     peer = request.META.get("REMOTE_ADDR")
     proxies = settings.TRUSTED_PROXY_COUNT

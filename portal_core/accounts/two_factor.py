@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name
 
 from portal_core.accounts.sessions import sessions_end_others
-from portal_core.audit import Kind, audit_record
+from portal_core.activity.services import Kind, audit_record
 from portal_core.models import PortalSettings
 
 APP_DEVICE_NAME = "app"

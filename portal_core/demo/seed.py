@@ -13,7 +13,7 @@ from decimal import Decimal
 import factory.random
 from django.utils import timezone
 
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 
 from . import factories as f
 

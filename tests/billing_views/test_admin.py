@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from portal_core.models import PortalSettings
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 from tests.billing_views.conftest import TODAY, document
 
 ADMIN_PAGES = [

@@ -154,7 +154,7 @@ def test_pending_orders_show_articles_and_pending_quantities(book, login):
 def test_a_voided_invoices_movements_are_hidden_with_it_and_come_back_if_unvoided(book, login):
     from django_tenants.utils import tenant_context
 
-    from portal_core.sync.engine import batch_upsert
+    from portal_core.erp.sync.engine import batch_upsert
     from tests.billing_views.conftest import BOOK, entry
 
     client = login(book, "cliente@alfa.test")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from portal_core.models import CustomerAccountEntry
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 from tests.billing_views.conftest import document, entry
 
 PAGES = [

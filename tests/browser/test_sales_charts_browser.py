@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 from provisioning.services import portal_create
 from tests.billing_views.conftest import document
 

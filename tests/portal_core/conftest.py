@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django_tenants.utils import tenant_context
 
-from portal_core.access import intake_process
+from portal_core.access.services import intake_process
 from portal_core.accounts.models import User
 from portal_core.models import AccessIntake, Customer, Invitation, OutboxMessage, RegistrationRequest, Supplier
-from portal_core.outbox import outbox_deliver
-from portal_core.sync.engine import batch_upsert
+from portal_core.mail.outbox import outbox_deliver
+from portal_core.erp.sync.engine import batch_upsert
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, html_of, link_in, text_of
 
@@ -252,7 +252,7 @@ def test_loading_lists_who_can_be_invited_and_warns_about_shared_emails(parties,
 
 
 def test_an_invitation_sets_a_password_once_and_links_both_parties(parties, smtp):
-    from portal_core.access import invitation_batch_run
+    from portal_core.access.services import invitation_batch_run
 
     configure_email(parties, smtp)
     admin = admin_client(parties)
@@ -285,7 +285,7 @@ def test_an_invitation_sets_a_password_once_and_links_both_parties(parties, smtp
 
 
 def test_resending_replaces_the_link_and_expired_links_are_refused(parties, smtp, settings):
-    from portal_core.access import invitation_send
+    from portal_core.access.services import invitation_send
 
     configure_email(parties, smtp)
     with tenant_context(parties):
@@ -307,7 +307,7 @@ def test_resending_replaces_the_link_and_expired_links_are_refused(parties, smtp
 
 
 def test_an_invitation_link_of_one_portal_is_refused_on_another(parties, beta, smtp):
-    from portal_core.access import invitation_send
+    from portal_core.access.services import invitation_send
 
     configure_email(parties, smtp)
     with tenant_context(parties):
@@ -360,7 +360,7 @@ def test_an_admin_cannot_deactivate_an_admin(alfa):
 
 
 def test_activations_lists_requests_invitations_and_accounts_with_filters(parties, make_account, smtp):
-    from portal_core.access import invitation_send
+    from portal_core.access.services import invitation_send
 
     configure_email(parties, smtp)
     register(parties)
@@ -459,7 +459,7 @@ def test_without_email_configured_a_customer_gets_the_same_answer_and_no_email(p
 
 
 def test_one_way_in_settles_the_other(parties, smtp):
-    from portal_core.access import invitation_accept, invitation_send, registration_approve
+    from portal_core.access.services import invitation_accept, invitation_send, registration_approve
 
     configure_email(parties, smtp)
     register(parties, email="uno@x.test")
@@ -488,7 +488,7 @@ def test_one_way_in_settles_the_other(parties, smtp):
 
 
 def test_a_long_selection_is_posted_as_the_rows_left_out(parties, smtp):
-    from portal_core.access import invitation_batch_run
+    from portal_core.access.services import invitation_batch_run
 
     configure_email(parties, smtp)
     admin = admin_client(parties)
@@ -562,7 +562,7 @@ def test_a_newer_recovery_email_supersedes_an_unsent_one_and_sent_bodies_are_dro
 
 
 def test_another_portals_admin_gets_404_for_each_action_and_changes_nothing(parties, beta, make_account, smtp):
-    from portal_core.access import invitation_send
+    from portal_core.access.services import invitation_send
 
     # given a request, an invitation, an account and an email in alfa, whose ids beta does not have
     configure_email(parties, smtp)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core import access
+from portal_core.access import services as access
 from portal_core.accounts.models import User
 from portal_core.models import (
     AccessIntake,
@@ -22,7 +22,7 @@ from portal_core.models import (
     RegistrationRequest,
     Supplier,
 )
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync.engine import batch_upsert
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, link_in
 from tests.portal_core.test_access import (
@@ -461,7 +461,7 @@ def test_the_log_filters_exports_csv_and_is_the_admins_only(parties, beta, make_
 
 
 def test_old_rows_are_pruned_after_the_retention(parties, settings):
-    from portal_core.audit import audit_prune, audit_record
+    from portal_core.activity.services import audit_prune, audit_record
 
     settings.AUDIT_RETENTION_DAYS = 30
     with tenant_context(parties):

@@ -127,7 +127,7 @@ def test_a_lockout_in_one_portal_does_not_lock_the_same_email_elsewhere(alfa, be
 def test_home_shows_when_the_erp_last_synced(alfa):
     from django.utils import timezone
 
-    from portal_core.sync.engine import batch_upsert
+    from portal_core.erp.sync.engine import batch_upsert
 
     client = host_client(alfa)
     client.post("/ingresar/", {"username": "admin@alfa.test", "password": PASSWORD})

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django_tenants.utils import tenant_context
 
-from portal_core.api.docs import batch_model
+from portal_core.erp.api.docs import batch_model
 from portal_core.models import Branch
 
 

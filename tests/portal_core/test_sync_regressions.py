@@ -7,9 +7,9 @@ from django.db import connection, connections
 from django_tenants.utils import tenant_context
 
 from portal_core.models import ArticleSalesDaily, Customer, CustomerAccountEntry
-from portal_core.sync import engine
-from portal_core.sync.aggregates import CONTRIBUTIONS
-from portal_core.sync.engine import batch_upsert
+from portal_core.erp.sync import engine
+from portal_core.erp.sync.aggregates import CONTRIBUTIONS
+from portal_core.erp.sync.engine import batch_upsert
 from provisioning.services import portal_create
 from tests.conftest import PASSWORD
 

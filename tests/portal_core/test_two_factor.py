@@ -300,7 +300,7 @@ def test_a_session_opened_before_two_factor_was_turned_on_ends(alfa):
 
 def test_resetting_the_password_ends_the_other_sessions(alfa):
     # given
-    from portal_core.tokens import password_reset_tokens
+    from portal_core.accounts.tokens import password_reset_tokens
 
     elsewhere, _ = _login(alfa)
     with tenant_context(alfa):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
 from portal_core.accounts.models import User
-from portal_core.services import api_key_create
+from portal_core.erp.services import api_key_create
 from provisioning import services
 from provisioning.sweep import portal_never_used, portals_sweep
 from tenants.models import Company, PendingSchema, new_schema_name

@@ -1,6 +1,6 @@
 from django_tenants.utils import tenant_context
 
-from portal_core.services import api_key_create
+from portal_core.erp.services import api_key_create
 from tenants.management.commands._portal_command import PortalCommand
 
 

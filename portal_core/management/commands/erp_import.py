@@ -6,10 +6,10 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 from tqdm import tqdm
 
-from portal_core.sync.engine import batch_upsert
-from portal_core.sync.errors import BatchInvalid, BatchTooLarge
-from portal_core.sync.files import ImportFileError, rows_from_file
-from portal_core.sync.resources import RESOURCES
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
+from portal_core.erp.sync.files import ImportFileError, rows_from_file
+from portal_core.erp.sync.resources import RESOURCES
 from tenants.management.commands._portal_command import PortalCommand
 
 

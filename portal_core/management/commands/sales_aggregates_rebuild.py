@@ -1,6 +1,6 @@
 from django_tenants.utils import tenant_context
 
-from portal_core.sync.aggregates import article_sales_rebuild
+from portal_core.erp.sync.aggregates import article_sales_rebuild
 from tenants.management.commands._portal_command import PortalCommand
 
 

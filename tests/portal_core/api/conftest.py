@@ -3,7 +3,7 @@ import json
 import pytest
 from django_tenants.utils import tenant_context
 
-from portal_core.services import api_key_create
+from portal_core.erp.services import api_key_create
 from tests.conftest import host_client
 
 

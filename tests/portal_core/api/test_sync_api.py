@@ -20,7 +20,7 @@ from portal_core.models import (
     SupplierPayment,
     SyncState,
 )
-from portal_core.services import api_key_create, api_key_revoke
+from portal_core.erp.services import api_key_create, api_key_revoke
 
 
 def _base_rows():

@@ -1,0 +1,89 @@
+"""OpenAPI documentation of the sync API, generated from the same pydantic models that
+validate the rows (so the docs cannot drift from the validation)."""
+
+from django.conf import settings
+from drf_spectacular.contrib.pydantic import PydanticExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from portal_core.erp.sync.resources import RESOURCES
+
+
+class RequestAwarePydanticExtension(PydanticExtension):
+    """Describe request bodies as pydantic *accepts* them (amounts as number or string)
+    rather than as it would serialize them."""
+
+    priority = 1
+
+    def map_serializer(self, auto_schema, direction):
+        from pydantic.json_schema import model_json_schema
+
+        mode = "validation" if direction == "request" else "serialization"
+        schema = model_json_schema(self.target, ref_template="#/components/schemas/{model}", mode=mode)
+        for name, sub_schema in schema.pop("$defs", {}).items():
+            auto_schema.registry.register_on_missing(
+                ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=sub_schema)
+            )
+        return schema
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "portal_core.erp.api.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "Clave de API creada en Integración ERP."}
+
+
+class BatchResultOut(BaseModel):
+    resource: str
+    received: int
+    created: int
+    updated: int
+    unchanged: int = Field(description="Registros idénticos a los ya sincronizados: no se escribieron.")
+    synced_at: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+class RowErrorOut(BaseModel):
+    index: int = Field(description="Posición del registro en `items` (desde 0).")
+    field: str = Field(description="Campo con error, por ejemplo `lines[2].quantity`.")
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorOut
+    errors: list[RowErrorOut] = Field(default_factory=list)
+
+
+class PdfStateOut(BaseModel):
+    external_id: str
+    pdf: str = Field(description="`erp`: se sirve el PDF del ERP; `portal`: el portal genera el suyo.")
+
+
+class ResourceSyncState(BaseModel):
+    last_synced_at: str | None
+    last_batch_rows: int
+
+
+class SyncStatusOut(BaseModel):
+    resources: dict[str, ResourceSyncState]
+
+
+def batch_model(resource: str) -> type[BaseModel]:
+    spec = RESOURCES[resource]
+    max_rows = settings.ERP_SYNC_MAX_BATCH_ROWS
+    # es-AR groups thousands with a dot: 1.000.
+    description = f"Hasta {max_rows:,} registros por lote.".replace(",", ".")
+    return create_model(
+        f"{spec.schema.__name__.removesuffix('In')}Batch",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[spec.schema], Field(max_length=max_rows, description=description)),
+    )

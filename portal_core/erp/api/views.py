@@ -1,0 +1,172 @@
+"""The ERP sync API: one bulk upsert endpoint per resource, all or nothing."""
+
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal_core.access import selectors
+from portal_core.erp import services
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
+from portal_core.erp.sync.resources import RESOURCES
+
+from . import docs
+from .exceptions import error_response
+
+
+class PdfParser(BaseParser):
+    """Declares application/pdf bodies; the view reads `request.body` itself."""
+
+    media_type = "application/pdf"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read()
+
+
+class SyncView(APIView):
+    """POST `{"items": [...]}`: upserts by `external_id`; a batch with any bad row changes nothing."""
+
+    resource: str = ""
+    # Declared for the docs; the body is parsed here instead, with decimals kept exact.
+    parser_classes = [JSONParser]
+
+    def post(self, request, *args, **kwargs):
+        too_large = _body_too_large(request)
+        if too_large:
+            return too_large
+        try:
+            payload = json.loads(request.body or b"null", parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError):
+            return error_response("invalid_json", "El cuerpo no es JSON válido.", status.HTTP_400_BAD_REQUEST)
+        items = payload.get("items") if isinstance(payload, dict) else None
+        if not isinstance(items, list) or set(payload) != {"items"}:
+            return error_response(
+                "invalid_envelope", "Envíe un objeto JSON con una única clave «items» que sea una lista.",
+                status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            result = batch_upsert(resource=self.resource, items=items)
+        except BatchTooLarge as error:
+            return error_response(
+                "too_many_rows", f"El lote tiene {error.rows} registros: el máximo es {error.limit}.",
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        except BatchInvalid as error:
+            return error_response(
+                "invalid_rows", f"{len(error.errors)} error(es): no se guardó ningún registro del lote.",
+                status.HTTP_400_BAD_REQUEST, errors=[e.as_dict() for e in error.errors],
+            )
+        return Response(result.as_dict())
+
+
+def _body_too_large(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.ERP_SYNC_MAX_BODY_BYTES:
+        return error_response(
+            "payload_too_large",
+            f"El cuerpo supera el máximo de {settings.ERP_SYNC_MAX_BODY_BYTES // (1024 * 1024)} MB: "
+            "envíe lotes más chicos.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    return None
+
+
+def sync_view_for(resource: str) -> type[SyncView]:
+    spec = RESOURCES[resource]
+    errors = OpenApiResponse(docs.ErrorResponse)
+    view = type(f"{spec.model.__name__}SyncView", (SyncView,), {"resource": resource})
+    return extend_schema_view(post=extend_schema(
+        operation_id=f"sync_{resource.replace('-', '_')}",
+        summary=f"Sincronizar {spec.label}",
+        description=(
+            f"Alta o actualización masiva de {spec.label} por `external_id` (hasta "
+            f"{settings.ERP_SYNC_MAX_BATCH_ROWS} por lote). Un registro inválido o una referencia "
+            "desconocida rechaza el lote entero (400) con el error de cada registro. Reenviar el mismo "
+            "lote no cambia nada y lo informa en `unchanged`."
+        ),
+        request=docs.batch_model(resource),
+        responses={200: docs.BatchResultOut, 400: errors, 401: errors, 413: errors, 429: errors},
+        tags=["Sincronización"],
+    ))(view)
+
+
+class SyncStatusView(APIView):
+    @extend_schema(
+        operation_id="sync_status", summary="Última sincronización de cada recurso",
+        responses={200: docs.SyncStatusOut, 401: OpenApiResponse(docs.ErrorResponse)}, tags=["Sincronización"],
+    )
+    def get(self, request, *args, **kwargs):
+        states = selectors.sync_states()
+        return Response({"resources": {
+            name: {
+                "last_synced_at": states[name].last_synced_at.isoformat() if name in states else None,
+                "last_batch_rows": states[name].last_batch_rows if name in states else 0,
+            }
+            for name in RESOURCES
+        }})
+
+
+class DocumentPdfView(APIView):
+    """PUT the ERP's own PDF of a document (body: the PDF, `Content-Type: application/pdf`);
+    DELETE to go back to the portal's rendering."""
+
+    model = None
+    parser_classes = [PdfParser]
+
+    def _document(self, external_id):
+        document = self.model.objects.filter(external_id=external_id).first()
+        if document is None:
+            raise NotFound(f"No existe el comprobante «{external_id}».")
+        return document
+
+    def put(self, request, external_id: str):
+        document = self._document(external_id)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.ERP_SYNC_MAX_PDF_BYTES:
+            return error_response("payload_too_large", "El PDF supera el tamaño máximo.",
+                                  status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        try:
+            services.document_pdf_attach(document=document, content=request.body)
+        except services.NotAPdf:
+            return error_response("not_a_pdf", "El cuerpo no es un PDF.", status.HTTP_400_BAD_REQUEST)
+        return Response({"external_id": external_id, "pdf": "erp"})
+
+    def delete(self, request, external_id: str):
+        services.document_pdf_detach(document=self._document(external_id))
+        return Response({"external_id": external_id, "pdf": "portal"})
+
+
+def document_pdf_view_for(model, resource: str):
+    responses = {200: docs.PdfStateOut, 400: OpenApiResponse(docs.ErrorResponse),
+                 401: OpenApiResponse(docs.ErrorResponse), 404: OpenApiResponse(docs.ErrorResponse),
+                 413: OpenApiResponse(docs.ErrorResponse)}
+    view = type(f"{model.__name__}PdfView", (DocumentPdfView,), {"model": model})
+    return extend_schema_view(
+        put=extend_schema(operation_id=f"{resource.replace('-', '_')}_pdf_put", summary="Adjuntar el PDF del ERP",
+                          request={"application/pdf": {"type": "string", "format": "binary"}},
+                          responses=responses, tags=["PDF del ERP"]),
+        delete=extend_schema(operation_id=f"{resource.replace('-', '_')}_pdf_delete",
+                             summary="Quitar el PDF del ERP", request=None, responses=responses, tags=["PDF del ERP"]),
+    )(view)
+
+
+@extend_schema(exclude=True)
+class ApiNotFoundView(APIView):
+    """Every other path under /api/v1/, whatever the method: the API's JSON 404. Authentication
+    runs first (APIView.initial), so without a valid key the answer is the same 401 as on any
+    endpoint: clients without a key learn nothing about which paths exist."""
+
+    def not_found(self, request, *args, **kwargs):
+        return error_response("not_found", "No existe este recurso de la API.", status.HTTP_404_NOT_FOUND)
+
+    get = post = put = patch = delete = options = not_found

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal_core.erp.cuit import cuit_format
+
+from .base import ErpRecord
+
+
+class Party(ErpRecord):
+    business_name = models.CharField(_("razón social"), max_length=200)
+    tax_id = models.CharField(_("CUIT"), max_length=11, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    active = models.BooleanField(_("activo"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.business_name
+
+    @property
+    def tax_id_display(self) -> str:
+        return cuit_format(self.tax_id)
+
+
+class Customer(Party):
+    # Companies of one group ("relacionados"), as each customer's row in the ERP declares them.
+    # Stored one way, so re-syncing one customer never erases what another declared; the
+    # group of a customer is both directions together (see `group_ids`).
+    related = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="related_by",
+                                     verbose_name=_("relacionados"))
+
+    def group_ids(self) -> list[int]:
+        """The related customers, whichever of the two declared the link."""
+        through = Customer.related.through.objects
+        declared = through.filter(from_customer_id=self.id).values_list("to_customer_id", flat=True)
+        declaring = through.filter(to_customer_id=self.id).values_list("from_customer_id", flat=True)
+        return sorted(set(declared.union(declaring)))  # one query
+
+    class Meta:
+        verbose_name = _("cliente")
+        verbose_name_plural = _("clientes")
+        indexes = [
+            models.Index(fields=["business_name"], name="customer_name_idx"),
+            models.Index(fields=["tax_id"], name="customer_tax_id_idx"),
+            models.Index(fields=["email"], name="customer_email_idx"),
+        ]
+
+
+class Supplier(Party):
+    class Meta:
+        verbose_name = _("proveedor")
+        verbose_name_plural = _("proveedores")
+        indexes = [
+            models.Index(fields=["business_name"], name="supplier_name_idx"),
+            models.Index(fields=["tax_id"], name="supplier_tax_id_idx"),
+            models.Index(fields=["email"], name="supplier_email_idx"),
+        ]
+
+
+class Branch(ErpRecord):
+    name = models.CharField(_("nombre"), max_length=120)
+
+    class Meta:
+        verbose_name = _("sucursal")
+        verbose_name_plural = _("sucursales")
+
+    def __str__(self):
+        return self.name
+
+
+class Article(ErpRecord):
+    code = models.CharField(_("código"), max_length=64)
+    description = models.CharField(_("descripción"), max_length=250)
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="articles",
+        verbose_name=_("proveedor"),
+    )
+
+    class Meta:
+        verbose_name = _("artículo")
+        verbose_name_plural = _("artículos")
+        indexes = [models.Index(fields=["code"], name="article_code_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.description}"
+
+
+class AccountLink(models.Model):
+    """What a portal account may see: the customer and/or the supplier it is linked to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link", verbose_name=_("cuenta")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="account_links",
+        verbose_name=_("cliente"),
+    )
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="account_links",
+        verbose_name=_("proveedor"),
+    )
+
+    class Meta:
+        verbose_name = _("vínculo de cuenta")
+        verbose_name_plural = _("vínculos de cuentas")

@@ -1,0 +1,241 @@
+"""The outbox: every email is stored first, then sent by a Celery task from the company's SMTP
+server (or the platform's). A send that fails is retried with backoff; a periodic sweep sends
+what is due, what the broker lost, and what a worker that died left half sent.
+
+Delivery is at least once, and no database transaction is open while an SMTP server talks. A
+worker first claims the message in a short transaction of its own (`sending`, the claim's time
+as its token), then sends, then records the result in a second short statement that only
+applies while its claim still holds. A claim keeps every other worker off the message for
+CLAIM_TIMEOUT, far longer than a send can last, so the same message is never sent by two
+workers at once. It can go out twice only if a worker dies (or loses the database) after the
+SMTP server accepted it and before "sent" is committed: the claim expires, the sweep sends it
+again.
+"""
+
+import logging
+from datetime import timedelta
+from email.mime.image import MIMEImage
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
+
+from portal_core.models import OutboxMessage
+from tenants.crypto import SecretUnreadable
+from tenants.mail import (
+    company_connection,
+    company_sender,
+    email_settings_for,
+    platform_connection,
+    smtp_failure_message,
+)
+from tenants.queue import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+LOGO_CID = "logo"
+NOT_CONFIGURED_RETRY = timedelta(minutes=5)
+# A send is a handful of SMTP steps, each bounded by EMAIL_TIMEOUT (15 s): a claim older than
+# this belongs to a worker that died, and the sweep sends the message again.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _require_portal_schema() -> None:
+    if connection.schema_name == get_public_schema_name():
+        raise RuntimeError("The outbox lives in a portal's schema")
+
+
+def company_email_configured() -> bool:
+    return email_settings_for(connection.tenant) is not None
+
+
+def email_queue(*, to: str, kind: str, template: str, context: dict,
+                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False) -> OutboxMessage:
+    """Render the email (see `render_email`), store it, and send it once the current
+    transaction commits. `supersede`: this email's link replaces the one of any earlier,
+    still unsent email of the same kind to the same address, which is then not sent at all."""
+    _require_portal_schema()
+    if supersede:
+        OutboxMessage.objects.filter(to=to, kind=kind).exclude(status=OutboxMessage.Status.SENT).update(
+            status=OutboxMessage.Status.SUPERSEDED, body_text="", body_html="", next_attempt_at=None)
+    subject, body_text, body_html = render_email(template, context)
+    message = OutboxMessage.objects.create(
+        kind=kind, sender=sender, to=to, subject=subject, body_text=body_text, body_html=body_html,
+        message_id=make_msgid(idstring=connection.tenant.slug, domain=settings.PORTAL_BASE_DOMAIN),
+    )
+    _enqueue(message.pk)
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from portal_core.tasks import outbox_send
+
+    enqueue_on_commit(outbox_send, message_id)  # lost with the broker: the message waits for the sweep
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def _logo_part() -> MIMEImage:
+    path = connection.tenant.logo
+    content = None
+    if path:
+        try:
+            with default_storage.open(path, "rb") as logo:
+                content = logo.read()
+        except FileNotFoundError:
+            content = None
+    if content is None:
+        with open(finders.find("img/default-logo.png"), "rb") as logo:
+            content = logo.read()
+    part = MIMEImage(content, "png")
+    part.add_header("Content-ID", f"<{LOGO_CID}>")
+    part.add_header("Content-Disposition", "inline", filename="logo.png")
+    return part
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of `portal_core/email/<template>.{txt,html}` (the text's first
+    line is the subject)."""
+    company = connection.tenant
+    context = {"company": company, "company_name": company.display_name, **context}
+    # The portal's customers and suppliers read Spanish, whatever language the sender browses in.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, _blank, body_text = render_to_string(f"portal_core/email/{template}.txt", context).partition("\n")
+        subject = subject.strip()[:200]
+        body_html = render_to_string(f"portal_core/email/{template}.html", {**context, "subject": subject})
+    return subject, body_text.strip() + "\n", body_html
+
+
+def compose_email(*, subject: str, body_text: str, body_html: str, to: str, sender: str,
+                  headers: dict | None = None) -> tuple[EmailMultiAlternatives, str]:
+    """The email, ready to send through the company's server (or the platform's), with the
+    company's logo inline, and the server it goes through. Raises LookupError while the
+    company has not configured email."""
+    company = connection.tenant
+    if sender == OutboxMessage.Sender.COMPANY:
+        email_settings = email_settings_for(company)
+        if email_settings is None:
+            raise LookupError("email not configured")
+        from_email, reply_to = company_sender(company, email_settings)
+        backend = company_connection(email_settings)
+        where = f"{email_settings.host}:{email_settings.port}"
+    else:
+        from_email, reply_to, backend, where = settings.DEFAULT_FROM_EMAIL, [], platform_connection(), ""
+    email = EmailMultiAlternatives(subject=subject, body=body_text, from_email=from_email, to=[to],
+                                   reply_to=reply_to, headers=headers or {}, connection=backend)
+    email.mixed_subtype = "related"  # the logo is an inline part the HTML shows by its Content-ID
+    email.attach_alternative(body_html, "text/html")
+    email.attach(_logo_part())
+    return email, where
+
+
+def outbox_deliver(*, message_id: int) -> str:
+    """Send one message if it is unsent, due, and not claimed by another worker. Returns its status.
+
+    Claim, send with no transaction open, record (see the module's docstring). Every failure is
+    recorded in plain words and retried with backoff (1, 2, 4... minutes, then hourly) until
+    OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with their
+    single-use links) are dropped: only the record that it went out remains."""
+    claim = _claim(message_id=message_id)
+    if claim is None:  # sent, superseded, not due yet, or being sent right now by another worker
+        return _status_of(message_id)
+    message, unclaimed_status = claim
+    where = ""
+    try:
+        email, where = compose_email(
+            subject=message.subject, body_text=message.body_text, body_html=message.body_html,
+            to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
+    except LookupError:  # no email settings yet: waits, not counted as an attempt
+        return _record(message, status=unclaimed_status, next_attempt_at=message.claimed_at + NOT_CONFIGURED_RETRY,
+                       last_error=_("Falta configurar el envío de email del portal."))
+    except Exception as error:
+        return _record_failure(message, error, where)
+    try:
+        email.send()
+    except Exception as error:  # SMTP, network, TLS: recorded in plain words, retried later
+        return _record_failure(message, error, where)
+    # A message superseded while it was being sent did go out: the record says so.
+    return _record(message, also_when=OutboxMessage.Status.SUPERSEDED, status=OutboxMessage.Status.SENT,
+                   attempts=message.attempts + 1, sent_at=timezone.now(), last_error="", next_attempt_at=None,
+                   body_text="", body_html="")
+
+
+def _claim(*, message_id: int) -> tuple[OutboxMessage, str] | None:
+    """The message, taken for this worker in a transaction of its own (`sending`, due again only
+    once the claim has expired), and the status to put back if it is not even tried; None if it
+    is not due or another worker holds it."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (OutboxMessage.objects.select_for_update(skip_locked=True)
+                   .filter(pk=message_id, status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now).first())
+        if message is None:
+            return None
+        unclaimed_status = message.status
+        if unclaimed_status == OutboxMessage.Status.SENDING:  # an expired claim: its worker died
+            unclaimed_status = OutboxMessage.Status.PENDING
+        message.status, message.claimed_at = OutboxMessage.Status.SENDING, now
+        message.next_attempt_at = now + CLAIM_TIMEOUT
+        message.save(update_fields=["status", "claimed_at", "next_attempt_at"])
+    return message, unclaimed_status
+
+
+def _record(message: OutboxMessage, *, also_when: str | None = None, **fields) -> str:
+    """Store the attempt's result, only while this worker's claim holds (the message is still
+    `sending`, or `also_when`, under the same claim): a claim that expired and was taken over, or
+    a message superseded meanwhile, keeps its newer state. Returns the message's status."""
+    holding = [OutboxMessage.Status.SENDING] + ([also_when] if also_when else [])
+    if OutboxMessage.objects.filter(pk=message.pk, claimed_at=message.claimed_at, status__in=holding).update(**fields):
+        return fields["status"]
+    return _status_of(message.pk)
+
+
+def _record_failure(message: OutboxMessage, error: BaseException, where: str) -> str:
+    host, _sep, port = where.partition(":")
+    attempts = message.attempts + 1
+    if isinstance(error, SecretUnreadable):
+        last_error = _("No se pudo leer la contraseña guardada del servidor de correo: vuelva a "
+                       "ingresarla en Envío de email.")
+    else:
+        last_error = smtp_failure_message(error, host=host, port=port or None)
+    give_up = message.created_at + timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS)
+    retry_at = message.claimed_at + _backoff(attempts)
+    log.warning("Outbox message %s failed (attempt %s): %s", message.pk, attempts, error)
+    return _record(message, status=OutboxMessage.Status.ERROR, attempts=attempts, last_error=last_error,
+                   next_attempt_at=retry_at if retry_at <= give_up else None)
+
+
+def _status_of(message_id: int) -> str:
+    return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
+
+
+def outbox_due_ids(*, now=None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        # CLAIMABLE: a message whose claim expired (its worker died mid-send) is due again.
+        OutboxMessage.objects.filter(status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now)
+        # A message queued a moment ago is left to its own task; the sweep takes it after this.
+        .filter(Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)))
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
+    )
+
+
+def outbox_retry_now(*, message_ids: list[int] | None = None) -> int:
+    """The admin's "Reintentar" (one message, or every unsent one): due now, and queued."""
+    unsent = OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT)
+    if message_ids is not None:
+        unsent = unsent.filter(pk__in=message_ids)
+    ids = list(unsent.values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+    for message_id in ids:
+        _enqueue(message_id)
+    return len(ids)

@@ -1,0 +1,38 @@
+"""Every model of a portal's schema, one PostgreSQL schema per company. Each is defined in its
+domain package (erp, access, activity, mail, company); Django loads them all from here, and
+the migrations name them as `portal_core.<Model>`."""
+
+from portal_core.access.models import AccessIntake, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest
+from portal_core.activity.models import AuditEvent
+from portal_core.company.models import PortalSettings
+from portal_core.erp.models import (
+    AccountLink,
+    ApiKey,
+    Article,
+    ArticleSalesDaily,
+    Branch,
+    Customer,
+    CustomerAccountEntry,
+    DocumentType,
+    Letter,
+    Order,
+    OrderLine,
+    PurchaseInvoice,
+    PurchaseInvoiceLine,
+    SalesInvoice,
+    SalesInvoiceLine,
+    Supplier,
+    SupplierAccountEntry,
+    SupplierPayment,
+    SyncState,
+    WithholdingCertificate,
+)
+from portal_core.mail.models import OutboxMessage
+
+__all__ = [
+    "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
+    "CustomerAccountEntry", "DocumentType", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
+    "OutboxMessage", "OwnerNotice", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
+    "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
+    "SupplierPayment", "SyncState", "WithholdingCertificate",
+]

@@ -1,0 +1,73 @@
+"""The portal's navigation: one list, shown as the side menu on wide screens and as the
+bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
+linked to a customer, or accounts linked to a supplier."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+ALL, ADMIN, CUSTOMER, SUPPLIER = "all", "admin", "customer", "supplier"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    short_label: str
+    url_name: str
+    icon: str
+    audience: str = ALL
+    switch: str = ""  # the PortalSettings field that can hide this section
+
+
+MENU = [
+    MenuEntry(_("Inicio"), _("Inicio"), "home", "home"),
+    MenuEntry(_("Facturas de venta"), _("Facturas"), "sales_invoices", "doc", CUSTOMER, "customer_invoices"),
+    MenuEntry(_("Cuenta corriente"), _("Cta. cte."), "customer_ledger", "ledger", CUSTOMER, "customer_ledger"),
+    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER, "customer_orders"),
+    MenuEntry(_("Facturas de compra"), _("Compras"), "purchase_invoices", "doc", SUPPLIER, "supplier_invoices"),
+    MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER,
+              "supplier_ledger"),
+    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER, "supplier_payments"),
+    MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
+    MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
+    MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
+    MenuEntry(_("Registro de actividad"), _("Actividad"), "activity_log", "list", ADMIN),
+    MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
+    MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
+    MenuEntry(_("Empresa"), _("Empresa"), "company_settings", "building", ADMIN),
+    MenuEntry(_("Perfil"), _("Perfil"), "profile", "user", ADMIN),
+    MenuEntry(_("Mi cuenta"), _("Cuenta"), "my_account", "user"),
+]
+
+
+def audiences_for(user) -> set[str]:
+    from portal_core.access.selectors import account_link
+
+    audiences = {ALL}
+    if user.is_portal_admin:
+        audiences.add(ADMIN)
+    link = account_link(user)
+    if link and link.customer_id:
+        audiences.add(CUSTOMER)
+    if link and link.supplier_id:
+        audiences.add(SUPPLIER)
+    return audiences
+
+
+def menu_for(request, current_url_name: str | None) -> list[dict]:
+    from portal_core.access.selectors import portal_settings
+
+    audiences = audiences_for(request.user)
+    switches = portal_settings(request)
+    items = []
+    for entry in MENU:
+        if entry.audience not in audiences or (entry.switch and not getattr(switches, entry.switch)):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": entry.label, "short_label": entry.short_label, "url": url, "icon": entry.icon,
+                      "active": entry.url_name == current_url_name})
+    return items
