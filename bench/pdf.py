@@ -27,9 +27,9 @@ def main():
 
     from billing_views import pdf
     from portal_core.demo import factories as f
-    from portal_core.models import Customer, SalesInvoice
     from portal_core.erp.services import party_account_create
     from portal_core.erp.sync.engine import batch_upsert
+    from portal_core.models import Customer, SalesInvoice
     from provisioning.services import portal_create
 
     company = portal_create(name="PDF", email="admin@pdf.test", password="bench1234")

@@ -30,9 +30,9 @@ def main():
     from django_tenants.utils import tenant_context
 
     from portal_core.demo import factories as f
-    from portal_core.models import SalesInvoice, SalesInvoiceLine
     from portal_core.erp.services import api_key_create
     from portal_core.erp.sync.engine import batch_upsert
+    from portal_core.models import SalesInvoice, SalesInvoiceLine
     from provisioning.services import portal_create
 
     random.seed(1)

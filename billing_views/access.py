@@ -6,8 +6,8 @@ sections keep working)."""
 from django.http import Http404
 from django.shortcuts import render
 
-from portal_core.models import Customer, Supplier
 from portal_core.access.selectors import account_link, portal_settings
+from portal_core.models import Customer, Supplier
 
 
 def account_customer(user) -> Customer | None:

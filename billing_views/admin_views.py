@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from portal_core.access import selectors as core_selectors
-from portal_core.erp import services as core_services
+from portal_core.access.selectors import portal_settings, sync_version
 from portal_core.accounts import two_factor
+from portal_core.erp import services as core_services
+from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
-from portal_core.models import Customer, Supplier
-from portal_core.access.selectors import portal_settings, sync_version
 from tenants.images import image_rejected_message, png_response
 
 from . import admin_selectors as analytics

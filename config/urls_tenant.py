@@ -3,8 +3,7 @@
 from django.urls import include, path
 
 from portal_core.access import views as access_views
-from portal_core.accounts import two_factor_views
-from portal_core.accounts import views
+from portal_core.accounts import two_factor_views, views
 from provisioning import views as provisioning_views
 
 urlpatterns = [

@@ -1,11 +1,10 @@
 import logging
 
-from tenants.tasks import tenant_task
-
 from portal_core.access import services as access
 from portal_core.activity import services as audit
 from portal_core.mail import outbox
 from portal_core.models import OutboxMessage
+from tenants.tasks import tenant_task
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core.models import OutboxMessage
 from portal_core.mail.outbox import email_queue
+from portal_core.models import OutboxMessage
 from tenants.models import Company
 
 TOKEN_SALT = "provisioning.owner-email-confirm"

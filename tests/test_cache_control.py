@@ -8,8 +8,8 @@ from django.utils.functional import SimpleLazyObject
 from django_tenants.utils import tenant_context
 from PIL import Image
 
-from portal_core.models import PurchaseInvoice, SalesInvoice, SupplierPayment
 from portal_core.erp.services import api_key_create
+from portal_core.models import PurchaseInvoice, SalesInvoice, SupplierPayment
 from tenants.security import PrivateCacheMiddleware
 from tests.billing_views import conftest as billing
 from tests.billing_views.conftest import doc_id

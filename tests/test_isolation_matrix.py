@@ -48,8 +48,11 @@ from django_tenants.utils import tenant_context
 
 from billing_views.models import ZipJob
 from portal_core.access import services as access
-from portal_core.erp import services
+from portal_core.access.models import token_hash
 from portal_core.accounts.models import User
+from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.erp import services
+from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import (
     ApiKey,
     Customer,
@@ -63,9 +66,6 @@ from portal_core.models import (
     Supplier,
     SupplierPayment,
 )
-from portal_core.access.models import token_hash
-from portal_core.erp.sync.engine import batch_upsert
-from portal_core.accounts.tokens import password_reset_tokens
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
 from tests.isolation import (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.erp.cuit import cuit_normalize
+from portal_core.erp.sync.resources import RESOURCES
 from portal_core.models import (
     AccountLink,
     ApiKey,
@@ -25,7 +26,6 @@ from portal_core.models import (
     Supplier,
     SyncState,
 )
-from portal_core.erp.sync.resources import RESOURCES
 
 
 def portal_settings(request=None) -> "PortalSettings":

@@ -26,8 +26,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal_core.access.models import token_hash
+from portal_core.access.selectors import invitation_candidates, match_strength
 from portal_core.accounts.models import User, normalize_email
+from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.activity.services import Kind, audit_record, current_ip
+from portal_core.mail.outbox import company_email_configured, compose_email, email_queue, render_email
 from portal_core.models import (
     AccessIntake,
     AccountLink,
@@ -39,10 +43,6 @@ from portal_core.models import (
     RegistrationRequest,
     Supplier,
 )
-from portal_core.access.models import token_hash
-from portal_core.mail.outbox import company_email_configured, compose_email, email_queue, render_email
-from portal_core.access.selectors import invitation_candidates, match_strength
-from portal_core.accounts.tokens import password_reset_tokens
 from tenants.queue import enqueue_on_commit
 
 

@@ -18,10 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenants.crypto import SecretUnreadable
-from tenants.images import ImageRejected, image_rejected_message, png_response
-from tenants.mail import email_settings_for, smtp_failure_message
-
 from portal_core.access import selectors
 from portal_core.access import services as access
 from portal_core.access.forms import ActivityFilterForm, CompanyForm, EmailSettingsForm, TestEmailForm
@@ -35,6 +31,9 @@ from portal_core.spreadsheet import Echo, safe_text
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
 from portal_core.web.ratelimit import rate_limited
+from tenants.crypto import SecretUnreadable
+from tenants.images import ImageRejected, image_rejected_message, png_response
+from tenants.mail import email_settings_for, smtp_failure_message
 
 PAGE_SIZE = 50
 LOAD_KINDS = {"clientes": {selectors.CUSTOMERS}, "proveedores": {selectors.SUPPLIERS},

@@ -16,6 +16,15 @@ from django_tenants.utils import get_public_schema_name
 
 from portal_core.access import selectors
 from portal_core.access import services as access
+from portal_core.access.forms import (
+    ApiKeyForm,
+    LoginForm,
+    NewPasswordForm,
+    ObjectionForm,
+    PasswordForgotForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
 from portal_core.activity.services import Kind, audit_record
 from portal_core.erp import services
 from portal_core.mail.outbox import company_email_configured
@@ -26,15 +35,6 @@ from portal_core.web.ratelimit import rate_limited
 from . import login_steps, two_factor
 from .models import User, axes_username, normalize_email
 from .tokens import password_reset_tokens
-from portal_core.access.forms import (
-    ApiKeyForm,
-    LoginForm,
-    NewPasswordForm,
-    ObjectionForm,
-    PasswordForgotForm,
-    RegistrationForm,
-    ResetPasswordForm,
-)
 
 
 class LoginView(auth_views.LoginView):

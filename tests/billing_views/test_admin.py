@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
 from PIL import Image
 
-from portal_core.models import PortalSettings
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import PortalSettings
 from tests.billing_views.conftest import TODAY, document
 
 ADMIN_PAGES = [

@@ -5,9 +5,9 @@ import json
 from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
 
-from portal_core.models import SalesInvoice
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import SalesInvoice
 from tests.billing_views.conftest import BOOK, doc_id
 from tests.conftest import host_client
 

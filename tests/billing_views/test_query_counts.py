@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from portal_core.models import CustomerAccountEntry
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import CustomerAccountEntry
 from tests.billing_views.conftest import document, entry
 
 PAGES = [

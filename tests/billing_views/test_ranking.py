@@ -7,8 +7,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from billing_views.admin_selectors import Period, best_selling_articles, customer_ranking
-from portal_core.models import Customer
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import Customer
 from tests.billing_views.conftest import document
 
 EVERYTHING = Period(None, None)

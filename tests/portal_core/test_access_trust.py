@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from portal_core.access import services as access
 from portal_core.accounts.models import User
+from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import (
     AccessIntake,
     AuditEvent,
@@ -22,7 +23,6 @@ from portal_core.models import (
     RegistrationRequest,
     Supplier,
 )
-from portal_core.erp.sync.engine import batch_upsert
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, link_in
 from tests.portal_core.test_access import (

@@ -17,9 +17,9 @@ from django_tenants.utils import tenant_context
 
 from config.celery import app
 from portal_core.access.services import invitation_send
-from portal_core.models import AccessIntake, Customer, OutboxMessage
-from portal_core.mail.outbox import CLAIM_TIMEOUT, outbox_deliver, outbox_due_ids, outbox_retry_now
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.mail.outbox import CLAIM_TIMEOUT, outbox_deliver, outbox_due_ids, outbox_retry_now
+from portal_core.models import AccessIntake, Customer, OutboxMessage
 from portal_core.tasks import outbox_send, outbox_sweep
 from provisioning.services import portal_create
 from tenants.tasks import each_portal

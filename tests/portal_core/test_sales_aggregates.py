@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from portal_core.models import Article, ArticleSalesDaily
 from portal_core.erp.sync.aggregates import CONTRIBUTIONS
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import Article, ArticleSalesDaily
 
 
 def _kept():

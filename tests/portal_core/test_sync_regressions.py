@@ -6,10 +6,10 @@ import threading
 from django.db import connection, connections
 from django_tenants.utils import tenant_context
 
-from portal_core.models import ArticleSalesDaily, Customer, CustomerAccountEntry
 from portal_core.erp.sync import engine
 from portal_core.erp.sync.aggregates import CONTRIBUTIONS
 from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import ArticleSalesDaily, Customer, CustomerAccountEntry
 from provisioning.services import portal_create
 from tests.conftest import PASSWORD
 

@@ -1,8 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal_core.models import PurchaseInvoice, SalesInvoice
 from portal_core.erp.sync.resources import RESOURCES
+from portal_core.models import PurchaseInvoice, SalesInvoice
 
 from . import views
 

@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 from django_tenants.utils import tenant_context
 
-from portal_core.models import ApiKey
 from portal_core.erp.services import api_key_revoke
+from portal_core.models import ApiKey
 from tenants.management.commands._portal_command import PortalCommand
 
 

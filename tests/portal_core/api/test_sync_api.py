@@ -7,6 +7,7 @@ from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from portal_core.demo import factories as f
+from portal_core.erp.services import api_key_create, api_key_revoke
 from portal_core.models import (
     Article,
     Branch,
@@ -20,7 +21,6 @@ from portal_core.models import (
     SupplierPayment,
     SyncState,
 )
-from portal_core.erp.services import api_key_create, api_key_revoke
 
 
 def _base_rows():
