@@ -92,7 +92,7 @@ def main():
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    from portal_core.erp.services import party_account_create
+    from portal_core.accounts.services import party_account_create
     from portal_core.models import Customer, Supplier, SyncState
     from provisioning.services import portal_create
 

@@ -26,8 +26,8 @@ def main():
     from xhtml2pdf import pisa
 
     from billing_views import pdf
+    from portal_core.accounts.services import party_account_create
     from portal_core.demo import factories as f
-    from portal_core.erp.services import party_account_create
     from portal_core.erp.sync.engine import batch_upsert
     from portal_core.models import Customer, SalesInvoice
     from provisioning.services import portal_create

@@ -28,7 +28,7 @@ def main():
     from django.test import Client
     from django_tenants.utils import tenant_context
 
-    from portal_core.erp.services import admin_account_create
+    from portal_core.accounts.services import admin_account_create
     from provisioning import services
     from tenants.models import Company, Domain, new_schema_name
 

@@ -138,7 +138,7 @@ def run_case(case: str, path: Path, database: str, host: str) -> dict:
 
     connection.settings_dict["NAME"] = database
     if case == "baseline_bomb":
-        from portal_core.erp import services
+        from portal_core.company import services
 
         Image.MAX_IMAGE_PIXELS = None
         services.clean_png = _previous_clean_png

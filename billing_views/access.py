@@ -6,7 +6,8 @@ sections keep working)."""
 from django.http import Http404
 from django.shortcuts import render
 
-from portal_core.access.selectors import account_link, portal_settings
+from portal_core.access.selectors import account_link
+from portal_core.company.selectors import portal_settings
 from portal_core.models import Customer, Supplier
 
 

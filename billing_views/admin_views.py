@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from portal_core.access import selectors as core_selectors
-from portal_core.access.selectors import portal_settings, sync_version
 from portal_core.accounts import two_factor
-from portal_core.erp import services as core_services
+from portal_core.company import services as company
+from portal_core.company.selectors import portal_settings
+from portal_core.erp.selectors import sync_version
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
@@ -179,7 +180,7 @@ def profile(request):
     if request.method == "POST":
         form = SwitchesForm(request.POST)
         if form.is_valid():
-            core_services.portal_settings_update(changes=form.cleaned_data, by=request.user)
+            company.portal_settings_update(changes=form.cleaned_data, by=request.user)
             messages.success(request, _("Cambios guardados."))
             return redirect("profile")
     else:
@@ -210,8 +211,8 @@ def profile_image(request):
     form = ProfileImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            core_services.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
-        except core_services.ImageRejected as error:
+            company.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
+        except company.ImageRejected as error:
             form.add_error("imagen", image_rejected_message(error))
         else:
             messages.success(request, _("Imagen de perfil actualizada."))

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from portal_core.access.selectors import sync_version
+from portal_core.erp.selectors import sync_version
 
 from . import selectors
 

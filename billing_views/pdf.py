@@ -47,7 +47,7 @@ def logo_path(company, request=None) -> str:
     """The image at the top of the documents: the company's logo (Empresa), else the portal's
     profile image, else "" (the platform's default logo). Pass the request to read the portal's
     settings once per request."""
-    from portal_core.access.selectors import portal_settings
+    from portal_core.company.selectors import portal_settings
 
     return company.logo or portal_settings(request).profile_image
 

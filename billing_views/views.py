@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal_core.access.selectors import portal_settings, sync_version
 from portal_core.activity.services import Kind, audit_record
+from portal_core.company.selectors import portal_settings
+from portal_core.erp.selectors import sync_version
 from portal_core.web.menu import menu_for
 
 from . import downloads, exports, pdf, selectors

@@ -1,60 +1,8 @@
-import logging
+"""Celery finds an app's tasks in `<app>.tasks`: the packages' task modules are loaded from here.
+Each task keeps its registered name (`portal_core.<task>`), so messages queued before a deploy
+still find it."""
 
-from portal_core.access import services as access
-from portal_core.activity import services as audit
-from portal_core.mail import outbox
-from portal_core.models import OutboxMessage
-from tenants.tasks import tenant_task
+from portal_core.access import tasks as access_tasks
+from portal_core.mail import tasks as mail_tasks
 
-log = logging.getLogger(__name__)
-
-
-@tenant_task(name="portal_core.outbox_send", bind=True, max_retries=None)
-def outbox_send(self, message_id: int) -> str:
-    """Send one stored email; a failure is retried when the outbox's backoff says (and, should
-    the retry itself be lost, the sweep sends it once due)."""
-    status = outbox.outbox_deliver(message_id=message_id)
-    if status == OutboxMessage.Status.ERROR:
-        retry_at = OutboxMessage.objects.filter(pk=message_id).values_list("next_attempt_at", flat=True).first()
-        if retry_at is not None:
-            raise self.retry(eta=retry_at)
-    return status
-
-
-@tenant_task(name="portal_core.outbox_sweep")
-def outbox_sweep() -> int:
-    """Every minute, per portal (beat): send what is due, then resume stalled invitation batches."""
-    sent = 0
-    for message_id in outbox.outbox_due_ids():
-        try:
-            sent += outbox.outbox_deliver(message_id=message_id) == OutboxMessage.Status.SENT
-        except Exception:  # one message's trouble never holds up the others
-            log.exception("Outbox sweep: message %s", message_id)
-    for intake_id in access.intakes_stalled():  # registrations and recoveries the broker lost
-        try:
-            access.intake_process(intake_id=intake_id)
-        except Exception:
-            log.exception("Outbox sweep: access intake %s", intake_id)
-    for batch_id in access.invitation_batches_stalled():
-        try:
-            access.invitation_batch_run(batch_id=batch_id)
-        except Exception:
-            log.exception("Outbox sweep: invitation batch %s", batch_id)
-    return sent
-
-
-@tenant_task(name="portal_core.invitation_batch_run")
-def invitation_batch_run(batch_id: int) -> None:
-    access.invitation_batch_run(batch_id=batch_id)
-
-
-@tenant_task(name="portal_core.access_intake_process")
-def access_intake_process(intake_id: int) -> None:
-    access.intake_process(intake_id=intake_id)
-
-
-@tenant_task(name="portal_core.access_prune")
-def access_prune() -> None:
-    """Daily, per portal (beat): the activity log past its retention, expired unverified requests."""
-    audit.audit_prune()
-    access.registrations_expired_delete()
+__all__ = ["access_tasks", "mail_tasks"]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core.mail.outbox import email_queue
+from portal_core.mail.services import email_queue
 from portal_core.models import OutboxMessage
 from tenants.models import Company
 

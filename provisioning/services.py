@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
 from portal_core.accounts.models import normalize_email
-from portal_core.erp.services import admin_account_create
+from portal_core.accounts.services import admin_account_create
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
 from tenants.queue import enqueue_on_commit
 

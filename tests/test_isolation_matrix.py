@@ -50,6 +50,7 @@ from billing_views.models import ZipJob
 from portal_core.access import services as access
 from portal_core.access.models import token_hash
 from portal_core.accounts.models import User
+from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.erp import services
 from portal_core.erp.sync.engine import batch_upsert
@@ -308,7 +309,7 @@ def seed_portal(company, p: str) -> Seed:
                                                           _payment(f"{p}OP2", f"{p}S2", "0001-2", "GAN-2")])
         customer = {n: Customer.objects.get(external_id=f"{p}C{n}") for n in (1, 2, 9)}
         supplier = {n: Supplier.objects.get(external_id=f"{p}S{n}") for n in (1, 2, 9)}
-        party = services.party_account_create
+        party = party_account_create
         seed.accounts = {
             "admin": User.objects.get(email=f"admin@{slug}.test"),
             "cliente": party(email=f"cliente@{slug}.test", password=PASSWORD, customer=customer[1]),

@@ -32,8 +32,9 @@ from hypothesis import strategies as st
 
 from portal_core.access.models import token_hash
 from portal_core.accounts import two_factor
+from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
-from portal_core.erp.services import api_key_create, party_account_create
+from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
 from tests.billing_views.conftest import BOOK

@@ -1,10 +1,9 @@
 """Reads of a portal's data. Called with the portal's schema active."""
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,31 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.erp.cuit import cuit_normalize
-from portal_core.erp.sync.resources import RESOURCES
 from portal_core.models import (
     AccountLink,
-    ApiKey,
-    AuditEvent,
     Customer,
     Invitation,
-    OutboxMessage,
     OwnerNotice,
-    PortalSettings,
     RegistrationRequest,
     Supplier,
-    SyncState,
 )
-
-
-def portal_settings(request=None) -> "PortalSettings":
-    """The portal's settings (defaults until the admin changes them), read once per request."""
-    cached = getattr(request, "_portal_settings", None) if request is not None else None
-    if cached is None:
-        cached = PortalSettings.objects.order_by("id").first() or PortalSettings()
-        if request is not None:
-            request._portal_settings = cached
-    return cached
-
 
 _NO_LINK = object()
 
@@ -55,61 +37,6 @@ def account_link(user) -> AccountLink | None:
         cached = AccountLink.objects.select_related("customer", "supplier").filter(user=user).first()
         user._portal_link = cached
     return cached
-
-
-def api_key_for_secret(*, key: str) -> ApiKey | None:
-    """The active key with this secret in the current portal, or None."""
-    return ApiKey.objects.filter(key_hash=ApiKey.hash_secret(key), revoked_at=None).first()
-
-
-def api_keys_list() -> QuerySet[ApiKey]:
-    return ApiKey.objects.order_by("revoked_at", "-created_at")
-
-
-def sync_states() -> dict[str, SyncState]:
-    return {state.resource: state for state in SyncState.objects.all()}
-
-
-def _sync_marks(request=None) -> dict:
-    """Every resource's last sync, read once per request (one small query): when the data was
-    last updated, and a version of it. Each ERP batch stamps its resource's SyncState in the
-    batch's own transaction, so the version changes exactly when synced data does, and reads
-    cached under it (billing_views.selectors) are never older than the data they came from."""
-    cached = getattr(request, "_sync_marks", None) if request is not None else None
-    if cached is None:
-        stamps = sorted(SyncState.objects.values_list("resource", "last_synced_at"))
-        fingerprint = "|".join(f"{resource}@{synced_at.isoformat()}" for resource, synced_at in stamps)
-        cached = {
-            "updated_at": max(dict(stamps).values(), default=None),
-            "version": hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest(),
-        }
-        if request is not None:
-            request._sync_marks = cached
-    return cached
-
-
-def data_updated_at(request=None):
-    """When the ERP last synced anything: "Datos actualizados al ..." (None before any sync)."""
-    return _sync_marks(request)["updated_at"]
-
-
-def sync_version(request=None) -> str:
-    """Changes with every ERP batch of any resource: the key of reads kept until the next sync."""
-    return _sync_marks(request)["version"]
-
-
-def access_api_key(*, key_id: int) -> ApiKey:
-    """A key of this portal, or 404 (the same for a missing id and another portal's key)."""
-    return get_object_or_404(ApiKey, pk=key_id)
-
-
-def sync_status_rows() -> list[dict]:
-    """Each resource with its label and last sync, in the order the ERP should send them."""
-    states = sync_states()
-    return [
-        {"name": name, "label": spec.label, "state": states.get(name)}
-        for name, spec in RESOURCES.items()
-    ]
 
 
 # --- Activaciones ------------------------------------------------------------------------------
@@ -314,19 +241,6 @@ def party_accounts(*, customer=None, supplier=None) -> list[dict]:
 
 # --- Registro de actividad ---------------------------------------------------------------------
 
-def audit_events(*, since=None, until=None, person: str = "", kind: str = "") -> QuerySet[AuditEvent]:
-    """The portal's activity log, newest first. `until` is inclusive (a date)."""
-    events = AuditEvent.objects.order_by("-created_at", "-id")
-    if since is not None:
-        events = events.filter(created_at__date__gte=since)
-    if until is not None:
-        events = events.filter(created_at__date__lte=until)
-    if person:
-        events = events.filter(Q(actor_email__icontains=person) | Q(target__icontains=person))
-    if kind:
-        events = events.filter(kind=kind)
-    return events
-
 
 CUSTOMERS, SUPPLIERS = "customers", "suppliers"
 
@@ -357,13 +271,3 @@ def invitation_candidates(*, kinds: set[str]) -> tuple[list[dict], list[dict]]:
     return rows, duplicates
 
 
-def outbox_unsent_counts() -> dict[str, int]:
-    """How many emails wait (pending) and how many failed their last attempt (error)."""
-    counts = dict(OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT).values_list("status")
-                  .annotate(n=Count("pk")).values_list("status", "n"))
-    return {status: counts.get(status, 0) for status in OutboxMessage.UNSENT}
-
-
-def outbox_recent(*, limit: int = 50):
-
-    return OutboxMessage.objects.order_by("-created_at").defer("body_text", "body_html")[:limit]

@@ -1,48 +1,36 @@
 """The portal admin's access pages: Activaciones (requests, invitations, accounts, sharing the
 portal), Envío de email and Empresa."""
 
-import csv
-import json
-import smtplib
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal_core.access import selectors
 from portal_core.access import services as access
-from portal_core.access.forms import ActivityFilterForm, CompanyForm, EmailSettingsForm, TestEmailForm
-from portal_core.access.services import AccessError
-from portal_core.accounts.views import base_url
-from portal_core.erp import services
+from portal_core.access.errors import AccessError
+from portal_core.access.forms import ObjectionForm, RegistrationForm
+from portal_core.accounts.forms import NewPasswordForm
+from portal_core.accounts.models import User
 from portal_core.erp.cuit import cuit_format
-from portal_core.mail import outbox
-from portal_core.models import InvitationBatch, OutboxMessage
-from portal_core.spreadsheet import Echo, safe_text
+from portal_core.mail import selectors as mail_selectors
+from portal_core.models import InvitationBatch
 from portal_core.web.decorators import portal_admin_required
-from portal_core.web.menu import menu_for
-from portal_core.web.ratelimit import rate_limited
-from tenants.crypto import SecretUnreadable
-from tenants.images import ImageRejected, image_rejected_message, png_response
-from tenants.mail import email_settings_for, smtp_failure_message
+from portal_core.web.pages import PAGE_SIZE, base_url, render_page
+from portal_core.web.ratelimit import rate_limited, too_many_response
 
-PAGE_SIZE = 50
 LOAD_KINDS = {"clientes": {selectors.CUSTOMERS}, "proveedores": {selectors.SUPPLIERS},
               "ambos": {selectors.CUSTOMERS, selectors.SUPPLIERS}}
 
 
-def _render(request, template, url_name, status=200, **context):
-    return render(request, f"portal_core/{template}", {"menu": menu_for(request, url_name), **context},
-                  status=status)
 
 
 def _access_error(request, error: AccessError) -> None:
@@ -65,10 +53,10 @@ def activations(request):
     register_url = request.build_absolute_uri(reverse("register"))
     share_text = _("Ingrese al portal de clientes y proveedores de %(company)s y regístrese: %(url)s") % {
         "company": connection.tenant.display_name, "url": register_url}
-    return _render(request, "activations.html", "activations", page=page, kind=kind, status_filter=status, query=query,
-                   kinds=selectors.ACTIVATION_KINDS, statuses=selectors.ACTIVATION_STATUSES, register_url=register_url,
-                   whatsapp_url=f"https://wa.me/?text={quote(share_text)}",
-                   email_configured=outbox.company_email_configured())
+    return render_page(request, "activations.html", "activations", page=page, kind=kind, status_filter=status,
+                       query=query, kinds=selectors.ACTIVATION_KINDS, statuses=selectors.ACTIVATION_STATUSES,
+                       register_url=register_url, whatsapp_url=f"https://wa.me/?text={quote(share_text)}",
+                       email_configured=mail_selectors.company_email_configured())
 
 
 @portal_admin_required
@@ -171,8 +159,8 @@ def invitations_load(request):
     load = request.GET.get("tipo", "ambos")
     load = load if load in LOAD_KINDS else "ambos"
     rows, duplicates = selectors.invitation_candidates(kinds=LOAD_KINDS[load])
-    return _render(request, "invitations_load.html", "activations", rows=rows, duplicates=duplicates, load=load,
-                   email_configured=outbox.company_email_configured())
+    return render_page(request, "invitations_load.html", "activations", rows=rows, duplicates=duplicates, load=load,
+                   email_configured=mail_selectors.company_email_configured())
 
 
 @portal_admin_required
@@ -198,148 +186,78 @@ def invitation_batch(request, batch_id: int):
     if request.headers.get("Accept") == "application/json" or request.GET.get("formato") == "json":
         return JsonResponse({"status": batch.status, "done": batch.done, "total": batch.total,
                              "percent": batch.percent})
-    return _render(request, "invitation_batch.html", "activations", batch=batch)
+    return render_page(request, "invitation_batch.html", "activations", batch=batch)
 
 
 # --- Envío de email ------------------------------------------------------------------------
 
-def _email_page(request, *, form=None, test_form=None, status=200, test_error=None):
-    company = connection.tenant
-    current = email_settings_for(company)
-    if form is None:
-        initial = {"security": "starttls", "port": 587}
-        if current is not None:
-            initial = {name: getattr(current, name) for name in
-                       ("host", "port", "security", "username", "from_email", "from_name", "reply_to")}
-        form = EmailSettingsForm(initial=initial)
-    return _render(request, "email_settings.html", "email_settings", status=status, form=form,
-                   current=current, test_form=test_form or TestEmailForm(initial={"to": request.user.email}),
-                   test_error=test_error, outbox_messages=selectors.outbox_recent(),
-                   unsent=selectors.outbox_unsent_counts())
-
-
-@portal_admin_required
-def email_settings(request):
-    """Envío de email: the company's SMTP server, a test message, and the outbox's status."""
-    if request.method != "POST":
-        return _email_page(request)
-    form = EmailSettingsForm(request.POST)
-    if not form.is_valid():
-        return _email_page(request, form=form, status=400)
-    services.email_settings_save(company=connection.tenant, by=request.user, **form.service_arguments())
-    released = outbox.outbox_retry_now()  # what waited for (or failed with) the old settings
-    messages.success(request, _("Configuración guardada. Pruébela con «Enviar prueba».") if not released else
-                     ngettext("Configuración guardada: se está enviando el email que esperaba.",
-                              "Configuración guardada: se están enviando los %(count)d emails que esperaban.",
-                              released) % {"count": released})
-    return redirect("email_settings")
-
-
-@portal_admin_required
-@require_POST
-def email_test(request):
-    test_form = TestEmailForm(request.POST)
-    if not test_form.is_valid():
-        return _email_page(request, test_form=test_form, status=400)
-    if rate_limited(request, "email-test"):
-        return _email_page(request, test_form=test_form, status=429, test_error=_(
-            "Demasiadas pruebas desde su conexión. Espere una hora y vuelva a intentar."))
-    try:
-        access.email_test_send(to=test_form.cleaned_data["to"])
-    except AccessError as error:
-        return _email_page(request, test_form=test_form, status=400, test_error=error.message)
-    except SecretUnreadable:
-        return _email_page(request, test_form=test_form, status=400, test_error=_(
-            "No se pudo leer la contraseña guardada del servidor de correo: vuelva a ingresarla."))
-    except (smtplib.SMTPException, OSError, UnicodeError) as error:
-        current = email_settings_for(connection.tenant)
-        return _email_page(request, test_form=test_form, status=400,
-                           test_error=smtp_failure_message(error, host=current.host, port=current.port))
-    messages.success(request, _("Enviamos el email de prueba a %(to)s. Revise su bandeja de entrada.")
-                     % {"to": test_form.cleaned_data["to"]})
-    return redirect("email_settings")
-
-
-@portal_admin_required
-@require_POST
-def outbox_retry(request, message_id: int):
-    message = get_object_or_404(OutboxMessage, pk=message_id)
-    outbox.outbox_retry_now(message_ids=[message.pk])
-    messages.success(request, _("Reintentando el envío a %(to)s.") % {"to": message.to})
-    return redirect("email_settings")
-
-
-@portal_admin_required
-@require_POST
-def outbox_retry_all(request):
-    count = outbox.outbox_retry_now()
-    messages.success(request, ngettext("Reintentando el envío de %(count)d email.",
-                                       "Reintentando el envío de %(count)d emails.", count) % {"count": count})
-    return redirect("email_settings")
-
 
 # --- Empresa -------------------------------------------------------------------------------
-
-@portal_admin_required
-def company_settings(request):
-    """Empresa: nombre de fantasía, datos fiscales and "Logo de empresa" (used in every email)."""
-    company = connection.tenant
-    if request.method == "POST":
-        form = CompanyForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.company_settings_save(
-                    company=company, by=request.user, logo=data["logo"], legal_name=data["legal_name"],
-                    trade_name=data["trade_name"], tax_id=data["tax_id"], address=data["address"])
-            except ImageRejected as error:
-                form.add_error("logo", image_rejected_message(error))
-            else:
-                messages.success(request, _("Datos de la empresa guardados."))
-                return redirect("company_settings")
-    else:
-        form = CompanyForm(initial={"trade_name": company.trade_name, "legal_name": company.legal_name,
-                                    "tax_id": company.tax_id, "address": company.address})
-    return _render(request, "company_settings.html", "company_settings", form=form,
-                   status=400 if form.errors else 200)
-
-
-@portal_admin_required
-def company_logo(request):
-    """The company's logo, for its admin's Empresa page."""
-    return png_response(connection.tenant.logo)
 
 
 # --- Registro de actividad -----------------------------------------------------------------
 
-@portal_admin_required
-def activity_log(request):
-    """Registro de actividad: who did what, to whom, from where; filtered, and as CSV."""
-    form = ActivityFilterForm(request.GET or None)
-    filters = form.filters()
-    events = selectors.audit_events(**filters)
-    if request.GET.get("formato") == "csv":
-        return _activity_csv(events)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return _render(request, "activity_log.html", "activity_log", form=form, page=page,
-                   status=400 if form.errors else 200)
+
+@never_cache
+def register(request):
+    """The page behind the shared link: a request (petición) that the person confirms from their
+    email and the admin then approves. The answer is the same whatever the email."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(request, "register"):  # counted once valid: typos don't use up the hour
+            return too_many_response(request, "portal_core/register.html", form)
+        data = form.cleaned_data
+        access.registration_submit(email=data["email"], password=data["password"], full_name=data["full_name"],
+                                   tax_id=data["tax_id"], message=data["message"], base_url=base_url(request))
+        return render(request, "portal_core/register_done.html")
+    return render(request, "portal_core/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _activity_csv(events):
-    """The filtered log as CSV (es-AR dates, `;` as Excel in Argentina expects), streamed.
-    Every text cell is neutralised: names and emails come from outside."""
-    def lines():
-        writer = csv.writer(Echo(), delimiter=";")
-        yield "\ufeff" + writer.writerow([_("Fecha"), _("Quién"), _("IP"), _("Qué"), _("Sobre quién"), _("Detalle")])
-        for event in events.iterator(chunk_size=2000):
-            when = timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S")
-            detail = json.dumps(event.detail, ensure_ascii=False) if event.detail else ""
-            yield writer.writerow([when, safe_text(event.actor_email), event.ip or "",
-                                   safe_text(str(event.get_kind_display())), safe_text(event.target),
-                                   safe_text(detail)])
+@never_cache
+def registration_verify(request, token: str):
+    """The confirmation link of a registration's email."""
+    try:
+        access.registration_verify(token=token, base_url=base_url(request))
+    except AccessError:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    return render(request, "portal_core/register_verified.html")
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"registro-de-actividad-{connection.tenant.slug}-{timezone.localdate():%Y%m%d}.csv")
-    response["Cache-Control"] = "private, no-store"
-    return response
+
+@never_cache
+def owner_notice(request, token: str):
+    """The link in the email to a party's ERP address: object to an account's access."""
+    notice = access.owner_notice_for_token(token)
+    if notice is None:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.owner_objection_submit(token=token, message=form.cleaned_data["message"],
+                                          base_url=base_url(request))
+        except AccessError:
+            return render(request, "portal_core/link_invalid.html", status=404)
+        return render(request, "portal_core/owner_objected.html")
+    return render(request, "portal_core/owner_notice.html", {"form": form, "notice": notice},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+def invitation_accept(request, token: str):
+    """The link of an invitation: the person sets a password and is in."""
+    invitation = access.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "portal_core/link_invalid.html", status=404)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, user=User(email=invitation.email))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = access.invitation_accept(token=token, password=form.cleaned_data["password"],
+                                            base_url=base_url(request))
+        except AccessError:
+            return render(request, "portal_core/link_invalid.html", status=404)
+        login(request, user, backend="portal_core.accounts.backends.PortalBackend")
+        messages.success(request, _("¡Bienvenido! Su cuenta quedó activa."))
+        return redirect("home")
+    return render(request, "portal_core/invitation_accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)

@@ -4,8 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from portal_core.access.selectors import portal_settings
 from portal_core.accounts import two_factor
+from portal_core.company.selectors import portal_settings
 
 # What an account the policy obliges can reach before it has set two-factor up.
 SETUP_REACHABLE = {"two_factor_setup", "logout", "profile_image_file"}

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from portal_core.access.selectors import portal_settings
+from portal_core.company.selectors import portal_settings
 from portal_core.web.menu import menu_for
 
 from . import login_steps, two_factor

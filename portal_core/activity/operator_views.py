@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django_tenants.utils import get_public_schema_name, tenant_context
 
-from portal_core.access import selectors
-from portal_core.access.forms import ActivityFilterForm
+from portal_core.activity import selectors
+from portal_core.activity.forms import ActivityFilterForm
 from tenants.models import Company
 
 PAGE_SIZE = 100

@@ -8,7 +8,8 @@ def portal(request):
     from django.templatetags.static import static
     from django.urls import reverse
 
-    from portal_core.access.selectors import data_updated_at, portal_settings
+    from portal_core.company.selectors import portal_settings
+    from portal_core.erp.selectors import data_updated_at
 
     def profile_image_url():
         path = portal_settings(request).profile_image

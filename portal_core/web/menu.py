@@ -56,7 +56,7 @@ def audiences_for(user) -> set[str]:
 
 
 def menu_for(request, current_url_name: str | None) -> list[dict]:
-    from portal_core.access.selectors import portal_settings
+    from portal_core.company.selectors import portal_settings
 
     audiences = audiences_for(request.user)
     switches = portal_settings(request)

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from portal_core.activity.services import client_ip, client_network
 
@@ -13,3 +15,8 @@ def rate_limited(request, action: str, *, limit: int | None = None, window: int 
     cache.add(key, 0, timeout=window)
     count = cache.incr(key)
     return count is not None and count > (settings.ACCESS_REQUESTS_PER_HOUR if limit is None else limit)
+
+
+def too_many_response(request, template: str, form):
+    message = _("Demasiados intentos desde su conexión. Espere una hora y vuelva a intentar.")
+    return render(request, template, {"form": form, "error_message": message}, status=429)

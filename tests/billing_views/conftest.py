@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core.erp.services import party_account_create
+from portal_core.accounts.services import party_account_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import Customer, Supplier
 from tests.conftest import PASSWORD, host_client

@@ -5,7 +5,7 @@ exactly as for something that does not exist, and nothing changes."""
 import pytest
 from django_tenants.utils import tenant_context
 
-from portal_core.erp.services import party_account_create
+from portal_core.accounts.services import party_account_create
 from portal_core.models import CustomerAccountEntry, PurchaseInvoice, SalesInvoice, SupplierPayment
 from tests.billing_views.conftest import doc_id
 from tests.conftest import PASSWORD, host_client

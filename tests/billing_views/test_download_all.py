@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from billing_views import downloads
 from billing_views.models import ZipJob
 from config.celery import app
-from portal_core.erp.services import party_account_create
+from portal_core.accounts.services import party_account_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import Customer
 from provisioning.services import portal_create

@@ -10,7 +10,8 @@ import pytest
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
-from portal_core.erp.services import api_key_create, party_account_create
+from portal_core.accounts.services import party_account_create
+from portal_core.erp.services import api_key_create
 from portal_core.models import Customer, Supplier
 from portal_core.spreadsheet import FORMULA_STARTS
 from tests.conftest import PASSWORD, host_client

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
 from billing_views import selectors
-from portal_core.access.selectors import sync_version
+from portal_core.erp.selectors import sync_version
 from portal_core.erp.sync.engine import batch_upsert
 from tests.billing_views.conftest import document, entry
 
@@ -136,7 +136,7 @@ def test_cached_rows_are_each_account_own(book, login):
 
 
 def test_switching_balances_off_changes_the_cached_rows_at_once(book, login):
-    from portal_core.erp.services import portal_settings_update
+    from portal_core.company.services import portal_settings_update
 
     client = login(book, "cliente@alfa.test")
     assert "Pendiente" in client.get("/facturas/").content.decode()

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from portal_core.access.services import intake_process
 from portal_core.accounts.models import User
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.mail.outbox import outbox_deliver
+from portal_core.mail.services import outbox_deliver
 from portal_core.models import AccessIntake, Customer, Invitation, OutboxMessage, RegistrationRequest, Supplier
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, html_of, link_in, text_of

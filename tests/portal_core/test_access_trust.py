@@ -102,7 +102,7 @@ def test_the_confirmation_link_works_once_on_its_own_portal_and_expires(parties,
 
 
 def test_expired_unverified_requests_are_deleted_by_the_daily_prune(parties, settings):
-    from portal_core.tasks import access_prune
+    from portal_core.access.tasks import access_prune
 
     register(parties, email="viejo@x.test")
     register(parties, email="nuevo@x.test")
@@ -353,7 +353,7 @@ def test_known_and_unknown_emails_run_the_same_statements_and_queue_one_task(
 
 
 def test_an_intake_the_broker_lost_is_taken_by_the_sweep(parties, smtp, settings):
-    from portal_core.tasks import outbox_sweep
+    from portal_core.mail.tasks import outbox_sweep
 
     settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
     configure_email(parties, smtp)

@@ -5,7 +5,8 @@ import json
 import pytest
 from django_tenants.utils import tenant_context
 
-from portal_core.erp.services import api_key_create, party_account_create
+from portal_core.accounts.services import party_account_create
+from portal_core.erp.services import api_key_create
 from portal_core.models import ApiKey, Customer
 from tests.conftest import PASSWORD, host_client
 

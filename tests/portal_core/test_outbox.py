@@ -18,9 +18,10 @@ from django_tenants.utils import tenant_context
 from config.celery import app
 from portal_core.access.services import invitation_send
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.mail.outbox import CLAIM_TIMEOUT, outbox_deliver, outbox_due_ids, outbox_retry_now
+from portal_core.mail.selectors import outbox_due_ids
+from portal_core.mail.services import CLAIM_TIMEOUT, outbox_deliver, outbox_retry_now
+from portal_core.mail.tasks import outbox_send, outbox_sweep
 from portal_core.models import AccessIntake, Customer, OutboxMessage
-from portal_core.tasks import outbox_send, outbox_sweep
 from provisioning.services import portal_create
 from tenants.tasks import each_portal
 from tests.conftest import PASSWORD, host_client

@@ -15,7 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_tenants.utils import tenant_context
 
-from portal_core.access.forms import NewPasswordForm
+from portal_core.accounts.forms import NewPasswordForm
 from portal_core.accounts.models import User
 from portal_core.accounts.tokens import password_reset_tokens
 from tests.conftest import host_client

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core.mail.outbox import outbox_deliver
+from portal_core.mail.services import outbox_deliver
 from portal_core.models import OutboxMessage
 from provisioning import confirmation
 from provisioning.sweep import portals_sweep

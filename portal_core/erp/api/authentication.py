@@ -1,7 +1,6 @@
 from rest_framework import authentication, exceptions
 
-from portal_core.access import selectors
-from portal_core.erp import services
+from portal_core.erp import selectors, services
 
 
 class ErpClient:

@@ -11,8 +11,7 @@ from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal_core.access import selectors
-from portal_core.erp import services
+from portal_core.erp import selectors, services
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
 from portal_core.erp.sync.resources import RESOURCES

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal_core.access.selectors import api_keys_list
+from portal_core.erp.selectors import api_keys_list
 from tenants.management.commands._portal_command import PortalCommand
 
 

@@ -2,8 +2,8 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts.models import User
+from portal_core.accounts.services import party_account_create
 from portal_core.demo.seed import DEMO_CUSTOMER, DEMO_SUPPLIER, demo_seed
-from portal_core.erp.services import party_account_create
 from portal_core.models import Customer, Supplier
 from tenants.management.commands._portal_command import PortalCommand
 

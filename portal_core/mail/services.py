@@ -14,47 +14,35 @@ again.
 
 import logging
 from datetime import timedelta
-from email.mime.image import MIMEImage
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
 
+from portal_core.accounts.models import User
+from portal_core.activity.services import Kind, audit_record
+from portal_core.mail.compose import compose_email, render_email
+from portal_core.mail.errors import MailError
 from portal_core.models import OutboxMessage
+from portal_core.tenancy import require_portal_schema
+from tenants import services as tenant_services
 from tenants.crypto import SecretUnreadable
+from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
 from tenants.mail import (
-    company_connection,
-    company_sender,
-    email_settings_for,
-    platform_connection,
     smtp_failure_message,
 )
 from tenants.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
-LOGO_CID = "logo"
 NOT_CONFIGURED_RETRY = timedelta(minutes=5)
 # A send is a handful of SMTP steps, each bounded by EMAIL_TIMEOUT (15 s): a claim older than
 # this belongs to a worker that died, and the sweep sends the message again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def _require_portal_schema() -> None:
-    if connection.schema_name == get_public_schema_name():
-        raise RuntimeError("The outbox lives in a portal's schema")
-
-
-def company_email_configured() -> bool:
-    return email_settings_for(connection.tenant) is not None
 
 
 def email_queue(*, to: str, kind: str, template: str, context: dict,
@@ -62,7 +50,7 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
     """Render the email (see `render_email`), store it, and send it once the current
     transaction commits. `supersede`: this email's link replaces the one of any earlier,
     still unsent email of the same kind to the same address, which is then not sent at all."""
-    _require_portal_schema()
+    require_portal_schema()
     if supersede:
         OutboxMessage.objects.filter(to=to, kind=kind).exclude(status=OutboxMessage.Status.SENT).update(
             status=OutboxMessage.Status.SUPERSEDED, body_text="", body_html="", next_attempt_at=None)
@@ -76,67 +64,13 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
 
 
 def _enqueue(message_id: int) -> None:
-    from portal_core.tasks import outbox_send
+    from portal_core.mail.tasks import outbox_send
 
     enqueue_on_commit(outbox_send, message_id)  # lost with the broker: the message waits for the sweep
 
 
 def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 60))
-
-
-def _logo_part() -> MIMEImage:
-    path = connection.tenant.logo
-    content = None
-    if path:
-        try:
-            with default_storage.open(path, "rb") as logo:
-                content = logo.read()
-        except FileNotFoundError:
-            content = None
-    if content is None:
-        with open(finders.find("img/default-logo.png"), "rb") as logo:
-            content = logo.read()
-    part = MIMEImage(content, "png")
-    part.add_header("Content-ID", f"<{LOGO_CID}>")
-    part.add_header("Content-Disposition", "inline", filename="logo.png")
-    return part
-
-
-def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of `portal_core/email/<template>.{txt,html}` (the text's first
-    line is the subject)."""
-    company = connection.tenant
-    context = {"company": company, "company_name": company.display_name, **context}
-    # The portal's customers and suppliers read Spanish, whatever language the sender browses in.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, _blank, body_text = render_to_string(f"portal_core/email/{template}.txt", context).partition("\n")
-        subject = subject.strip()[:200]
-        body_html = render_to_string(f"portal_core/email/{template}.html", {**context, "subject": subject})
-    return subject, body_text.strip() + "\n", body_html
-
-
-def compose_email(*, subject: str, body_text: str, body_html: str, to: str, sender: str,
-                  headers: dict | None = None) -> tuple[EmailMultiAlternatives, str]:
-    """The email, ready to send through the company's server (or the platform's), with the
-    company's logo inline, and the server it goes through. Raises LookupError while the
-    company has not configured email."""
-    company = connection.tenant
-    if sender == OutboxMessage.Sender.COMPANY:
-        email_settings = email_settings_for(company)
-        if email_settings is None:
-            raise LookupError("email not configured")
-        from_email, reply_to = company_sender(company, email_settings)
-        backend = company_connection(email_settings)
-        where = f"{email_settings.host}:{email_settings.port}"
-    else:
-        from_email, reply_to, backend, where = settings.DEFAULT_FROM_EMAIL, [], platform_connection(), ""
-    email = EmailMultiAlternatives(subject=subject, body=body_text, from_email=from_email, to=[to],
-                                   reply_to=reply_to, headers=headers or {}, connection=backend)
-    email.mixed_subtype = "related"  # the logo is an inline part the HTML shows by its Content-ID
-    email.attach_alternative(body_html, "text/html")
-    email.attach(_logo_part())
-    return email, where
 
 
 def outbox_deliver(*, message_id: int) -> str:
@@ -218,17 +152,6 @@ def _status_of(message_id: int) -> str:
     return OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
 
 
-def outbox_due_ids(*, now=None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        # CLAIMABLE: a message whose claim expired (its worker died mid-send) is due again.
-        OutboxMessage.objects.filter(status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now)
-        # A message queued a moment ago is left to its own task; the sweep takes it after this.
-        .filter(Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)))
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
-    )
-
-
 def outbox_retry_now(*, message_ids: list[int] | None = None) -> int:
     """The admin's "Reintentar" (one message, or every unsent one): due now, and queued."""
     unsent = OutboxMessage.objects.filter(status__in=OutboxMessage.UNSENT)
@@ -239,3 +162,25 @@ def outbox_retry_now(*, message_ids: list[int] | None = None) -> int:
     for message_id in ids:
         _enqueue(message_id)
     return len(ids)
+
+
+@transaction.atomic
+def email_settings_save(*, company, by: User, **arguments) -> None:
+    """Envío de email saved (tenants.services does the storing); the log names the fields, never
+    the password."""
+    tenant_services.email_settings_update(company=company, **arguments)
+    audit_record(kind=Kind.SETTINGS_EMAIL, actor=by, target=arguments.get("host", ""), detail={
+        "fields": sorted(name for name in arguments if name != "password"),
+        "password_changed": bool(arguments.get("password"))})
+
+
+def email_test_send(*, to: str) -> None:
+    """"Enviar prueba": sent at once, not through the outbox, so the admin sees any SMTP failure
+    (raised as it comes; `tenants.mail.smtp_failure_message` puts it in plain words)."""
+    subject, body_text, body_html = render_email("test", {})
+    try:
+        email, _where = compose_email(subject=subject, body_text=body_text, body_html=body_html, to=to,
+                                      sender=OutboxMessage.Sender.COMPANY)
+    except LookupError as error:
+        raise MailError(MailError.EMAIL_NOT_CONFIGURED) from error
+    email.send()

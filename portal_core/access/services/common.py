@@ -1,0 +1,45 @@
+import secrets
+
+from django.utils import timezone
+
+from portal_core.access.errors import AccessError
+from portal_core.access.models import token_hash
+from portal_core.accounts.models import User, normalize_email
+from portal_core.mail.compose import link_context
+from portal_core.mail.selectors import company_email_configured
+from portal_core.mail.services import email_queue
+from portal_core.models import (
+    AccountLink,
+    Customer,
+    OwnerNotice,
+    Supplier,
+)
+
+
+def _require_email() -> None:
+    if not company_email_configured():
+        raise AccessError(AccessError.EMAIL_NOT_CONFIGURED)
+
+
+def _party_ref(party) -> str:
+    return f"{'c' if isinstance(party, Customer) else 's'}:{party.external_id} {party.business_name}"
+
+
+def _account_link(*, user: User, customer: Customer | None, supplier: Supplier | None, base_url: str) -> list[str]:
+    """Link an account to its parties; each party whose ERP email is not the account's is told
+    who got access and how to object. Returns the addresses told."""
+    AccountLink.objects.create(user=user, customer=customer, supplier=supplier)
+    told = []
+    for party in (customer, supplier):
+        owner_email = normalize_email(party.email) if party is not None else ""
+        if not owner_email or owner_email == user.email:
+            continue
+        token = secrets.token_urlsafe(32)
+        OwnerNotice.objects.create(user=user, customer=party if party is customer else None,
+                                   supplier=party if party is supplier else None, sent_to=owner_email,
+                                   token_hash=token_hash(token))
+        email_queue(to=owner_email, kind="owner_notice", template="owner_notice", context={
+            "account_email": user.email, "party": party, "when": timezone.now(),
+            **link_context(base_url, f"/aviso/{token}/")})
+        told.append(owner_email)
+    return told

@@ -1,0 +1,20 @@
+from portal_core.access import services as access
+from portal_core.activity import services as audit
+from tenants.tasks import tenant_task
+
+
+@tenant_task(name="portal_core.invitation_batch_run")
+def invitation_batch_run(batch_id: int) -> None:
+    access.invitation_batch_run(batch_id=batch_id)
+
+
+@tenant_task(name="portal_core.access_intake_process")
+def access_intake_process(intake_id: int) -> None:
+    access.intake_process(intake_id=intake_id)
+
+
+@tenant_task(name="portal_core.access_prune")
+def access_prune() -> None:
+    """Daily, per portal (beat): the activity log past its retention, expired unverified requests."""
+    audit.audit_prune()
+    access.registrations_expired_delete()
