@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal_core import exports
 from portal_core.audit import Kind, audit_record
 from portal_core.menu import menu_for
 from portal_core.selectors import portal_settings, sync_version
 
-from . import downloads, exports, pdf, selectors
+from . import downloads, pdf, selectors, sheets
 from .access import require_customer, require_supplier
 from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLedgerFilterForm
 from .paging import rows_key, synced_page
@@ -26,13 +27,6 @@ from .paging import rows_key, synced_page
 def _render(request, template, url_name, status=200, **context):
     return render(request, f"billing_views/{template}", {"menu": menu_for(request, url_name), **context},
                   status=status)
-
-
-def _export_format(request) -> str | None:
-    export = request.GET.get("formato")
-    if export not in (None, "csv", "xlsx"):
-        raise Http404
-    return export
 
 
 # --- Customers -----------------------------------------------------------------------------
@@ -82,11 +76,11 @@ def _ledger(request, *, party, show_balances, form_class, url_name, title, read_
     form = form_class(request.GET or None, balances=show_balances)
     filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
     entries = read_entries(filters)
-    export = _export_format(request)
+    export = exports.requested_format(request)
     if export:
-        return exports.logged(
-            exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
-                                  with_balance=show_balances),
+        return exports.export_logged(
+            sheets.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
+                                 with_balance=show_balances),
             user=request.user, what=url_name, target=party.business_name, export_format=export)
     page = synced_page(request, entries)
     return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,

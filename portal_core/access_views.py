@@ -1,7 +1,6 @@
 """The portal admin's access pages: Activaciones (requests, invitations, accounts, sharing the
 portal), Envío de email and Empresa."""
 
-import csv
 import json
 import smtplib
 from urllib.parse import quote
@@ -9,11 +8,10 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,11 +24,11 @@ from . import access, outbox, selectors, services
 from .access import AccessError
 from .cuit import cuit_format
 from .decorators import portal_admin_required
+from .exports import csv_response, safe_text
 from .forms import ActivityFilterForm, CompanyForm, EmailSettingsForm, TestEmailForm
 from .menu import menu_for
 from .models import InvitationBatch, OutboxMessage
 from .ratelimit import rate_limited
-from .spreadsheet import Echo, safe_text
 from .views import base_url
 
 PAGE_SIZE = 50
@@ -326,18 +324,14 @@ def activity_log(request):
 def _activity_csv(events):
     """The filtered log as CSV (es-AR dates, `;` as Excel in Argentina expects), streamed.
     Every text cell is neutralised: names and emails come from outside."""
-    def lines():
-        writer = csv.writer(Echo(), delimiter=";")
-        yield "\ufeff" + writer.writerow([_("Fecha"), _("Quién"), _("IP"), _("Qué"), _("Sobre quién"), _("Detalle")])
+    def rows():
         for event in events.iterator(chunk_size=2000):
             when = timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S")
             detail = json.dumps(event.detail, ensure_ascii=False) if event.detail else ""
-            yield writer.writerow([when, safe_text(event.actor_email), event.ip or "",
-                                   safe_text(str(event.get_kind_display())), safe_text(event.target),
-                                   safe_text(detail)])
+            yield [when, safe_text(event.actor_email), event.ip or "", safe_text(str(event.get_kind_display())),
+                   safe_text(event.target), safe_text(detail)]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"registro-de-actividad-{connection.tenant.slug}-{timezone.localdate():%Y%m%d}.csv")
+    response = csv_response(rows(), header=[_("Fecha"), _("Quién"), _("IP"), _("Qué"), _("Sobre quién"), _("Detalle")],
+                            filename=f"registro-de-actividad-{connection.tenant.slug}-{timezone.localdate():%Y%m%d}")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,9 +10,9 @@ import pytest
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
+from portal_core.exports import FORMULA_STARTS
 from portal_core.models import Customer, Supplier
 from portal_core.services import api_key_create, party_account_create
-from portal_core.spreadsheet import FORMULA_STARTS
 from tests.conftest import PASSWORD, host_client
 
 from .conftest import day, document, entry
