@@ -17,16 +17,15 @@ from portal_core.accounts import two_factor
 from portal_core.decorators import portal_admin_required
 from portal_core.menu import menu_for
 from portal_core.models import Customer, Supplier
-from portal_core.selectors import portal_settings, sync_version
+from portal_core.selectors import portal_settings
 from tenants.images import image_rejected_message, png_response
 
 from . import admin_selectors as analytics
-from . import selectors, sheets
+from . import sheets
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
 from .formats import money
-from .forms import LedgerFilterForm
-from .paging import rows_key, synced_page
+from .ledger import ledger_response
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
@@ -65,33 +64,13 @@ def balances(request, tab="clientes"):
 @never_cache
 def party_ledger(request, tab, party_id: int):
     """One party's current account, as the admin sees it from the balances list."""
-    model = {"clientes": Customer, "proveedores": Supplier}.get(tab)
-    if model is None:
+    kind = {"clientes": "customer", "proveedores": "supplier"}.get(tab)
+    if kind is None:
         raise Http404
-    party = get_object_or_404(model, pk=party_id)
-    today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
-    if model is Customer:
-        entries = selectors.customer_ledger(customer=party, filters=filters)
-        summary = selectors.customer_ledger_summary(customer=party, filters=filters, today=today,
-                                                    version=sync_version(request))
-    else:
-        entries = selectors.supplier_ledger(supplier=party, filters=filters)
-        summary = selectors.supplier_ledger_summary(supplier=party, today=today, version=sync_version(request))
-    export = exports.requested_format(request)
-    if export:
-        return exports.export_logged(
-            sheets.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
-                                 with_balance=True),
-            user=request.user, what="admin_party_ledger", target=party.business_name, export_format=export)
-    page = synced_page(request, entries)
-    return render(request, "billing_views/ledger.html", {
-        "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
-        "summary": summary, "page": page, "title": party.business_name, "show_balances": True, "back_tab": tab,
-        "rows_key": rows_key(request, party, filters, page, True, today, "ledger"),
-        "accounts": core_selectors.party_accounts(**{"customer" if model is Customer else "supplier": party}),
-    })
+    party = get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
+    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
+                           accounts=core_selectors.party_accounts(**{kind: party}))
 
 
 @portal_admin_required

@@ -82,19 +82,6 @@ def test_balances_totals_search_sort_and_export(admin):
     assert ["Distribuidora Peñalolén S.A.", "30-71234567-1", "1310,00", "1310,00", "1400,00"] in rows
 
 
-def test_a_partys_row_opens_its_current_account(admin, book):
-    from portal_core.models import Customer
-
-    with tenant_context(book):
-        c1 = Customer.objects.get(external_id="C1").id
-    response = admin.get(f"/administrador/cuentas-corrientes/clientes/{c1}/")
-
-    assert response.status_code == 200
-    assert response.context["summary"]["pending"] == Decimal("1900.00")
-    assert admin.get("/administrador/cuentas-corrientes/clientes/999999/").status_code == 404
-    assert admin.get("/administrador/cuentas-corrientes/otros/").status_code == 404
-
-
 def _ranking(response):
     return [(row["customer__business_name"], row["amount"]) for row in response.context["ranking"]]
 
