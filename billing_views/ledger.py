@@ -22,8 +22,8 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     page's (the admin's way back and the party's accounts)."""
     today = timezone.localdate()
     form = ledger_filter_form(party, request.GET or None, balances=show_balances)
-    filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
-    entries = selectors.ledger_entries(party=party, filters=filters)
+    filters = form.filters(overdue=show_balances and request.GET.get("vencidos") == "on")
+    entries = selectors.ledger_entries(party=party, filters=filters, today=today)
     export = exports.requested_format(request)
     if export:
         response = sheets.ledger_export(entries, export_format=export, with_balance=show_balances,
@@ -33,7 +33,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     page = synced_page(request, entries)
     summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=sync_version(request))
     return render(request, "billing_views/ledger.html", {
-        "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters, "today": today,
+        "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,
         "rows_key": rows_key(request, party, filters, page, show_balances, today, "ledger"), **context,
     })

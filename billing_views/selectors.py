@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -178,6 +178,12 @@ def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: i
 # --- Current accounts (customers' and suppliers') -------------------------------------------
 
 
+def overdue_condition(*, today: date, prefix: str = "") -> Q:
+    """What "vencido" means wherever it shows: still owed, and due before today (a movement
+    without a due date never is). `prefix` reaches the movements from another model."""
+    return Q(**{f"{prefix}open_balance__gt": 0, f"{prefix}due_date__lt": today})
+
+
 def _ledger_movements(party: Customer | Supplier, filters: Filters) -> tuple[QuerySet, str]:
     """A party's movements before the filter bar, and the name of their party field. A
     customer's scope follows its *Relacionado* and *Asociado* checks; a supplier has none."""
@@ -187,13 +193,17 @@ def _ledger_movements(party: Customer | Supplier, filters: Filters) -> tuple[Que
     return CustomerAccountEntry.objects.filter(scope, invoice_voided=False), "customer"
 
 
-def ledger_entries(*, party: Customer | Supplier, filters: Filters) -> QuerySet:
+def ledger_entries(*, party: Customer | Supplier, filters: Filters, today: date) -> QuerySet:
     """The current account's rows (CustomerAccountEntry or SupplierAccountEntry), filtered and
-    sorted as the filter bar asks."""
+    sorted as the filter bar asks, each with `is_overdue` today."""
     movements, party_field = _ledger_movements(party, filters)
+    if filters.extra.get("overdue"):
+        movements = movements.filter(overdue_condition(today=today))
+    movements = _filtered(movements, filters, party=party_field, date_field="date", amount_field="amount")
     # As in sales_documents: the parties of the page's rows only, not a join for every match.
-    movements = _entry_filters(movements.prefetch_related(party_field), filters, party_field)
-    return movements.order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
+    return (movements.prefetch_related(party_field)
+            .annotate(is_overdue=Case(When(overdue_condition(today=today), then=Value(True)), default=Value(False)))
+            .order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"])))
 
 
 def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date, version: str) -> dict:
@@ -221,34 +231,27 @@ def list_count(queryset: QuerySet, *, version: str) -> int:
     return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
 
 
-def _entry_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
-    queryset = _filtered(queryset, filters, party=party_field, date_field="date", amount_field="amount")
-    if filters.extra.get("overdue"):
-        queryset = queryset.filter(open_balance__gt=0, due_date__lt=filters.extra["today"])
-    return queryset
-
-
 def _ledger_summary(queryset: QuerySet, today: date) -> dict:
     """Pending balance, balance in favour, overdue amount and aging buckets, in one query."""
     owed = Q(open_balance__gt=0)
-    overdue = owed & Q(due_date__lt=today)
+    due = overdue_condition(today=today)
 
     def total(condition: Q):
         return Coalesce(Sum("open_balance", filter=condition), ZERO)
 
     def overdue_between(newest: int, oldest: int) -> Q:
         """Overdue by `newest` to `oldest` days, both inclusive."""
-        return overdue & Q(due_date__lte=today - timedelta(days=newest), due_date__gte=today - timedelta(days=oldest))
+        return due & Q(due_date__lte=today - timedelta(days=newest), due_date__gte=today - timedelta(days=oldest))
 
     figures = queryset.aggregate(
         pending=total(owed),
         in_favour=total(Q(open_balance__lt=0)),
-        overdue=total(overdue),
+        overdue=total(due),
         not_due=total(owed & (Q(due_date__gte=today) | Q(due_date__isnull=True))),
         days_0_30=total(overdue_between(1, 30)),
         days_31_60=total(overdue_between(31, 60)),
         days_61_90=total(overdue_between(61, 90)),
-        days_90_plus=total(overdue & Q(due_date__lt=today - timedelta(days=90))),
+        days_90_plus=total(due & Q(due_date__lt=today - timedelta(days=90))),
     )
     figures["in_favour"] = -figures["in_favour"]
     figures["balance"] = figures["pending"] - figures["in_favour"]

@@ -9,9 +9,12 @@ import pytest
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
+from billing_views.admin_selectors import Period, party_balances
+from billing_views.selectors import Filters, ledger_entries, ledger_summary
 from portal_core.models import Customer, Supplier
+from portal_core.selectors import sync_version
 from portal_core.sync.engine import batch_upsert
-from tests.billing_views.conftest import BOOK, entry
+from tests.billing_views.conftest import BOOK, TODAY, entry
 
 
 @pytest.fixture
@@ -194,3 +197,49 @@ def test_the_admins_supplier_drill_down_ignores_a_relacionado_in_the_url(admin, 
 
     assert (response.context["filters"].related, response.context["filters"].associated) == (False, False)
     assert response.context["page"].paginator.count == 1
+
+
+# --- Overdue: one definition for the rows, the filter, the summary and the admin's balances --
+
+
+@pytest.fixture
+def edges(book):
+    """C1's book plus a movement due today and one overdue but settled."""
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E8", "customer", "C1", amount="50.00", balance="50.00", due=0, number=1020),
+            entry("E9", "customer", "C1", amount="70.00", balance="0.00", due=-5, number=1021)])
+    return book
+
+
+def test_a_movement_is_overdue_when_still_owed_and_due_before_today(edges):
+    with tenant_context(edges):
+        c1 = Customer.objects.get(external_id="C1")
+
+        rows = ledger_entries(party=c1, filters=Filters(), today=TODAY)
+
+        assert {row.external_id: row.is_overdue for row in rows} == {
+            "E1": True, "E2": False, "E3": True, "E4": False, "E8": False, "E9": False}
+
+
+def test_rows_filter_summary_and_balances_agree_on_what_is_overdue(edges):
+    with tenant_context(edges):
+        c1 = Customer.objects.get(external_id="C1")
+
+        flagged = [row for row in ledger_entries(party=c1, filters=Filters(), today=TODAY) if row.is_overdue]
+        filtered = list(ledger_entries(party=c1, filters=Filters(extra={"overdue": True}), today=TODAY))
+        summary = ledger_summary(party=c1, filters=Filters(), today=TODAY, version=sync_version())
+        balances = party_balances(kind="customers", period=Period(None, None), search="", today=TODAY, sort="-saldo")
+
+        assert sorted(row.external_id for row in filtered) == sorted(row.external_id for row in flagged) == ["E1", "E3"]
+        assert summary["overdue"] == sum(row.open_balance for row in flagged) == Decimal("1400.00")
+        assert balances.get(external_id="C1").overdue == Decimal("1400.00")
+
+
+def test_the_page_marks_the_overdue_rows_it_computed(edges, login):
+    response = login(edges, "cliente@alfa.test").get("/cuenta-corriente/")
+
+    html = response.content.decode()
+    assert [row.external_id for row in response.context["page"].object_list if row.is_overdue] == ["E1", "E3"]
+    assert html.count('class="overdue"') == 2
+    assert html.count('<span class="badge danger">vencido</span>') == 2
