@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from portal_core.models import ArticleSalesDaily, Customer, SalesInvoice, Supplier
+from portal_core.models.documents import credit_note_sign
 
 from .selectors import overdue_condition
 
@@ -73,7 +74,7 @@ def balances_totals(queryset: QuerySet) -> dict:
 
 
 def _signed_pesos(amount_field: str, doc_type_field: str, rate_field: str):
-    sign = Case(When(**{doc_type_field: "NC"}, then=Value(-1)), default=Value(1))
+    sign = credit_note_sign(doc_type_field)
     return ExpressionWrapper(F(amount_field) * F(rate_field) * sign, output_field=MONEY)
 
 
