@@ -22,11 +22,7 @@ from portal_core.exports import (
     xlsx_response,
 )
 from portal_core.models import AuditEvent, Customer, Supplier
-
-
-def _streamed(response) -> str:
-    return b"".join(response.streaming_content).decode("utf-8")
-
+from tests.billing_views.conftest import streamed
 
 # --- safe_text -----------------------------------------------------------------------------
 
@@ -84,14 +80,14 @@ def test_csv_is_streamed_with_a_bom_semicolons_and_its_filename():
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="prueba.csv"'
-    assert _streamed(response) == "\ufeffN;Texto;Importe\r\n1;fila 1;1,50\r\n2;fila 2;1,50\r\n"
+    assert streamed(response).decode() == "\ufeffN;Texto;Importe\r\n1;fila 1;1,50\r\n2;fila 2;1,50\r\n"
     assert read == [1, 2]
 
 
 def test_csv_quotes_cells_with_the_separator_or_quotes():
     response = csv_response([['Uno; "dos"']], header=["Texto"], filename="prueba")
 
-    text = _streamed(response).removeprefix("\ufeff")
+    text = streamed(response).decode().removeprefix("\ufeff")
 
     assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == [["Texto"], ['Uno; "dos"']]
 
@@ -124,7 +120,7 @@ def test_export_response_writes_the_same_rows_as_csv_text_or_typed_xlsx():
     as_csv = export_response("csv", rows, header=header, filename="f", sheet="Hoja", csv_cell=csv_cell)
     as_xlsx = export_response("xlsx", rows, header=header, filename="f", sheet="Hoja", csv_cell=csv_cell)
 
-    assert _streamed(as_csv).splitlines()[1] == "01/03/2026;Plain S.A.;-300,50;"
+    assert streamed(as_csv).decode().splitlines()[1] == "01/03/2026;Plain S.A.;-300,50;"
     values = list(load_workbook(io.BytesIO(as_xlsx.content))["Hoja"].values)
     assert values[1][1:] == ("Plain S.A.", -300.5, None)
 

@@ -14,7 +14,7 @@ from billing_views.selectors import Filters, ledger_entries, ledger_summary
 from portal_core.models import Customer, Supplier
 from portal_core.selectors import sync_version
 from portal_core.sync.engine import batch_upsert
-from tests.billing_views.conftest import BOOK, TODAY, entry
+from tests.billing_views.conftest import BOOK, TODAY, entry, streamed
 
 
 @pytest.fixture
@@ -29,10 +29,6 @@ def _party_id(company, model, external_id) -> int:
 
 def _rows(response) -> list[int]:
     return [row.id for row in response.context["page"].object_list]
-
-
-def _streamed(response) -> bytes:
-    return b"".join(response.streaming_content)
 
 
 # --- The customer's own --------------------------------------------------------------------
@@ -185,7 +181,7 @@ def test_the_admin_exports_the_same_current_account_as_its_party(book, login, ad
     own = login(book, email).get(own_path, {"formato": "csv"})
     drill_down = admin.get(f"/administrador/cuentas-corrientes/{tab}/{party_id}/", {"formato": "csv"})
 
-    assert _streamed(drill_down) == _streamed(own)
+    assert streamed(drill_down) == streamed(own)
     assert drill_down["Content-Disposition"] == own["Content-Disposition"]
 
 
