@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from portal_core.erp.models.documents import credit_note_sign
 from portal_core.models import ArticleSalesDaily, Customer, SalesInvoice, Supplier
+
+from .selectors import overdue_condition
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -46,11 +49,11 @@ def party_balances(*, kind: str, period: Period, search: str, today: date, sort:
     shown = Q(**{f"{entries}__invoice_voided": False})
     until = shown & (Q(**{f"{entries}__date__lte": period.date_to}) if period.date_to else Q())
     within = Q(**{f"{entries}__date__gte": period.date_from}) if period.date_from else Q()
+    due = overdue_condition(today=today, prefix=f"{entries}__")
     queryset = model.objects.annotate(
         balance=Coalesce(Sum(f"{entries}__amount", filter=until), ZERO),
         movements=Coalesce(Sum(f"{entries}__amount", filter=until & within), ZERO),
-        overdue=Coalesce(Sum(f"{entries}__open_balance", filter=shown & Q(**{
-            f"{entries}__open_balance__gt": 0, f"{entries}__due_date__lt": today})), ZERO),
+        overdue=Coalesce(Sum(f"{entries}__open_balance", filter=shown & due), ZERO),
     )
     if search:
         queryset = queryset.filter(Q(business_name__icontains=search) | Q(tax_id__contains=search.replace("-", "")))
@@ -71,7 +74,7 @@ def balances_totals(queryset: QuerySet) -> dict:
 
 
 def _signed_pesos(amount_field: str, doc_type_field: str, rate_field: str):
-    sign = Case(When(**{doc_type_field: "NC"}, then=Value(-1)), default=Value(1))
+    sign = credit_note_sign(doc_type_field)
     return ExpressionWrapper(F(amount_field) * F(rate_field) * sign, output_field=MONEY)
 
 

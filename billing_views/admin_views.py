@@ -1,37 +1,31 @@
 """The portal admin's pages: Cuentas corrientes, Ventas and Perfil."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
+from portal_core import exports
 from portal_core.access import selectors as core_selectors
 from portal_core.accounts import two_factor
 from portal_core.company import services as company
 from portal_core.company.selectors import portal_settings
-from portal_core.erp.selectors import sync_version
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
 from tenants.images import image_rejected_message, png_response
 
 from . import admin_selectors as analytics
-from . import exports, selectors
+from . import sheets
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
-from .exports import safe_text
-from .formats import decimal_ar, money
-from .forms import LedgerFilterForm
-from .paging import rows_key, synced_page
+from .formats import money
+from .ledger import ledger_response
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
@@ -55,43 +49,14 @@ def balances(request, tab="clientes"):
     form = BalancesForm(request.GET or None)
     rows = analytics.party_balances(kind=kind, period=_period(form), search=form.value("buscar") or "",
                                     today=timezone.localdate(), sort=form.value("orden") or "-saldo")
-    export = request.GET.get("formato")
-    if export in ("csv", "xlsx"):
-        return exports.logged(_balances_export(rows, tab, export), user=request.user, what=f"admin_balances_{tab}",
-                              export_format=export)
-    if export not in (None, ""):
-        raise Http404
+    export = exports.requested_format(request)
+    if export:
+        return exports.export_logged(
+            sheets.balances_export(rows, export_format=export, filename=f"saldos-{tab}"),
+            user=request.user, what=f"admin_balances_{tab}", export_format=export)
     return _render(request, "balances.html", "admin_balances", form=form, tab=tab,
                    totals=analytics.balances_totals(rows), page=Paginator(rows, 50).get_page(request.GET.get("pagina")),
                    sort=form.value("orden") or "-saldo")
-
-
-BALANCES_HEADER = ["Razón social", "CUIT", "Saldo", "Movimientos del período", "Vencido"]
-
-
-def _balances_export(rows, tab, export_format):
-    parties = [(safe_text(p.business_name), p.tax_id_display, p.balance, p.movements, p.overdue)
-               for p in rows.iterator(chunk_size=2000)]
-    if export_format == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Saldos")
-        sheet.append(BALANCES_HEADER)
-        for party in parties:
-            sheet.append(list(party))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(BALANCES_HEADER)
-        for name, tax_id, *amounts in parties:
-            writer.writerow([name, tax_id, *(decimal_ar(amount) for amount in amounts)])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=f"saldos-{tab}.{export_format}")
-    return response
 
 
 @portal_admin_required
@@ -99,32 +64,13 @@ def _balances_export(rows, tab, export_format):
 @never_cache
 def party_ledger(request, tab, party_id: int):
     """One party's current account, as the admin sees it from the balances list."""
-    model = {"clientes": Customer, "proveedores": Supplier}.get(tab)
-    if model is None:
+    kind = {"clientes": "customer", "proveedores": "supplier"}.get(tab)
+    if kind is None:
         raise Http404
-    party = get_object_or_404(model, pk=party_id)
-    today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.filters(today=today, overdue=request.GET.get("vencidos") == "on")
-    if model is Customer:
-        entries = selectors.customer_ledger(customer=party, filters=filters)
-        summary = selectors.customer_ledger_summary(customer=party, filters=filters, today=today,
-                                                    version=sync_version(request))
-    else:
-        entries = selectors.supplier_ledger(supplier=party, filters=filters)
-        summary = selectors.supplier_ledger_summary(supplier=party, today=today, version=sync_version(request))
-    export = request.GET.get("formato")
-    if export in ("csv", "xlsx"):
-        return exports.logged(
-            exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}"),
-            user=request.user, what="admin_party_ledger", target=party.business_name, export_format=export)
-    page = synced_page(request, entries)
-    return render(request, "billing_views/ledger.html", {
-        "menu": menu_for(request, "admin_balances"), "party": party, "form": form, "filters": filters, "today": today,
-        "summary": summary, "page": page, "title": party.business_name, "show_balances": True, "back_tab": tab,
-        "rows_key": rows_key(request, party, filters, page, True, today, "ledger"),
-        "accounts": core_selectors.party_accounts(**{"customer" if model is Customer else "supplier": party}),
-    })
+    party = get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
+    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
+                           accounts=core_selectors.party_accounts(**{kind: party}))
 
 
 @portal_admin_required
@@ -138,12 +84,10 @@ def sales(request):
     ranking = analytics.customer_ranking(period=_period(ranking_form), branch_id=branch.id if branch else None)
     articles = analytics.best_selling_articles(period=_period(articles_form),
                                                supplier_id=supplier.id if supplier else None, by=by)
-    export = request.GET.get("formato")
-    if export in ("ranking", "articulos"):
-        return exports.logged(_sales_csv(export, ranking, articles), user=request.user, what=f"admin_sales_{export}",
-                              export_format="csv")
-    if export not in (None, ""):
-        raise Http404
+    table = exports.requested_format(request, offered=("ranking", "articulos"))
+    if table:
+        response = sheets.ranking_csv(ranking) if table == "ranking" else sheets.articles_csv(articles)
+        return exports.export_logged(response, user=request.user, what=f"admin_sales_{table}", export_format="csv")
     value = "amount" if by == "importe" else "quantity"
     return _render(request, "sales.html", "admin_sales", ranking_form=ranking_form, articles_form=articles_form,
                    ranking=ranking, articles=articles, by=by,
@@ -152,23 +96,6 @@ def sales(request):
                    articles_chart=bar_chart([(a["article__description"], a[value],
                                               money(a["amount"]) if by == "importe" else f"{a['quantity']:.0f}")
                                              for a in articles], title=_("Artículos más vendidos")))
-
-
-def _sales_csv(table, ranking, articles):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{table}.csv")
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    if table == "ranking":
-        writer.writerow(["Puesto", "Cliente", "Importe"])
-        for position, row in enumerate(ranking, start=1):
-            writer.writerow([position, safe_text(row["customer__business_name"]), decimal_ar(row["amount"])])
-    else:
-        writer.writerow(["Puesto", "Código", "Artículo", "Cantidad", "Importe"])
-        for position, row in enumerate(articles, start=1):
-            writer.writerow([position, safe_text(row["article__code"]), safe_text(row["article__description"]),
-                             decimal_ar(row["quantity"], 3), decimal_ar(row["amount"])])
-    return response
 
 
 @portal_admin_required

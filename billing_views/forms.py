@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal_core.models import Customer, Supplier
+
 from .selectors import DOCUMENT_SORTS, ENTRY_SORTS, Filters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
@@ -129,3 +131,9 @@ class SupplierLedgerFilterForm(LedgerFilterForm):
         super().__init__(*args, **kwargs)
         del self.fields["relacionado"]
         del self.fields["asociado"]
+
+
+def ledger_filter_form(party: Customer | Supplier, data, *, balances: bool) -> LedgerFilterForm:
+    """A current account's filter bar, whoever looks at it: a supplier's has no checks."""
+    form_class = SupplierLedgerFilterForm if isinstance(party, Supplier) else LedgerFilterForm
+    return form_class(data, balances=balances)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -79,9 +79,9 @@ def _holder_ids(customer: Customer, related: bool) -> list[int]:
     return ids
 
 
-def _sales_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
-    """Base list: the customer's own documents; *Relacionado* adds its group's, *Asociado*
-    adds those issued on other accounts on its behalf."""
+def _customer_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
+    """Base list: the customer's own documents (or movements); *Relacionado* adds its group's,
+    *Asociado* adds those issued on other accounts on its behalf."""
     scope = Q(customer_id__in=_holder_ids(customer, related))
     if associated:
         scope |= Q(associated_customer_id=customer.id)
@@ -109,7 +109,7 @@ def sales_documents(*, customer: Customer, filters: Filters) -> QuerySet[SalesIn
         .values("invoice").annotate(total=Sum("open_balance")).values("total")
     )
     queryset = (
-        SalesInvoice.objects.filter(_sales_scope(customer, related=filters.related, associated=filters.associated))
+        SalesInvoice.objects.filter(_customer_scope(customer, related=filters.related, associated=filters.associated))
         .filter(voided=False)
         .prefetch_related("customer")  # a join would run for every matching row, before the sort and LIMIT
         .annotate(open_balance=Subquery(balance))
@@ -121,33 +121,10 @@ def sales_documents(*, customer: Customer, filters: Filters) -> QuerySet[SalesIn
 def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoice:
     """A document the customer may open (own, its group's or associated to it), or 404 —
     the same 404 as for an id that does not exist."""
-    scope = _sales_scope(customer, related=True, associated=True)
+    scope = _customer_scope(customer, related=True, associated=True)
     return get_object_or_404(
         SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch"), pk=document_id
     )
-
-
-def _customer_ledger_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
-    scope = Q(customer_id__in=_holder_ids(customer, related))
-    if associated:
-        scope |= Q(associated_customer_id=customer.id)
-    return scope & Q(invoice_voided=False)
-
-
-def customer_ledger(*, customer: Customer, filters: Filters) -> QuerySet[CustomerAccountEntry]:
-    queryset = CustomerAccountEntry.objects.filter(
-        _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
-    ).prefetch_related("customer")  # as in sales_documents: the page's rows only, not every match
-    return _entry_filters(queryset, filters, "customer").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
-
-
-def customer_ledger_summary(*, customer: Customer, filters: Filters, today: date, version: str) -> dict:
-    """The summary depends only on the scope switches and the day, not on the other filters."""
-    queryset = CustomerAccountEntry.objects.filter(
-        _customer_ledger_scope(customer, related=filters.related, associated=filters.associated)
-    )
-    key = f"ledger-summary:customer:{customer.id}:{filters.related:d}{filters.associated:d}:{today}"
-    return _until_next_sync(key, version, lambda: _ledger_summary(queryset, today))
 
 
 def pending_orders(*, customer: Customer) -> QuerySet[Order]:
@@ -184,17 +161,6 @@ def access_purchase_document(*, supplier: Supplier, document_id: int) -> Purchas
     )
 
 
-def supplier_ledger(*, supplier: Supplier, filters: Filters) -> QuerySet[SupplierAccountEntry]:
-    queryset = SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False).select_related("supplier")
-    return _entry_filters(queryset, filters, "supplier").order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"]))
-
-
-def supplier_ledger_summary(*, supplier: Supplier, today: date, version: str) -> dict:
-    queryset = SupplierAccountEntry.objects.filter(supplier=supplier, invoice_voided=False)
-    return _until_next_sync(f"ledger-summary:supplier:{supplier.id}:{today}", version,
-                            lambda: _ledger_summary(queryset, today))
-
-
 def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:
     # Ready for pickup first, newest first within each status.
     return (
@@ -207,6 +173,44 @@ def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:
 def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: int):
     payment = get_object_or_404(SupplierPayment.objects.filter(supplier=supplier), pk=payment_id)
     return payment, get_object_or_404(payment.certificates.all(), pk=certificate_id)
+
+
+# --- Current accounts (customers' and suppliers') -------------------------------------------
+
+
+def overdue_condition(*, today: date, prefix: str = "") -> Q:
+    """What "vencido" means wherever it shows: still owed, and due before today (a movement
+    without a due date never is). `prefix` reaches the movements from another model."""
+    return Q(**{f"{prefix}open_balance__gt": 0, f"{prefix}due_date__lt": today})
+
+
+def _ledger_movements(party: Customer | Supplier, filters: Filters) -> tuple[QuerySet, str]:
+    """A party's movements before the filter bar, and the name of their party field. A
+    customer's scope follows its *Relacionado* and *Asociado* checks; a supplier has none."""
+    if isinstance(party, Supplier):
+        return SupplierAccountEntry.objects.filter(supplier=party, invoice_voided=False), "supplier"
+    scope = _customer_scope(party, related=filters.related, associated=filters.associated)
+    return CustomerAccountEntry.objects.filter(scope, invoice_voided=False), "customer"
+
+
+def ledger_entries(*, party: Customer | Supplier, filters: Filters, today: date) -> QuerySet:
+    """The current account's rows (CustomerAccountEntry or SupplierAccountEntry), filtered and
+    sorted as the filter bar asks, each with `is_overdue` today."""
+    movements, party_field = _ledger_movements(party, filters)
+    if filters.extra.get("overdue"):
+        movements = movements.filter(overdue_condition(today=today))
+    movements = _filtered(movements, filters, party=party_field, date_field="date", amount_field="amount")
+    # As in sales_documents: the parties of the page's rows only, not a join for every match.
+    return (movements.prefetch_related(party_field)
+            .annotate(is_overdue=Case(When(overdue_condition(today=today), then=Value(True)), default=Value(False)))
+            .order_by(*ENTRY_SORTS.get(filters.sort, ENTRY_SORTS["-fecha"])))
+
+
+def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date, version: str) -> dict:
+    """The summary depends only on the scope switches and the day, not on the other filters."""
+    movements, party_field = _ledger_movements(party, filters)
+    key = f"ledger-summary:{party_field}:{party.id}:{filters.related:d}{filters.associated:d}:{today}"
+    return _until_next_sync(key, version, lambda: _ledger_summary(movements, today))
 
 
 # --- Shared --------------------------------------------------------------------------------
@@ -227,34 +231,27 @@ def list_count(queryset: QuerySet, *, version: str) -> int:
     return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
 
 
-def _entry_filters(queryset: QuerySet, filters: Filters, party_field: str) -> QuerySet:
-    queryset = _filtered(queryset, filters, party=party_field, date_field="date", amount_field="amount")
-    if filters.extra.get("overdue"):
-        queryset = queryset.filter(open_balance__gt=0, due_date__lt=filters.extra["today"])
-    return queryset
-
-
 def _ledger_summary(queryset: QuerySet, today: date) -> dict:
     """Pending balance, balance in favour, overdue amount and aging buckets, in one query."""
     owed = Q(open_balance__gt=0)
-    overdue = owed & Q(due_date__lt=today)
+    due = overdue_condition(today=today)
 
     def total(condition: Q):
         return Coalesce(Sum("open_balance", filter=condition), ZERO)
 
     def overdue_between(newest: int, oldest: int) -> Q:
         """Overdue by `newest` to `oldest` days, both inclusive."""
-        return overdue & Q(due_date__lte=today - timedelta(days=newest), due_date__gte=today - timedelta(days=oldest))
+        return due & Q(due_date__lte=today - timedelta(days=newest), due_date__gte=today - timedelta(days=oldest))
 
     figures = queryset.aggregate(
         pending=total(owed),
         in_favour=total(Q(open_balance__lt=0)),
-        overdue=total(overdue),
+        overdue=total(due),
         not_due=total(owed & (Q(due_date__gte=today) | Q(due_date__isnull=True))),
         days_0_30=total(overdue_between(1, 30)),
         days_31_60=total(overdue_between(31, 60)),
         days_61_90=total(overdue_between(61, 90)),
-        days_90_plus=total(overdue & Q(due_date__lt=today - timedelta(days=90))),
+        days_90_plus=total(due & Q(due_date__lt=today - timedelta(days=90))),
     )
     figures["in_favour"] = -figures["in_favour"]
     figures["balance"] = figures["pending"] - figures["in_favour"]

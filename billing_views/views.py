@@ -7,7 +7,6 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,25 +14,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.activity.services import Kind, audit_record
 from portal_core.company.selectors import portal_settings
-from portal_core.erp.selectors import sync_version
 from portal_core.web.menu import menu_for
 
-from . import downloads, exports, pdf, selectors
+from . import downloads, pdf, selectors
 from .access import require_customer, require_supplier
-from .forms import FilterForm, LedgerFilterForm, SupplierFilterForm, SupplierLedgerFilterForm
+from .forms import FilterForm, SupplierFilterForm
+from .ledger import ledger_response
 from .paging import rows_key, synced_page
 
 
 def _render(request, template, url_name, status=200, **context):
     return render(request, f"billing_views/{template}", {"menu": menu_for(request, url_name), **context},
                   status=status)
-
-
-def _export_format(request) -> str | None:
-    export = request.GET.get("formato")
-    if export not in (None, "csv", "xlsx"):
-        raise Http404
-    return export
 
 
 # --- Customers -----------------------------------------------------------------------------
@@ -68,31 +60,8 @@ def sales_invoice_pdf(request, document_id: int):
 @never_cache
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
-    return _ledger(
-        request, party=customer, show_balances=portal_settings(request).customer_balances,
-        form_class=LedgerFilterForm, url_name="customer_ledger", title=_("Cuenta corriente"),
-        read_entries=lambda filters: selectors.customer_ledger(customer=customer, filters=filters),
-        read_summary=lambda filters, today: selectors.customer_ledger_summary(
-            customer=customer, filters=filters, today=today, version=sync_version(request)),
-    )
-
-
-def _ledger(request, *, party, show_balances, form_class, url_name, title, read_entries, read_summary):
-    """A current account (customer's or supplier's): the page, or its CSV/XLSX export."""
-    today = timezone.localdate()
-    form = form_class(request.GET or None, balances=show_balances)
-    filters = form.filters(today=today, overdue=show_balances and request.GET.get("vencidos") == "on")
-    entries = read_entries(filters)
-    export = _export_format(request)
-    if export:
-        return exports.logged(
-            exports.ledger_export(entries, export_format=export, filename=f"cuenta-corriente-{party.external_id}",
-                                  with_balance=show_balances),
-            user=request.user, what=url_name, target=party.business_name, export_format=export)
-    page = synced_page(request, entries)
-    return _render(request, "ledger.html", url_name, party=party, form=form, filters=filters, today=today,
-                   show_balances=show_balances, summary=read_summary(filters, today), page=page, title=title,
-                   rows_key=rows_key(request, party, filters, page, show_balances, today, "ledger"))
+    return ledger_response(request, party=customer, show_balances=portal_settings(request).customer_balances,
+                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"))
 
 
 @login_required
@@ -135,13 +104,9 @@ def purchase_invoice_pdf(request, document_id: int):
 @never_cache
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
-    return _ledger(
-        request, party=supplier, show_balances=portal_settings(request).supplier_balances,
-        form_class=SupplierLedgerFilterForm, url_name="supplier_ledger", title=_("Cuenta corriente proveedores"),
-        read_entries=lambda filters: selectors.supplier_ledger(supplier=supplier, filters=filters),
-        read_summary=lambda filters, today: selectors.supplier_ledger_summary(
-            supplier=supplier, today=today, version=sync_version(request)),
-    )
+    return ledger_response(request, party=supplier, show_balances=portal_settings(request).supplier_balances,
+                           menu_entry="supplier_ledger", export_name="supplier_ledger",
+                           title=_("Cuenta corriente proveedores"))
 
 
 @login_required

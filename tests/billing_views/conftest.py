@@ -129,3 +129,8 @@ def login():
 def doc_id(company, model, external_id) -> int:
     with tenant_context(company):
         return model.objects.get(external_id=external_id).id
+
+
+def streamed(response) -> bytes:
+    """A streamed response's body (a CSV export), read whole."""
+    return b"".join(response.streaming_content)

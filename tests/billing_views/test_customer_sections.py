@@ -1,11 +1,8 @@
 """Facturas de venta, Cuenta corriente and Seguimiento de pedidos, as a customer sees them."""
 
-import csv
 import io
-from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal_core.models import SalesInvoice
@@ -101,47 +98,6 @@ def test_pdf_is_a_valid_invoice_with_its_number_and_cae(book, login):
     assert "$ 1.210,00" in text
 
 
-def test_ledger_summary_and_aging_are_exact(book, login):
-    response = login(book, "cliente@alfa.test").get("/cuenta-corriente/")
-
-    summary = response.context["summary"]
-    assert summary["pending"] == Decimal("1900.00")
-    assert summary["in_favour"] == Decimal("300.00")
-    assert summary["overdue"] == Decimal("1400.00")
-    assert (summary["not_due"], summary["days_0_30"], summary["days_31_60"], summary["days_61_90"],
-            summary["days_90_plus"]) == (Decimal("500.00"), Decimal("1000.00"), 0, Decimal("400.00"), 0)
-    html = response.content.decode()
-    assert "$ 1.900,00" in html and "$ 300,00" in html
-    assert html.count('class="overdue"') == 2
-
-
-def test_ledger_checks_add_related_and_associated_movements(book, login):
-    response = login(book, "cliente@alfa.test").get("/cuenta-corriente/", {"relacionado": "on", "asociado": "on"})
-
-    assert response.context["summary"]["pending"] == Decimal("1900.00") + Decimal("5000.00") + Decimal("3333.00")
-    assert response.context["page"].paginator.count == 6
-
-
-def test_ledger_exports_csv_and_xlsx_of_the_filtered_rows(book, login):
-    client = login(book, "cliente@alfa.test")
-
-    csv_response = client.get("/cuenta-corriente/", {"formato": "csv", "vencidos": "on"})
-    xlsx_response = client.get("/cuenta-corriente/", {"formato": "xlsx"})
-
-    rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Fecha", "Razón social", "CUIT", "Comprobante", "Vencimiento", "Importe", "Saldo"]
-    assert sorted(row[6] for row in rows[1:]) == ["1000,00", "400,00"]
-    assert rows[1][2] == "30-71234567-1"
-    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
-    values = list(sheet.values)
-    assert len(values) == 5
-    assert {row[6] for row in values[1:]} == {1000, 500, 400, -300}
-
-
-def test_an_unknown_export_format_is_404(book, login):
-    assert login(book, "cliente@alfa.test").get("/cuenta-corriente/", {"formato": "pdf"}).status_code == 404
-
-
 def test_pending_orders_show_articles_and_pending_quantities(book, login):
     response = login(book, "cliente@alfa.test").get("/pedidos/")
 
@@ -149,25 +105,3 @@ def test_pending_orders_show_articles_and_pending_quantities(book, login):
     assert [order.number for order in response.context["page"].object_list] == ["0001-00000001"]
     assert "Yerba mate x 1 kg" in html and "Azúcar" not in html and "Ajeno" not in html
     assert "<strong>6</strong>" in html
-
-
-def test_a_voided_invoices_movements_are_hidden_with_it_and_come_back_if_unvoided(book, login):
-    from django_tenants.utils import tenant_context
-
-    from portal_core.erp.sync.engine import batch_upsert
-    from tests.billing_views.conftest import BOOK, entry
-
-    client = login(book, "cliente@alfa.test")
-    before = client.get("/cuenta-corriente/").context["summary"]["pending"]
-    with tenant_context(book):
-        batch_upsert(resource="customer-account-entries", items=[
-            entry("E9", "customer", "C1", amount="9999.00", balance="9999.00", due=5, invoice="F6", number=1006)])
-
-    hidden = client.get("/cuenta-corriente/")
-
-    assert hidden.context["summary"]["pending"] == before
-    assert "A 0003-00001006" not in hidden.content.decode()
-    with tenant_context(book):
-        f6 = {**next(r for r in BOOK["sales-invoices"] if r["external_id"] == "F6"), "voided": False}
-        batch_upsert(resource="sales-invoices", items=[f6])
-    assert client.get("/cuenta-corriente/").context["summary"]["pending"] == before + Decimal("9999.00")

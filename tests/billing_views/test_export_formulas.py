@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from portal_core.accounts.services import party_account_create
 from portal_core.erp.services import api_key_create
+from portal_core.exports import FORMULA_STARTS
 from portal_core.models import Customer, Supplier
-from portal_core.spreadsheet import FORMULA_STARTS
 from tests.conftest import PASSWORD, host_client
 
 from .conftest import day, document, entry

@@ -1,5 +1,7 @@
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
+from psycopg import sql
 
 from .base import MONEY, QUANTITY, ErpRecord
 from .parties import Article, Branch, Customer, Supplier
@@ -9,6 +11,23 @@ class DocumentType(models.TextChoices):
     INVOICE = "FA", _("Factura")
     CREDIT_NOTE = "NC", _("Nota de crédito")
     DEBIT_NOTE = "ND", _("Nota de débito")
+
+
+# A credit note takes back what an invoice sold: in any sum of sales its amounts and quantities
+# count negative, while invoices and debit notes count as they are. Said here once, for the ORM
+# and for raw SQL.
+
+
+def credit_note_sign(doc_type_field: str = "doc_type") -> Case:
+    """-1 for a credit note, 1 for any other document, as an ORM expression."""
+    return Case(When(**{doc_type_field: DocumentType.CREDIT_NOTE}, then=Value(-1)), default=Value(1))
+
+
+def credit_note_sign_sql(doc_type_column: str) -> str:
+    """The same sign in raw SQL. The credit note's code goes in as a quoted literal, not a
+    bound parameter, so that the statements built on it (portal_core.erp.sync.aggregates) still
+    run as they are, with no parameters of their own."""
+    return f"CASE WHEN {doc_type_column} = {sql.quote(DocumentType.CREDIT_NOTE.value)} THEN -1 ELSE 1 END"
 
 
 class Letter(models.TextChoices):

@@ -8,15 +8,17 @@ only those invoices (found by their external_id index).
 
 from django.db import connection
 
+from portal_core.erp.models.documents import credit_note_sign_sql
 from portal_core.models import ArticleSalesDaily, SalesInvoice, SalesInvoiceLine
 
 DAILY, INVOICES, LINES = (connection.ops.quote_name(model._meta.db_table)
                           for model in (ArticleSalesDaily, SalesInvoice, SalesInvoiceLine))
+CREDIT_NOTE_SIGN = credit_note_sign_sql("invoice.doc_type")
 # Filled in by .format(): {where} in CONTRIBUTIONS; {sign} and {contributions} in ADD.
 CONTRIBUTIONS = f"""
     SELECT invoice.issue_date, line.article_id,
-           SUM(line.quantity * CASE WHEN invoice.doc_type = 'NC' THEN -1 ELSE 1 END),
-           SUM(line.amount * invoice.exchange_rate * CASE WHEN invoice.doc_type = 'NC' THEN -1 ELSE 1 END)
+           SUM(line.quantity * {CREDIT_NOTE_SIGN}),
+           SUM(line.amount * invoice.exchange_rate * {CREDIT_NOTE_SIGN})
       FROM {LINES} AS line
       JOIN {INVOICES} AS invoice ON invoice.id = line.invoice_id
      WHERE {{where}} AND NOT invoice.voided AND line.article_id IS NOT NULL
