@@ -7,23 +7,18 @@ from django.http import Http404
 from django.shortcuts import render
 
 from portal_core.access.selectors import account_link
-from portal_core.company.selectors import portal_settings
 from portal_core.models import Customer, Supplier
 
 
 def account_customer(user) -> Customer | None:
-    link = account_link(user)
+    """The account's customer, outside a request (a task working for the account)."""
+    link = account_link(user=user)
     return link.customer if link and link.customer_id else None
-
-
-def account_supplier(user) -> Supplier | None:
-    link = account_link(user)
-    return link.supplier if link and link.supplier_id else None
 
 
 def _require_section(request, section: str) -> None:
     """A section the portal's admin switched off answers 404, as if it did not exist."""
-    if not getattr(portal_settings(request), section):
+    if not getattr(request.viewer.settings, section):
         raise Http404
 
 
@@ -45,12 +40,12 @@ def _active(party):
 
 def require_customer(request, section: str) -> Customer:
     _require_section(request, section)
-    return _active(account_customer(request.user))
+    return _active(request.viewer.customer)
 
 
 def require_supplier(request, section: str) -> Supplier:
     _require_section(request, section)
-    return _active(account_supplier(request.user))
+    return _active(request.viewer.supplier)
 
 
 class PartySuspendedMiddleware:

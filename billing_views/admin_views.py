@@ -14,7 +14,6 @@ from portal_core import exports
 from portal_core.access import selectors as core_selectors
 from portal_core.accounts import two_factor
 from portal_core.company import services as company
-from portal_core.company.selectors import portal_settings
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
@@ -101,7 +100,7 @@ def sales(request):
 @portal_admin_required
 def profile(request):
     """Perfil: the portal's image and what customers and suppliers may see."""
-    current = portal_settings(request)
+    current = request.viewer.settings
     if request.method == "POST" and request.POST.get("section") == "two_factor":
         return _profile_two_factor(request, current)
     if request.method == "POST":
@@ -147,7 +146,7 @@ def profile_image(request):
             safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure())
             return redirect(back if back and safe else "profile")
-    current = portal_settings(request)
+    current = request.viewer.settings
     switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
     return _render(request, "profile.html", "profile", status=400, image_form=form, form=switches,
                    policy_form=_policy_form(current))
@@ -156,6 +155,6 @@ def profile_image(request):
 @require_GET
 def profile_image_file(request):
     """The portal's image for its pages (public: it is the portal's own branding)."""
-    response = png_response(portal_settings(request).profile_image)
+    response = png_response(request.viewer.settings.profile_image)
     response["Cache-Control"] = "public, max-age=300"
     return response

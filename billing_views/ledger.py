@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal_core import exports
-from portal_core.erp.selectors import sync_version
 from portal_core.models import Customer, Supplier
 from portal_core.web.menu import menu_for
 
@@ -31,7 +30,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
                                      export_format=export)
     page = synced_page(request, entries)
-    summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=sync_version(request))
+    summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=request.viewer.sync_version)
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,

@@ -1,11 +1,9 @@
 """Lists of synced data: pages whose count, and whose rendered rows, are kept until the ERP's
-next batch (see `portal_core.access.selectors.sync_version`)."""
+next batch (see `portal_core.web.viewer.Viewer.sync_version`)."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
-
-from portal_core.erp.selectors import sync_version
 
 from . import selectors
 
@@ -26,7 +24,7 @@ class SyncedPaginator(Paginator):
 
 
 def synced_page(request, queryset, per_page: int = PAGE_SIZE):
-    paginator = SyncedPaginator(queryset, per_page, version=sync_version(request))
+    paginator = SyncedPaginator(queryset, per_page, version=request.viewer.sync_version)
     return paginator.get_page(request.GET.get("pagina"))
 
 
@@ -36,5 +34,5 @@ def rows_key(request, party, filters, page, *depends_on) -> str:
     served, the language, and whatever else the rows show (`depends_on`: the balance switch,
     today). Built from what was understood, not from the raw query string, so made-up
     parameters do not make new entries."""
-    return "|".join([sync_version(request), party._meta.label_lower, str(party.pk), repr(filters), str(page.number),
-                     get_language() or "", *map(str, depends_on)])
+    return "|".join([request.viewer.sync_version, party._meta.label_lower, str(party.pk), repr(filters),
+                     str(page.number), get_language() or "", *map(str, depends_on)])

@@ -43,13 +43,15 @@ def _storage_path(kind: str, document, party, company, logo: str) -> str:
     return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{fingerprint}.pdf"
 
 
-def logo_path(company, request=None) -> str:
+def logo_path(company, *, profile_image: str | None = None) -> str:
     """The image at the top of the documents: the company's logo (Empresa), else the portal's
-    profile image, else "" (the platform's default logo). Pass the request to read the portal's
-    settings once per request."""
+    `profile_image` (read here unless the caller's viewer already has it), else "" (the
+    platform's default logo)."""
     from portal_core.company.selectors import portal_settings
 
-    return company.logo or portal_settings(request).profile_image
+    if company.logo:
+        return company.logo
+    return portal_settings().profile_image if profile_image is None else profile_image
 
 
 def _cached(path: str, render) -> bytes:

@@ -217,7 +217,7 @@ def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date,
 
 
 def _until_next_sync(key: str, version: str, read):
-    """`read()`, kept until the ERP's next batch: `version` (portal_core.access.selectors.sync_version)
+    """`read()`, kept until the ERP's next batch: `version` (portal_core.web.viewer.Viewer.sync_version)
     is part of the key, so a sync moves every reader to a fresh entry. The cache's key function
     adds the portal's schema and each key names its party, so no portal or party reads
     another's entry. Only synced data may be read this way."""

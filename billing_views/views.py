@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.activity.services import Kind, audit_record
-from portal_core.company.selectors import portal_settings
 from portal_core.web.menu import menu_for
 
 from . import downloads, pdf, selectors
@@ -38,7 +37,7 @@ def sales_invoices(request):
     form = FilterForm(request.GET or None)
     filters = form.filters()
     page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters))
-    show_balances = portal_settings(request).customer_balances
+    show_balances = request.viewer.settings.customer_balances
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances,
                    rows_key=rows_key(request, customer, filters, page, show_balances, "sales"),
@@ -52,7 +51,7 @@ def sales_invoice_pdf(request, document_id: int):
     customer = require_customer(request, "customer_invoices")
     document = selectors.access_sales_document(customer=customer, document_id=document_id)
     return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant,
-                                                logo=pdf.logo_path(request.tenant, request)), document)
+                                                logo=_logo(request)), document)
 
 
 @login_required
@@ -60,7 +59,7 @@ def sales_invoice_pdf(request, document_id: int):
 @never_cache
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
-    return ledger_response(request, party=customer, show_balances=portal_settings(request).customer_balances,
+    return ledger_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
                            menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"))
 
 
@@ -82,7 +81,7 @@ def purchase_invoices(request):
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
     page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters))
-    show_balances = portal_settings(request).supplier_balances
+    show_balances = request.viewer.settings.supplier_balances
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances,
                    pdf_url_name="purchase_invoice_pdf",
@@ -96,7 +95,7 @@ def purchase_invoice_pdf(request, document_id: int):
     supplier = require_supplier(request, "supplier_invoices")
     document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
     return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant,
-                                                   logo=pdf.logo_path(request.tenant, request)), document)
+                                                   logo=_logo(request)), document)
 
 
 @login_required
@@ -104,7 +103,7 @@ def purchase_invoice_pdf(request, document_id: int):
 @never_cache
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
-    return ledger_response(request, party=supplier, show_balances=portal_settings(request).supplier_balances,
+    return ledger_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
                            title=_("Cuenta corriente proveedores"))
 
@@ -126,7 +125,7 @@ def certificate_pdf(request, payment_id: int, certificate_id: int):
         supplier=supplier, payment_id=payment_id, certificate_id=certificate_id
     )
     content = pdf.certificate_pdf(payment=payment, certificate=certificate, company=request.tenant,
-                                  logo=pdf.logo_path(request.tenant, request))
+                                  logo=_logo(request))
     return _pdf_download(content, f"certificado-{certificate.tax}-{certificate.number}.pdf")
 
 
@@ -179,6 +178,10 @@ def download_file(request, token: str):
                  detail={"documents": job.total})
     return FileResponse(default_storage.open(job.path, "rb"), as_attachment=True,
                         filename="comprobantes.zip", content_type="application/zip")
+
+
+def _logo(request) -> str:
+    return pdf.logo_path(request.tenant, profile_image=request.viewer.settings.profile_image)
 
 
 def _pdf_response(content: bytes, document) -> HttpResponse:

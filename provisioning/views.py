@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portal_core.activity.services import client_ip, client_network
+from portal_core.web.client import client_ip, client_network
 from portal_core.web.ratelimit import rate_limited
 from tenants import selectors as tenant_selectors
 from tenants.hosts import portal_origin, request_port_suffix

@@ -152,8 +152,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed the two-factor code step.
     "django_otp.middleware.OTPMiddleware",
+    # request.viewer: the account, its customer/supplier, the portal's switches and the ERP data's
+    # version, each read once per request on first use (portal_core.web.viewer).
+    "portal_core.web.viewer.ViewerMiddleware",
     # The client's IP for the activity log rows the services write during this request.
-    "portal_core.activity.services.AuditContextMiddleware",
+    "portal_core.activity.middleware.AuditContextMiddleware",
     "tenants.middleware.SuspendedCompanyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A customer or supplier the ERP marks inactive sees "Acceso suspendido" on its sections.

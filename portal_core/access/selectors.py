@@ -20,23 +20,16 @@ from portal_core.models import (
     Supplier,
 )
 
-_NO_LINK = object()
 
-
-def account_link(user) -> AccountLink | None:
-    """The account's customer/supplier link (with both parties), read once per request."""
-    if not user.is_authenticated:
-        return None
-    if User.link.is_cached(user):  # read with the account by the auth backend
+def account_link(*, user) -> AccountLink | None:
+    """The account's customer/supplier link, with both parties. The auth backend reads it with
+    the account; otherwise one query."""
+    if User.link.is_cached(user):
         try:
             return user.link
         except AccountLink.DoesNotExist:
             return None
-    cached = getattr(user, "_portal_link", _NO_LINK)
-    if cached is _NO_LINK:
-        cached = AccountLink.objects.select_related("customer", "supplier").filter(user=user).first()
-        user._portal_link = cached
-    return cached
+    return AccountLink.objects.select_related("customer", "supplier").filter(user=user).first()
 
 
 # --- Activaciones ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
 from portal_core.accounts import two_factor
-from portal_core.company.selectors import portal_settings
 
 # What an account the policy obliges can reach before it has set two-factor up.
 SETUP_REACHABLE = {"two_factor_setup", "logout", "profile_image_file"}
@@ -39,7 +38,7 @@ class TwoFactorMiddleware:
         if two_factor.two_factor_enabled(user=user):
             logout(request)
             return redirect_to_login(request.get_full_path())
-        policy = portal_settings(request).two_factor_policy
+        policy = request.viewer.settings.two_factor_policy
         if two_factor.two_factor_required(user=user, policy=policy) and _url_name(request) not in SETUP_REACHABLE:
             return redirect("two_factor_setup")
         return None

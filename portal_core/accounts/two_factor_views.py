@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from portal_core.company.selectors import portal_settings
 from portal_core.web.menu import menu_for
 
 from . import login_steps, two_factor
@@ -82,7 +81,7 @@ def _account_page(request, *, status=200, **forms):
     return render(request, "portal_core/my_account.html", {
         "menu": menu_for(request, "my_account"),
         "device": device,
-        "required": two_factor.two_factor_required(user=user, policy=portal_settings(request).two_factor_policy),
+        "required": two_factor.two_factor_required(user=user, policy=request.viewer.settings.two_factor_policy),
         "recovery_left": two_factor.recovery_codes_left(user=user) if device else 0,
         "regenerate_form": forms.get("regenerate_form") or ConfirmForm(prefix="codigos"),
         "disable_form": forms.get("disable_form") or ConfirmForm(prefix="desactivar"),
@@ -118,7 +117,7 @@ def two_factor_setup(request):
 def _setup_page(request, *, form):
     device = two_factor.device_pending(user=request.user)
     uri = two_factor.totp_uri(device=device, issuer=two_factor.current_issuer())
-    forced = two_factor.two_factor_required(user=request.user, policy=portal_settings(request).two_factor_policy)
+    forced = two_factor.two_factor_required(user=request.user, policy=request.viewer.settings.two_factor_policy)
     return render(request, "portal_core/two_factor_setup.html", {
         # An account the policy obliges sees no menu: nothing else opens until it is done.
         "menu": [] if forced else menu_for(request, "my_account"),

@@ -7,8 +7,6 @@ it) comes from the request being served, which `AuditContextMiddleware` makes kn
 services do not take the request. Work done by Celery has no IP.
 """
 
-import ipaddress
-from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,53 +14,10 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from portal_core.activity.middleware import current_ip
 from portal_core.models import AuditEvent
 
 Kind = AuditEvent.Kind
-
-_client_ip: ContextVar[str | None] = ContextVar("audit_client_ip", default=None)
-
-
-def client_ip(request) -> str | None:
-    """The client's address as the trusted proxies report it (django-axes' resolver, which calls
-    portal_core.accounts.lockout.client_ip_address: TRUSTED_PROXY_COUNT / TRUSTED_PROXY_IPS),
-    the one every lockout, limit and log row counts."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request)
-
-
-def client_network(ip: str | None) -> str | None:
-    """What per-client limits count: an IPv4 address as it is, an IPv6 one by its /64 (one
-    subscriber gets a whole /64, and could rotate through its 2^64 addresses)."""
-    if not ip:
-        return None
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if address.version == 4:
-        return str(address)
-    if address.ipv4_mapped is not None:
-        return str(address.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-
-
-class AuditContextMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _client_ip.set(client_ip(request))
-        try:
-            return self.get_response(request)
-        finally:
-            _client_ip.reset(token)
-
-
-def current_ip() -> str | None:
-    """The client IP of the request being served (None in Celery tasks and commands)."""
-    return _client_ip.get()
 
 
 def audit_record(*, kind: str, actor=None, actor_email: str = "", target: str = "", detail: dict | None = None,
@@ -76,7 +31,7 @@ def audit_record(*, kind: str, actor=None, actor_email: str = "", target: str = 
         actor = None
     return AuditEvent.objects.create(
         kind=kind, actor=actor, actor_email=(actor.email if actor is not None else actor_email)[:254],
-        ip=ip or _client_ip.get(), target=str(target)[:300], detail=detail or {})
+        ip=ip or current_ip(), target=str(target)[:300], detail=detail or {})
 
 
 def audit_prune(*, now=None) -> int:

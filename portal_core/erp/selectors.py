@@ -1,3 +1,5 @@
+"""Reads of the ERP integration: API keys, and when and what the ERP last synced."""
+
 import hashlib
 
 from django.db.models import QuerySet
@@ -23,32 +25,23 @@ def sync_states() -> dict[str, SyncState]:
     return {state.resource: state for state in SyncState.objects.all()}
 
 
-def _sync_marks(request=None) -> dict:
-    """Every resource's last sync, read once per request (one small query): when the data was
-    last updated, and a version of it. Each ERP batch stamps its resource's SyncState in the
-    batch's own transaction, so the version changes exactly when synced data does, and reads
-    cached under it (billing_views.selectors) are never older than the data they came from."""
-    cached = getattr(request, "_sync_marks", None) if request is not None else None
-    if cached is None:
-        stamps = sorted(SyncState.objects.values_list("resource", "last_synced_at"))
-        fingerprint = "|".join(f"{resource}@{synced_at.isoformat()}" for resource, synced_at in stamps)
-        cached = {
-            "updated_at": max(dict(stamps).values(), default=None),
-            "version": hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest(),
-        }
-        if request is not None:
-            request._sync_marks = cached
-    return cached
+def sync_marks() -> dict:
+    """Every resource's last sync, in one small query: when the data was last updated, and a
+    version of it. Each ERP batch stamps its resource's SyncState in the batch's own
+    transaction, so the version changes exactly when synced data does, and reads cached under
+    it (billing_views.selectors) are never older than the data they came from. A page reads
+    this once, through its viewer (portal_core.web.viewer)."""
+    stamps = sorted(SyncState.objects.values_list("resource", "last_synced_at"))
+    fingerprint = "|".join(f"{resource}@{synced_at.isoformat()}" for resource, synced_at in stamps)
+    return {
+        "updated_at": max(dict(stamps).values(), default=None),
+        "version": hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+    }
 
 
-def data_updated_at(request=None):
-    """When the ERP last synced anything: "Datos actualizados al ..." (None before any sync)."""
-    return _sync_marks(request)["updated_at"]
-
-
-def sync_version(request=None) -> str:
+def sync_version() -> str:
     """Changes with every ERP batch of any resource: the key of reads kept until the next sync."""
-    return _sync_marks(request)["version"]
+    return sync_marks()["version"]
 
 
 def access_api_key(*, key_id: int) -> ApiKey:

@@ -41,25 +41,20 @@ MENU = [
 ]
 
 
-def audiences_for(user) -> set[str]:
-    from portal_core.access.selectors import account_link
-
+def audiences_for(viewer) -> set[str]:
     audiences = {ALL}
-    if user.is_portal_admin:
+    if viewer.is_admin:
         audiences.add(ADMIN)
-    link = account_link(user)
-    if link and link.customer_id:
+    if viewer.customer is not None:
         audiences.add(CUSTOMER)
-    if link and link.supplier_id:
+    if viewer.supplier is not None:
         audiences.add(SUPPLIER)
     return audiences
 
 
 def menu_for(request, current_url_name: str | None) -> list[dict]:
-    from portal_core.company.selectors import portal_settings
-
-    audiences = audiences_for(request.user)
-    switches = portal_settings(request)
+    audiences = audiences_for(request.viewer)
+    switches = request.viewer.settings
     items = []
     for entry in MENU:
         if entry.audience not in audiences or (entry.switch and not getattr(switches, entry.switch)):

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal_core.activity.services import client_ip, client_network
+from portal_core.web.client import client_ip, client_network
 
 
 def rate_limited(request, action: str, *, limit: int | None = None, window: int = 3600) -> bool:

@@ -1,0 +1,66 @@
+"""Who is looking at a portal page, resolved once per request.
+
+`ViewerMiddleware` puts a `Viewer` on every request of a portal: the account, its customer and
+supplier links, the portal's switches (PortalSettings) and the version of the ERP's data. Each
+is read on first use and kept for the rest of the request, so a page that needs none of them
+costs no query, and one that needs them all reads each once. Views pass the viewer (or what
+they take from it) on; selectors take plain keyword arguments, never the request.
+"""
+
+from functools import cached_property
+
+from portal_core.access.selectors import account_link
+from portal_core.company.selectors import portal_settings
+from portal_core.erp.selectors import sync_marks
+
+
+class Viewer:
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def link(self):
+        """The account's AccountLink (with both parties), or None."""
+        return account_link(user=self.user) if self.user.is_authenticated else None
+
+    @property
+    def customer(self):
+        return self.link.customer if self.link and self.link.customer_id else None
+
+    @property
+    def supplier(self):
+        return self.link.supplier if self.link and self.link.supplier_id else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_authenticated and self.user.is_portal_admin
+
+    @cached_property
+    def settings(self):
+        """The portal's switches, two-factor policy and image (PortalSettings)."""
+        return portal_settings()
+
+    @cached_property
+    def _sync_marks(self) -> dict:
+        return sync_marks()
+
+    @property
+    def sync_version(self) -> str:
+        """Changes with every ERP batch: the key of the reads kept until the next sync."""
+        return self._sync_marks["version"]
+
+    @property
+    def data_updated_at(self):
+        """When the ERP last synced anything ("Datos actualizados al ..."), or None."""
+        return self._sync_marks["updated_at"]
+
+
+class ViewerMiddleware:
+    """After authentication: `request.viewer` on every request (read lazily, see Viewer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.viewer = Viewer(request.user)
+        return self.get_response(request)
