@@ -1,5 +1,5 @@
 """Response headers that keep private pages out of caches, and the per-view exceptions to the
-Content-Security-Policy (see the "Security" section of config/settings/base.py)."""
+Content-Security-Policy (see the "Security" section of config/settings/services.py)."""
 
 from functools import wraps
 
