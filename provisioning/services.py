@@ -146,45 +146,55 @@ def portal_create_validate(
 ) -> str:
     """Check every rule of "Crear Portal" and return the subdomain, or raise PortalCreateError
     listing every problem found (all fields at once, so the form shows them together)."""
-    name = " ".join((name or "").split())
     email = normalize_email(email)
-    found: dict[str, list[FieldError]] = {}
-    subdomain = ""
+    subdomain, name_errors = _name_checked(" ".join((name or "").split()))
+    found = {field: problems for field, problems in (
+        ("name", name_errors), ("email", _email_errors(email)), ("password", _password_errors(password, email)),
+        ("erp_company_id", _erp_company_errors(erp_company_id))) if problems}
+    if found:
+        raise PortalCreateError(found)
+    return subdomain
+
+
+def _name_checked(name: str) -> tuple[str, list[FieldError]]:
     if not name:
-        found["name"] = [FieldError(errors.NAME_REQUIRED)]
-    elif len(name) > NAME_MAX_LENGTH:
-        found["name"] = [FieldError(errors.NAME_TOO_LONG)]
-    else:
-        try:
-            subdomain = subdomain_from_name(name)
-        except SubdomainError as error:
-            found["name"] = [FieldError(error.code, subdomain=error.subdomain)]
+        return "", [FieldError(errors.NAME_REQUIRED)]
+    if len(name) > NAME_MAX_LENGTH:
+        return "", [FieldError(errors.NAME_TOO_LONG)]
+    try:
+        subdomain = subdomain_from_name(name)
+    except SubdomainError as error:
+        return "", [FieldError(error.code, subdomain=error.subdomain)]
+    taken = subdomain_taken_error(subdomain)
+    return subdomain, [taken] if taken else []
+
+
+def _email_errors(email: str) -> list[FieldError]:
     try:
         if len(email) > EMAIL_MAX_LENGTH:
             raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
-        found["email"] = [FieldError(errors.EMAIL_INVALID)]
+        return [FieldError(errors.EMAIL_INVALID)]
+    return []
+
+
+def _password_errors(password: str, email: str) -> list[FieldError]:
     try:
         # A stand-in of the first admin, so the similarity rule compares with the email (and the
         # 6-character rule of portal accounts applies, not the operators' 12).
         validate_password(password, user=get_user_model()(email=email, is_portal_admin=True))
     except ValidationError as error:
-        found["password"] = [
-            FieldError(item.code, message)
-            for item, message in zip(error.error_list, error.messages, strict=True)
-        ]
-    if subdomain and "name" not in found:
-        taken = subdomain_taken_error(subdomain)
-        if taken:
-            found["name"] = [taken]
+        return [FieldError(item.code, message) for item, message in zip(error.error_list, error.messages, strict=True)]
+    return []
+
+
+def _erp_company_errors(erp_company_id: str | None) -> list[FieldError]:
     if erp_company_id and len(erp_company_id) > ERP_COMPANY_ID_MAX_LENGTH:
-        found["erp_company_id"] = [FieldError(errors.ERP_COMPANY_ID_INVALID)]
-    elif erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
-        found["erp_company_id"] = [FieldError(errors.ERP_COMPANY_HAS_PORTAL)]
-    if found:
-        raise PortalCreateError(found)
-    return subdomain
+        return [FieldError(errors.ERP_COMPANY_ID_INVALID)]
+    if erp_company_id and Company.objects.filter(erp_company_id=erp_company_id).exists():
+        return [FieldError(errors.ERP_COMPANY_HAS_PORTAL)]
+    return []
 
 
 def subdomain_taken_error(subdomain: str) -> FieldError | None:
