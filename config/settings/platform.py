@@ -120,7 +120,9 @@ ALLOWED_HOSTS = [PORTAL_BASE_DOMAIN, f".{PORTAL_BASE_DOMAIN}"] + env.list("ALLOW
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Each package of portal_core keeps its templates beside it (portal_core/<package>/templates);
+        # they are not apps of their own, so they are listed here.
+        "DIRS": [BASE_DIR / "templates", *sorted((BASE_DIR / "portal_core").glob("*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
