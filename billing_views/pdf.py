@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from PIL import Image
 from xhtml2pdf import pisa
 
-from portal_core.erp.cuit import cuit_normalize
+from portal_core.cuit import cuit_normalize
 
 ARCA_QR_URL = "https://www.afip.gob.ar/fe/qr/?p="
 # ARCA's document type codes (tipoCmp) by type and letter.

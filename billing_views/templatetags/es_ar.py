@@ -1,7 +1,7 @@
 from django import template
 
 from billing_views import formats
-from portal_core.erp.cuit import cuit_format
+from portal_core.cuit import cuit_format
 
 register = template.Library()
 

@@ -2,9 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal_core.accounts.forms import NewPasswordForm
 from portal_core.accounts.models import User, normalize_email
-from portal_core.erp.cuit import cuit_is_valid, cuit_normalize
+from portal_core.cuit import cuit_is_valid, cuit_normalize
+from portal_core.web.forms import NewPasswordForm
 
 
 class RegistrationForm(NewPasswordForm):

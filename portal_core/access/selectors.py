@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal_core.accounts.models import User, normalize_email
-from portal_core.erp.cuit import cuit_normalize
+from portal_core.cuit import cuit_normalize
 from portal_core.models import (
     AccountLink,
     Customer,

@@ -18,12 +18,12 @@ from portal_core.access import selectors
 from portal_core.access import services as access
 from portal_core.access.errors import AccessError
 from portal_core.access.forms import ObjectionForm, RegistrationForm
-from portal_core.accounts.forms import NewPasswordForm
 from portal_core.accounts.models import User
-from portal_core.erp.cuit import cuit_format
+from portal_core.cuit import cuit_format
 from portal_core.mail import selectors as mail_selectors
 from portal_core.models import InvitationBatch
 from portal_core.web.decorators import portal_admin_required
+from portal_core.web.forms import NewPasswordForm
 from portal_core.web.pages import PAGE_SIZE, base_url, render_page
 from portal_core.web.ratelimit import rate_limited, too_many_response
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from portal_core.web.forms import NewPasswordForm
 
 
 class LoginForm(AuthenticationForm):
@@ -21,44 +21,6 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Email o contraseña incorrectos."),
         "inactive": _("Esta cuenta está desactivada. Consulte al administrador del portal."),
     }
-
-
-def _password_fields():
-    return (
-        forms.CharField(label=_("Contraseña"), strip=False, help_text=_("Al menos 6 caracteres, con letras y números."),
-                        error_messages={"required": _("Ingrese una contraseña.")},
-                        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})),
-        forms.CharField(label=_("Repetir contraseña"), strip=False,
-                        error_messages={"required": _("Repita la contraseña.")},
-                        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})),
-    )
-
-
-class NewPasswordForm(forms.Form):
-    """A password chosen by its owner: the rules of Crear Portal (AUTH_PASSWORD_VALIDATORS),
-    checked against `user`, the account it is for (unsaved is fine: an invitation's is
-    `User(email=invitation.email)`), so it cannot resemble the email or name."""
-
-    password, password_repeat = _password_fields()
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def password_owner(self):
-        return self.user
-
-    def clean(self):
-        cleaned = super().clean()
-        password, repeat = cleaned.get("password"), cleaned.get("password_repeat")
-        if password:
-            try:
-                validate_password(password, user=self.password_owner())
-            except ValidationError as error:
-                self.add_error("password", error)
-        if password and repeat and password != repeat:
-            self.add_error("password_repeat", _("Las contraseñas no coinciden."))
-        return cleaned
 
 
 class PasswordForgotForm(forms.Form):

@@ -7,9 +7,8 @@ from django.utils.http import urlsafe_base64_encode
 from portal_core.accounts.models import User, normalize_email
 from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.activity.services import Kind, audit_record
-from portal_core.mail.compose import duration_words, link_context
 from portal_core.mail.selectors import company_email_configured
-from portal_core.mail.services import email_queue
+from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import AccountLink, Customer, OutboxMessage, Supplier
 from portal_core.tenancy import require_portal_schema
 from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)

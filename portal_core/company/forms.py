@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal_core.erp.cuit import cuit_is_valid, cuit_normalize
+from portal_core.cuit import cuit_is_valid, cuit_normalize
 
 
 class CompanyForm(forms.Form):

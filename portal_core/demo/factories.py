@@ -13,7 +13,7 @@ import factory
 from django.utils import timezone
 from faker import Faker
 
-from portal_core.erp.cuit import cuit_check_digit
+from portal_core.cuit import cuit_check_digit
 
 fake = Faker("es_AR")
 TWO = Decimal("0.01")

@@ -9,7 +9,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import ngettext
 
 from portal_core.models import OutboxMessage
 from tenants.mail import (
@@ -76,16 +75,3 @@ def compose_email(*, subject: str, body_text: str, body_html: str, to: str, send
     return email, where
 
 
-def duration_words(seconds: int) -> str:
-    """How long a link lasts, in words: "7 días", "1 hora", "90 minutos"."""
-    with translation.override(settings.LANGUAGE_CODE):
-        if seconds >= 86400 and seconds % 86400 == 0:
-            return ngettext("%(n)d día", "%(n)d días", seconds // 86400) % {"n": seconds // 86400}
-        if seconds >= 3600 and seconds % 3600 == 0:
-            return ngettext("%(n)d hora", "%(n)d horas", seconds // 3600) % {"n": seconds // 3600}
-        minutes = max(1, seconds // 60)
-        return ngettext("%(n)d minuto", "%(n)d minutos", minutes) % {"n": minutes}
-
-
-def link_context(base_url: str, path: str) -> dict:
-    return {"url": base_url.rstrip("/") + path}

@@ -18,8 +18,9 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal_core.accounts.models import User
 from portal_core.activity.services import Kind, audit_record
@@ -41,8 +42,6 @@ NOT_CONFIGURED_RETRY = timedelta(minutes=5)
 # A send is a handful of SMTP steps, each bounded by EMAIL_TIMEOUT (15 s): a claim older than
 # this belongs to a worker that died, and the sweep sends the message again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-
-
 
 
 def email_queue(*, to: str, kind: str, template: str, context: dict,
@@ -184,3 +183,18 @@ def email_test_send(*, to: str) -> None:
     except LookupError as error:
         raise MailError(MailError.EMAIL_NOT_CONFIGURED) from error
     email.send()
+
+
+def duration_words(seconds: int) -> str:
+    """How long a link lasts, in words: "7 días", "1 hora", "90 minutos"."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if seconds >= 86400 and seconds % 86400 == 0:
+            return ngettext("%(n)d día", "%(n)d días", seconds // 86400) % {"n": seconds // 86400}
+        if seconds >= 3600 and seconds % 3600 == 0:
+            return ngettext("%(n)d hora", "%(n)d horas", seconds // 3600) % {"n": seconds // 3600}
+        minutes = max(1, seconds // 60)
+        return ngettext("%(n)d minuto", "%(n)d minutos", minutes) % {"n": minutes}
+
+
+def link_context(base_url: str, path: str) -> dict:
+    return {"url": base_url.rstrip("/") + path}

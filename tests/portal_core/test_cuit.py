@@ -1,6 +1,6 @@
 import pytest
 
-from portal_core.erp.cuit import cuit_check_digit, cuit_format, cuit_is_valid
+from portal_core.cuit import cuit_check_digit, cuit_format, cuit_is_valid
 
 
 @pytest.mark.parametrize("value", ["30-71234567-1", "30712345671", "20-12345678-6", "27 28033514 8"])

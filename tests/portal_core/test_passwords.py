@@ -15,9 +15,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_tenants.utils import tenant_context
 
-from portal_core.accounts.forms import NewPasswordForm
 from portal_core.accounts.models import User
 from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.web.forms import NewPasswordForm
 from tests.conftest import host_client
 
 TOO_SIMILAR_TO_EMAIL = "La contraseña se parece demasiado a su email."

@@ -5,9 +5,8 @@ from django.utils import timezone
 from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.accounts.models import User, normalize_email
-from portal_core.mail.compose import link_context
 from portal_core.mail.selectors import company_email_configured
-from portal_core.mail.services import email_queue
+from portal_core.mail.services import email_queue, link_context
 from portal_core.models import (
     AccountLink,
     Customer,

@@ -12,8 +12,7 @@ from portal_core.access.selectors import invitation_candidates
 from portal_core.access.services.common import _account_link, _require_email
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record
-from portal_core.mail.compose import duration_words, link_context
-from portal_core.mail.services import email_queue
+from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import (
     Invitation,
     InvitationBatch,

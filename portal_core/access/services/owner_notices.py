@@ -7,9 +7,8 @@ from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.accounts.models import User
 from portal_core.activity.services import Kind, audit_record
-from portal_core.mail.compose import link_context
 from portal_core.mail.selectors import company_email_configured
-from portal_core.mail.services import email_queue
+from portal_core.mail.services import email_queue, link_context
 from portal_core.models import (
     Customer,
     OwnerNotice,

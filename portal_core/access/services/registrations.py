@@ -15,11 +15,9 @@ from portal_core.access.selectors import match_strength
 from portal_core.access.services.common import _account_link, _party_ref, _require_email
 from portal_core.accounts import services as accounts
 from portal_core.accounts.models import User, normalize_email
-from portal_core.activity.middleware import current_ip
-from portal_core.activity.services import Kind, audit_record
-from portal_core.mail.compose import duration_words, link_context
+from portal_core.activity.services import Kind, audit_record, current_ip
 from portal_core.mail.selectors import company_email_configured
-from portal_core.mail.services import email_queue
+from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import (
     AccessIntake,
     Customer,

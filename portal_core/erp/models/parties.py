@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal_core.erp.cuit import cuit_format
+from portal_core.cuit import cuit_format
 
 from .base import ErpRecord
 

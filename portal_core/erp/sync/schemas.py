@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from portal_core.erp.cuit import cuit_is_valid, cuit_normalize
+from portal_core.cuit import cuit_is_valid, cuit_normalize
 
 
 def _cuit(value: str) -> str:
