@@ -55,7 +55,8 @@ def test_web_worker_beat_migrations_and_ingress_are_what_operators_expect():
 
     # migrations run before the new pods, on install and on every upgrade
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
-    assert job["spec"]["template"]["spec"]["containers"][0]["command"][-2:] == ["migrate_schemas", "--noinput"]
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"][-1:] == ["portals_migrate"]
+    assert {"name": "MIGRATION_PROCESSES", "value": "2"} in job["spec"]["template"]["spec"]["containers"][0]["env"]
     # and the settings they need exist before them
     for early in (config, secret):
         assert int(early["metadata"]["annotations"]["helm.sh/hook-weight"]) < 0

@@ -152,6 +152,8 @@ if env.str("DATABASE_URL", ""):
     # latency and compete with other requests for the cores.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# portals_migrate (the deploy's migrations job): how many portal schemas migrate at once.
+MIGRATION_PROCESSES = env.int("MIGRATION_PROCESSES", 2)
 
 REDIS_URL = env.str("REDIS_URL", None)
 CACHES = {

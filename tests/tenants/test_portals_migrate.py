@@ -1,0 +1,77 @@
+"""portals_migrate, the deploy's migrations: only the schemas that lack a migration are migrated,
+in worker processes; a schema that fails is reported while the others still migrate."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_tenants.migration_executors.base import run_migrations
+
+from tenants import schema_migrations
+from tenants.models import Company
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("portals_migrate", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def _unapply_last_portal_core_migration(schema: str) -> None:
+    """Take one schema back one migration, as a deploy that crashed half-way leaves it (Django's
+    own migrate on that schema: django-tenants' `migrate` would walk every schema)."""
+    leaf = next(name for app, name in (leaf.split(".") for leaf in schema_migrations.migration_leaves())
+                if app == "portal_core")
+    previous = f"{int(leaf[:4]) - 1:04d}"
+    options = {**schema_migrations._migrate_options(0), "app_label": "portal_core", "migration_name": previous}
+    run_migrations([], options, "test", schema, allow_atomic=False)
+
+
+def _has_column(schema: str, table: str, column: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s"
+                       " AND column_name = %s", [schema, table, column])
+        return cursor.fetchone() is not None
+
+
+def test_nothing_pending_migrates_nothing(committed_db):
+    output = _run()
+
+    portals = Company.objects.exclude(schema_name="public").count()
+    assert f"{portals} portales; 0 con migraciones pendientes" in output
+    assert "Migrados" not in output
+    assert "Todo migrado." in output
+
+
+def test_only_the_schema_behind_is_migrated_and_then_nothing_is_pending(committed_db):
+    # given: alfa one migration behind (the outbox claim's column gone), beta up to date
+    alfa, beta = Company.objects.get(slug="alfa"), Company.objects.get(slug="beta")
+    _unapply_last_portal_core_migration(alfa.schema_name)
+    assert not _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+
+    # when
+    listed = _run("--dry-run")
+    migrated = _run("--processes", "2")
+
+    # then
+    assert f"Pendiente: {alfa.schema_name}" in listed
+    assert beta.schema_name not in listed
+    assert "1 con migraciones pendientes" in migrated and "Migrados 1/1 (0 con error" in migrated
+    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    assert "0 con migraciones pendientes" in _run("--dry-run")
+
+
+def test_a_failing_schema_is_reported_and_the_others_still_migrate(committed_db):
+    # given: alfa behind, and a portal row whose schema is not in the database
+    alfa = Company.objects.get(slug="alfa")
+    _unapply_last_portal_core_migration(alfa.schema_name)
+    Company.objects.create(schema_name="p_sin_esquema", slug="sin-esquema", status=Company.Status.SPARE)
+
+    # when
+    with pytest.raises(CommandError) as error:
+        _run("--processes", "1")
+
+    # then
+    assert "0 esquemas fallaron y 1 no existen" in str(error.value)
+    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
