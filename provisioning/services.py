@@ -1,10 +1,12 @@
 """Creating portals: the spare-schema pool and the "Crear Portal" service.
 
 Running every tenant migration for each new portal grows with the migration history, so
-portals are created by claiming a spare schema that a background task migrated in advance
+portals are created by claiming a spare schema that a background task made in advance
 (status `spare`, no domain, unreachable). Spares are ordinary Company rows, so
-`migrate_schemas` migrates them with every deploy. When the pool is empty the request
-creates a spare synchronously and claims it.
+`portals_migrate` migrates them with every deploy. When the pool is empty the request
+creates a spare synchronously and claims it. Either way a schema is made from the captured
+template (tenants.schema_template), flat in the migration history, and migrated the standard
+way only when no capture matches the code.
 """
 
 import contextlib
@@ -24,6 +26,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from portal_core.accounts.models import normalize_email
 from portal_core.accounts.services import admin_account_create
+from tenants import schema_template
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
 from tenants.queue import enqueue_on_commit
 
@@ -57,7 +60,8 @@ def spare_portal_create() -> Company:
     PendingSchema.objects.create(schema_name=schema_name)
     company = Company(schema_name=schema_name, status=Company.Status.SPARE)
     try:
-        company.create_schema(check_if_exists=False, verbosity=0)
+        if not schema_template.schema_create(schema_name):  # no capture for this code: migrate
+            company.create_schema(check_if_exists=False, verbosity=0)
         with transaction.atomic():
             company.save()
             PendingSchema.objects.filter(schema_name=schema_name).delete()
@@ -81,6 +85,7 @@ def spare_pool_refill(*, size: int) -> int:
         return 0
     created = 0
     try:
+        schema_template.template_refresh()  # current after a deploy: one query
         while Company.objects.filter(status=Company.Status.SPARE).count() < size:
             spare_portal_create()
             created += 1

@@ -167,3 +167,16 @@ class EmailSettings(models.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password_encrypted)
+
+
+class SchemaTemplate(models.Model):
+    """A portal schema as the migrations leave it, captured as SQL (tenants.schema_template):
+    a new schema is made by running it, never the whole migration history. Kept for the code's
+    newest migrations (`fingerprint`); a stale one is not used."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    statements = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.fingerprint

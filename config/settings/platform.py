@@ -154,6 +154,9 @@ if env.str("DATABASE_URL", ""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # portals_migrate (the deploy's migrations job): how many portal schemas migrate at once.
 MIGRATION_PROCESSES = env.int("MIGRATION_PROCESSES", 2)
+# The pg_dump that captures the portal schema template (tenants.schema_template); empty: the
+# embedded PostgreSQL's, else the one on PATH.
+PG_DUMP = env.str("PG_DUMP", "")
 
 REDIS_URL = env.str("REDIS_URL", None)
 CACHES = {

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants import schema_migrations as deploy
+from tenants import schema_template
 
 
 class Command(BaseCommand):
@@ -33,7 +34,17 @@ class Command(BaseCommand):
             for schema in pending:
                 self.stdout.write(f"Pendiente: {schema}")
         failures = [] if dry_run else self._migrate(pending, processes, progress_every, started)
+        if not dry_run:
+            self._template()
         self._report(failures, missing)
+
+    def _template(self):
+        if schema_template.template_refresh():
+            self.stdout.write("Plantilla de esquemas al día: los portales nuevos no corren migraciones.")
+        else:
+            self.stderr.write(self.style.WARNING(
+                "No se pudo capturar la plantilla de esquemas (pg_dump): los portales nuevos se migran "
+                "como siempre, más lento. Ver PG_DUMP."))
 
     def _migrate(self, pending, processes, every, started):
         def progress(done, total, failures):
