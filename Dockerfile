@@ -23,4 +23,5 @@ RUN SECRET_KEY=build ERP_WIDGET_SECRET=build DATABASE_URL=postgres://build@local
 
 USER 10001
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "2000", \
+     "--max-requests-jitter", "200", "--access-logfile", "-"]

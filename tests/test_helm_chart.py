@@ -63,6 +63,12 @@ def test_web_worker_beat_migrations_and_ingress_are_what_operators_expect():
     # one beat, never two at once
     assert beat["spec"]["replicas"] == 1 and beat["spec"]["strategy"]["type"] == "Recreate"
     assert "worker" in worker["spec"]["template"]["spec"]["containers"][0]["command"]
+    # processes are recycled, so no database backend keeps the catalogs of every portal
+    web_command = web["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert web_command[web_command.index("--max-requests") + 1] == "2000"
+    assert web_command[web_command.index("--max-requests-jitter") + 1] == "200"
+    assert {"name": "CELERY_WORKER_MAX_TASKS_PER_CHILD", "value": "1000"} in \
+        worker["spec"]["template"]["spec"]["containers"][0]["env"]
     # the probes ask the root domain's health check
     probe = web["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]
     assert probe["path"] == "/salud/" and probe["httpHeaders"] == [{"name": "Host", "value": "portal.com.ar"}]

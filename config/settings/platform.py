@@ -147,7 +147,9 @@ if env.str("DATABASE_URL", ""):
     # A socket directory is written percent-encoded in the host (the embedded PostgreSQL's
     # postgresql://postgres@%2Fpath%2Fto%2Frun/portal); django-environ leaves it encoded.
     DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
-    DATABASES["default"]["CONN_MAX_AGE"] = 60
+    # A backend keeps the catalogs of every schema it touched (about 445 KB each) until it ends:
+    # a connection lives at most this many seconds, so none holds a thousand portals' catalogs.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
     # Page queries touch thousands of rows, not millions: parallel workers only add start-up
     # latency and compete with other requests for the cores.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"

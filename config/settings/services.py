@@ -14,6 +14,9 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process is replaced after this many tasks, its database connection with it (the
+# per-portal beat tasks touch every schema; see DATABASE_CONN_MAX_AGE).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_TASK_IGNORE_RESULT = True
 # socket_connect_timeout: without it a send to a Redis that does not answer waits on the OS's
 # connect timeout (minutes); CELERY_BROKER_CONNECTION_TIMEOUT does not reach the Redis transport.
