@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -125,6 +125,17 @@ def _build(job: ZipJob, *, user, query: str) -> None:
     _update(job, status=ZipJob.Status.READY, done=len(documents), path=path, finished_at=timezone.now())
 
 
+def stalled_zip_jobs(*, now=None) -> QuerySet[ZipJob]:
+    """Jobs whose task was lost (pending past PENDING_GRACE) or whose worker died (running with
+    no progress for RUNNING_TIMEOUT), still within their link's life."""
+    now = now or timezone.now()
+    return ZipJob.objects.filter(
+        Q(status=ZipJob.Status.PENDING, updated_at__lte=now - PENDING_GRACE)
+        | Q(status=ZipJob.Status.RUNNING, updated_at__lte=now - RUNNING_TIMEOUT),
+        expires_at__gt=now,
+    )
+
+
 def zip_jobs_requeue(*, now=None) -> int:
     """Queue again the jobs whose task was lost (pending past PENDING_GRACE) or whose worker
     died (running with no progress for RUNNING_TIMEOUT); a job that already started
@@ -132,11 +143,7 @@ def zip_jobs_requeue(*, now=None) -> int:
     from .tasks import sales_documents_zip
 
     now = now or timezone.now()
-    stalled = ZipJob.objects.filter(
-        Q(status=ZipJob.Status.PENDING, updated_at__lte=now - PENDING_GRACE)
-        | Q(status=ZipJob.Status.RUNNING, updated_at__lte=now - RUNNING_TIMEOUT),
-        expires_at__gt=now,
-    ).order_by("updated_at")[:100]
+    stalled = stalled_zip_jobs(now=now).order_by("updated_at")[:100]
     queued = 0
     for job in stalled:
         unchanged = ZipJob.objects.filter(pk=job.pk, status=job.status, updated_at=job.updated_at)

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from portal_core.accounts.models import User
+from tenants.fanout import due_when
 from tenants.tasks import tenant_task
 
 from . import downloads
@@ -22,3 +23,7 @@ def zip_jobs_requeue() -> int:
 @tenant_task(name="billing_views.expired_zips_delete")
 def expired_zips_delete() -> int:
     return downloads.expired_zips_delete(older_than_seconds=settings.ZIP_DOWNLOAD_TTL)
+
+
+# Beat sends the re-queue only to the portals with a stalled job (tenants.fanout).
+due_when("billing_views.zip_jobs_requeue", lambda: [downloads.stalled_zip_jobs()])

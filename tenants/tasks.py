@@ -38,14 +38,20 @@ tenant_task = partial(shared_task, base=TenantOnlyTask)
 
 @shared_task(name="tenants.tasks.each_portal", ignore_result=True)
 def each_portal(task_name: str) -> int:
-    """Send a tenant task once to every active portal (for periodic per-portal work)."""
+    """Send a tenant task to every active portal that has some of its work due (see
+    tenants.fanout; every active portal for a task that does not say what makes it due)."""
     from config.celery import app
 
+    from .fanout import schemas_due
     from .models import Company
 
-    schemas = Company.objects.filter(status=Company.Status.ACTIVE).exclude(schema_name=get_public_schema_name())
-    count = 0
-    for schema_name in schemas.values_list("schema_name", flat=True):
+    schemas = list(Company.objects.filter(status=Company.Status.ACTIVE)
+                   .exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
+    try:
+        due = schemas_due(task_name, schemas)
+    finally:
+        if not connection.in_atomic_block:  # it read a table or two of every schema: their
+            connection.close()              # catalogs go with the connection
+    for schema_name in due:
         app.send_task(task_name, headers={"_schema_name": schema_name})
-        count += 1
-    return count
+    return len(due)

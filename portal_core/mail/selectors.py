@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal_core.models import (
@@ -27,12 +27,14 @@ def company_email_configured() -> bool:
     return email_settings_for(connection.tenant) is not None
 
 
-def outbox_due_ids(*, now=None) -> list[int]:
+def outbox_due(*, now=None) -> QuerySet[OutboxMessage]:
+    """What the sweep sends: due messages, not the ones their own task is about to send."""
     now = now or timezone.now()
-    return list(
-        # CLAIMABLE: a message whose claim expired (its worker died mid-send) is due again.
-        OutboxMessage.objects.filter(status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now)
-        # A message queued a moment ago is left to its own task; the sweep takes it after this.
-        .filter(Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)))
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:500]
-    )
+    # A message queued a moment ago is left to its own task; the sweep takes it after this.
+    settled = Q(attempts__gt=0) | Q(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS))
+    # CLAIMABLE: a message whose claim expired (its worker died mid-send) is due again.
+    return OutboxMessage.objects.filter(settled, status__in=OutboxMessage.CLAIMABLE, next_attempt_at__lte=now)
+
+
+def outbox_due_ids(*, now=None) -> list[int]:
+    return list(outbox_due(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:500])

@@ -3,6 +3,7 @@ import logging
 from portal_core.access import services as access
 from portal_core.mail import selectors, services
 from portal_core.models import OutboxMessage
+from tenants.fanout import due_when
 from tenants.tasks import tenant_task
 
 log = logging.getLogger(__name__)
@@ -40,3 +41,8 @@ def outbox_sweep() -> int:
         except Exception:
             log.exception("Outbox sweep: invitation batch %s", batch_id)
     return sent
+
+
+# Beat sends the sweep only to the portals with one of these due (tenants.fanout).
+due_when("portal_core.outbox_sweep", lambda: [
+    selectors.outbox_due(), access.stalled_intakes(), access.stalled_invitation_batches()])

@@ -21,6 +21,7 @@ from .invitations import (
     invitation_resend,
     invitation_send,
     invitations_start,
+    stalled_invitation_batches,
 )
 from .owner_notices import (
     account_set_active,
@@ -38,6 +39,7 @@ from .registrations import (
     registration_submit,
     registration_verify,
     registrations_expired_delete,
+    stalled_intakes,
 )
 
 __all__ = [
@@ -45,5 +47,6 @@ __all__ = [
     "invitation_batches_stalled", "invitation_for_token", "invitation_resend", "invitation_send",
     "invitations_start", "owner_notice_for_token", "owner_objection_resolve", "owner_objection_submit",
     "party_for_choice", "password_reset_request", "registration_approve", "registration_reject",
-    "registration_submit", "registration_verify", "registrations_expired_delete",
+    "registration_submit", "registration_verify", "registrations_expired_delete", "stalled_intakes",
+    "stalled_invitation_batches",
 ]

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal_core.access.errors import AccessError
@@ -72,10 +73,14 @@ def invitation_batch_run(*, batch_id: int) -> None:
                 return
 
 
-def invitation_batches_stalled() -> list[int]:
+def stalled_invitation_batches() -> QuerySet[InvitationBatch]:
     """Batches nobody worked on for a minute: queued while the broker was down, or a crashed worker's."""
-    return list(InvitationBatch.objects.exclude(status=InvitationBatch.Status.DONE)
-                .filter(updated_at__lte=timezone.now() - timedelta(minutes=1)).values_list("pk", flat=True))
+    return (InvitationBatch.objects.exclude(status=InvitationBatch.Status.DONE)
+            .filter(updated_at__lte=timezone.now() - timedelta(minutes=1)))
+
+
+def invitation_batches_stalled() -> list[int]:
+    return list(stalled_invitation_batches().values_list("pk", flat=True))
 
 
 def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | None, by: User | None,

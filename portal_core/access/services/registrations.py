@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal_core.access.errors import AccessError
@@ -55,9 +56,14 @@ def intake_process(*, intake_id: int) -> None:
     intake.delete()
 
 
-def intakes_stalled() -> list[int]:
+def stalled_intakes() -> QuerySet[AccessIntake]:
+    """Intakes whose task the broker lost (older than the sweep's grace)."""
     cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
-    return list(AccessIntake.objects.filter(created_at__lte=cutoff).values_list("pk", flat=True))
+    return AccessIntake.objects.filter(created_at__lte=cutoff)
+
+
+def intakes_stalled() -> list[int]:
+    return list(stalled_intakes().values_list("pk", flat=True))
 
 
 # --- Requests (peticiones) -------------------------------------------------------------------
