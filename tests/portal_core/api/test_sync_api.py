@@ -217,9 +217,8 @@ def test_unknown_references_reject_the_batch(api, alfa, base):
         {"article": "ART-X", "description": "x", "quantity": "1", "unit_price": "1", "amount": "1.00"}])])
 
     assert response.status_code == 400
-    assert [(e["index"], e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == [
-        (0, "customer", "unknown_reference", "No existe el cliente «CLI-X»."),
-        (0, "lines[0].article", "unknown_reference", "No existe el artículo «ART-X»."),
+    assert [(e["index"], e["field"], e["code"]) for e in response.json()["errors"]] == [
+        (0, "customer", "unknown_reference"), (0, "lines[0].article", "unknown_reference"),
     ]
     assert _counts(alfa) == before
 
@@ -285,7 +284,6 @@ def test_too_many_requests_per_key_get_429(api):
     assert statuses == [200, 200, 200, 429]
     last = api.post("branches", [])
     assert last.json()["error"]["code"] == "throttled"
-    assert "espere" in last.json()["error"]["message"]
     assert int(last["Retry-After"]) > 0
     cache.clear()
 
@@ -321,7 +319,7 @@ def test_a_revoked_key_gets_401(alfa, api_for):
     response = api_for(alfa, secret).post("branches", [{"external_id": "S", "name": "x"}])
 
     assert response.status_code == 401
-    assert response.json()["error"]["message"] == "Clave de API inválida o revocada para este portal."
+    assert response.json()["error"]["code"] == "authentication_failed"
     assert _counts(alfa) == before
 
 
