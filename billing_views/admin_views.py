@@ -18,7 +18,7 @@ from portal_core.company.selectors import portal_settings
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
-from tenants.images import image_rejected_message, png_response
+from tenants.images import png_response
 
 from . import admin_selectors as analytics
 from . import sheets
@@ -140,7 +140,7 @@ def profile_image(request):
         try:
             company.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
         except company.ImageRejected as error:
-            form.add_error("imagen", image_rejected_message(error))
+            form.add_error("imagen", error.as_form_error())
         else:
             messages.success(request, _("Imagen de perfil actualizada."))
             back = request.POST.get("next", "")
