@@ -14,6 +14,7 @@ from portal_core import exports
 from portal_core.access import selectors as core_selectors
 from portal_core.accounts import two_factor
 from portal_core.company import services as company
+from portal_core.company.errors import ImageRejected
 from portal_core.company.selectors import portal_settings
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
@@ -139,7 +140,7 @@ def profile_image(request):
     if form.is_valid():
         try:
             company.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
-        except company.ImageRejected as error:
+        except ImageRejected as error:
             form.add_error("imagen", error.as_form_error())
         else:
             messages.success(request, _("Imagen de perfil actualizada."))

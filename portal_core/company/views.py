@@ -4,10 +4,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from portal_core.company import services
+from portal_core.company.errors import ImageRejected
 from portal_core.company.forms import CompanyForm
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.pages import render_page
-from tenants.images import ImageRejected, png_response
+from tenants.images import png_response
 
 
 @portal_admin_required
