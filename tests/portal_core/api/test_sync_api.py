@@ -223,6 +223,20 @@ def test_unknown_references_reject_the_batch(api, alfa, base):
     assert _counts(alfa) == before
 
 
+def test_messages_are_spanish_unless_the_client_asks_for_another_language(api):
+    """Through i18n, in the language LocaleMiddleware picks: the ERP usually sends no
+    Accept-Language, and gets Spanish."""
+    rows = [{"external_id": "N-1", "business_name": "Nuevo", "related": ["NADIE"]}]
+
+    spanish = api.post("customers", rows).json()
+    english = api.post("customers", rows, HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert spanish["error"]["message"] == "1 error(es): no se guardó ningún registro del lote."
+    assert spanish["errors"][0]["message"] == "No existe el cliente «NADIE»."
+    assert english["error"]["message"] == "1 error(s): no record of the batch was saved."
+    assert english["errors"][0]["message"] == "There is no customer “NADIE”."
+
+
 def test_an_unknown_related_customer_rolls_back_the_customers_already_written(api, alfa):
     before = _counts(alfa)
 
