@@ -9,6 +9,8 @@ from django.shortcuts import render
 from portal_core.access.selectors import account_link
 from portal_core.models import Customer, Supplier
 
+from .errors import PartySuspended
+
 
 def account_customer(user) -> Customer | None:
     """The account's customer, outside a request (a task working for the account)."""
@@ -20,14 +22,6 @@ def _require_section(request, section: str) -> None:
     """A section the portal's admin switched off answers 404, as if it did not exist."""
     if not getattr(request.viewer.settings, section):
         raise Http404
-
-
-class PartySuspended(Exception):
-    """The account's customer or supplier is inactive in the ERP (checked on every request)."""
-
-    def __init__(self, party):
-        super().__init__(party.business_name)
-        self.party = party
 
 
 def _active(party):
@@ -63,6 +57,6 @@ class PartySuspendedMiddleware:
         from portal_core.web.menu import menu_for
 
         response = render(request, "billing_views/suspended.html", {
-            "party": exception.party, "menu": menu_for(request, None)}, status=403)
+            "error": exception, "menu": menu_for(request, None)}, status=403)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -14,10 +14,11 @@ from portal_core import exports
 from portal_core.access import selectors as core_selectors
 from portal_core.accounts import two_factor
 from portal_core.company import services as company
+from portal_core.company.errors import ImageRejected
 from portal_core.models import Customer, Supplier
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
-from tenants.images import image_rejected_message, png_response
+from tenants.images import png_response
 
 from . import admin_selectors as analytics
 from . import sheets
@@ -138,8 +139,8 @@ def profile_image(request):
     if form.is_valid():
         try:
             company.profile_image_update(upload=form.cleaned_data["imagen"], by=request.user)
-        except company.ImageRejected as error:
-            form.add_error("imagen", image_rejected_message(error))
+        except ImageRejected as error:
+            form.add_error("imagen", error.as_form_error())
         else:
             messages.success(request, _("Imagen de perfil actualizada."))
             back = request.POST.get("next", "")

@@ -17,6 +17,7 @@ from portal_core.web.menu import menu_for
 
 from . import downloads, pdf, selectors
 from .access import require_customer, require_supplier
+from .errors import BillingError
 from .forms import FilterForm, SupplierFilterForm
 from .ledger import ledger_response
 from .paging import rows_key, synced_page
@@ -155,15 +156,18 @@ def download_status(request, token: str):
     require_customer(request, "customer_invoices")
     job = downloads.zip_job_for(token=token, user=request.user)
     if job is None:
-        return JsonResponse({"error": {"code": "not_found", "message": "El enlace no existe o venció."}},
-                            status=404)
+        return JsonResponse(_download_error(BillingError.DOWNLOAD_NOT_FOUND), status=404)
     ready = job.status == job.Status.READY
-    failed = {"error": {"code": "failed", "message": _("No se pudo preparar el archivo. Vuelva a pedirlo.")}}
     return JsonResponse({
         "status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
         "download_url": reverse("download_file", args=[token]) if ready else None,
-        **(failed if job.status == job.Status.ERROR else {}),
+        **(_download_error(BillingError.DOWNLOAD_FAILED) if job.status == job.Status.ERROR else {}),
     })
+
+
+def _download_error(code: str) -> dict:
+    error = BillingError(code)
+    return {"error": {"code": error.code, "message": error.message}}
 
 
 @login_required

@@ -8,8 +8,10 @@ import warnings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
+
+from portal_core.errors import DomainError
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
@@ -35,32 +37,27 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4:
 BAND_ROWS = 128
 
 
-class ImageRejected(ValueError):
+class ImageRejected(DomainError):
+    """Why an upload was refused, for the admin who chose it (portal_core.errors' convention:
+    the code, and `message` in Spanish)."""
+
     TOO_LARGE = "image_too_large"
     TOO_MANY_PIXELS = "image_too_many_pixels"
     WEBP_TOO_MANY_PIXELS = "image_webp_too_many_pixels"
     DAMAGED = "image_damaged"
     NOT_AN_IMAGE = "image_invalid"
 
+    MESSAGES = {
+        TOO_LARGE: _("La imagen supera los 2 MB: elija una más liviana."),
+        TOO_MANY_PIXELS: _("La imagen es demasiado grande: como máximo %(side)d × %(side)d píxeles."),
+        WEBP_TOO_MANY_PIXELS: _("La imagen WebP es demasiado grande: como máximo %(millions)d millones de píxeles "
+                                "(por ejemplo, 2500 × 2000). Redúzcala o súbala como PNG o JPEG."),
+        DAMAGED: _("La imagen está dañada o incompleta: vuelva a guardarla e intente de nuevo."),
+        NOT_AN_IMAGE: _("El archivo no es una imagen PNG, JPEG o WebP válida."),
+    }
+
     def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def image_rejected_message(error: ImageRejected) -> str:
-    """Why the upload was refused, for the admin who chose it."""
-    if error.code == ImageRejected.TOO_LARGE:
-        return _("La imagen supera los 2 MB: elija una más liviana.")
-    if error.code == ImageRejected.TOO_MANY_PIXELS:
-        return _("La imagen es demasiado grande: como máximo %(side)d × %(side)d píxeles.") % {
-            "side": IMAGE_MAX_SIDE}
-    if error.code == ImageRejected.WEBP_TOO_MANY_PIXELS:
-        return _("La imagen WebP es demasiado grande: como máximo %(millions)d millones de píxeles (por "
-                 "ejemplo, 2500 × 2000). Redúzcala o súbala como PNG o JPEG.") % {
-            "millions": WEBP_MAX_PIXELS // 1_000_000}
-    if error.code == ImageRejected.DAMAGED:
-        return _("La imagen está dañada o incompleta: vuelva a guardarla e intente de nuevo.")
-    return _("El archivo no es una imagen PNG, JPEG o WebP válida.")
+        super().__init__(code, side=IMAGE_MAX_SIDE, millions=WEBP_MAX_PIXELS // 1_000_000)
 
 
 def clean_png(upload, *, max_side: int) -> bytes:

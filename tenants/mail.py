@@ -15,6 +15,9 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal_core.errors import DomainError
 
 from .crypto import decrypt
 from .models import Company, EmailSettings
@@ -33,13 +36,18 @@ def email_settings_for(company: Company) -> EmailSettings | None:
 SMTP_PORTS = {25, 465, 587, 2525}
 
 
-class SmtpHostRefused(OSError):
+class SmtpHostRefused(DomainError, OSError):
+    """A port or an address a company's SMTP server may not use: an OSError, like any connection
+    that fails, and coded with its message (portal_core.errors' convention)."""
+
     PORT = "port"
     PRIVATE = "private"
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    MESSAGES = {
+        PORT: gettext_lazy("Use uno de los puertos de envío de correo: 587 (STARTTLS), 465 (SSL/TLS), 25 o 2525."),
+        PRIVATE: gettext_lazy("El servidor de correo debe ser una dirección pública de internet, como "
+                              "smtp.gmail.com."),
+    }
 
 
 def smtp_addresses(host: str, port: int) -> tuple[str, ...]:
@@ -175,7 +183,7 @@ def smtp_failure_message(error: BaseException, *, host: str = "", port: int | No
     """An SMTP failure in plain words, for the admin who configures email."""
     where = f"{host}:{port}" if host else _("el servidor")
     if isinstance(error, SmtpHostRefused):
-        return smtp_refusal_message(error)
+        return error.message
     if isinstance(error, UnicodeError):
         return _("El usuario o la contraseña del servidor de correo tienen tildes o eñes, que SMTP no admite.")
     if isinstance(error, smtplib.SMTPAuthenticationError):
@@ -207,9 +215,3 @@ def smtp_failure_message(error: BaseException, *, host: str = "", port: int | No
     if isinstance(error, OSError):
         return _("No se pudo conectar con %(where)s: %(detail)s") % {"where": where, "detail": error}
     return _("No se pudo enviar: %(detail)s") % {"detail": error}
-
-
-def smtp_refusal_message(error: SmtpHostRefused) -> str:
-    if error.code == SmtpHostRefused.PORT:
-        return _("Use uno de los puertos de envío de correo: 587 (STARTTLS), 465 (SSL/TLS), 25 o 2525.")
-    return _("El servidor de correo debe ser una dirección pública de internet, como smtp.gmail.com.")

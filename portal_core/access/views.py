@@ -34,9 +34,9 @@ LOAD_KINDS = {"clientes": {selectors.CUSTOMERS}, "proveedores": {selectors.SUPPL
 
 
 def _access_error(request, error: AccessError) -> None:
-    """Show an AccessError; the one about email links to the page that fixes it."""
-    messages.error(request, error.message, extra_tags="email-missing" if
-                   error.code == AccessError.EMAIL_NOT_CONFIGURED else "")
+    """Show an AccessError, tagged with its code (the one about email links to the page that
+    fixes it, see _messages.html)."""
+    messages.error(request, error.message, extra_tags=error.code)
 
 
 @portal_admin_required

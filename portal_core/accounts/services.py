@@ -11,7 +11,6 @@ from portal_core.mail.selectors import company_email_configured
 from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import AccountLink, Customer, OutboxMessage, Supplier
 from portal_core.tenancy import require_portal_schema
-from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
 
 
 def admin_account_create(*, email: str, password_hash: str) -> User:

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name
 
+from portal_core.accounts.errors import AccountError
 from portal_core.accounts.sessions import sessions_end_others
 from portal_core.activity.services import Kind, audit_record
 from portal_core.models import PortalSettings
@@ -32,16 +33,6 @@ from portal_core.models import PortalSettings
 APP_DEVICE_NAME = "app"
 RECOVERY_DEVICE_NAME = "recovery"
 Policy = PortalSettings.TwoFactor
-
-
-class TwoFactorError(Exception):
-    INVALID = "invalid"  # not the right code (or no device for it)
-    THROTTLED = "throttled"  # too many wrong codes in a row: wait `wait_seconds`
-
-    def __init__(self, code: str, *, wait_seconds: int = 0):
-        super().__init__(code)
-        self.code = code
-        self.wait_seconds = wait_seconds
 
 
 @dataclass(frozen=True)
@@ -204,16 +195,17 @@ def two_factor_policy_set(*, policy: str, actor) -> PortalSettings:
     return row
 
 
-def _check(device, code: str) -> TwoFactorError | None:
-    """Verify on a device locked by the caller; the failure is returned, not raised, so the
-    device's throttling count is committed with the transaction."""
+def _check(device, code: str) -> AccountError | None:
+    """Verify on a device locked by the caller; the failure (CODE_INVALID: not the right code, or
+    no device for it; CODE_THROTTLED) is returned, not raised, so the device's throttling count
+    is committed with the transaction."""
     if device is None or not code:
-        return TwoFactorError(TwoFactorError.INVALID)
+        return AccountError(AccountError.CODE_INVALID)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = (info or {}).get("locked_until", timezone.now()) - timezone.now()
-        return TwoFactorError(TwoFactorError.THROTTLED, wait_seconds=max(1, math.ceil(wait.total_seconds())))
-    return None if device.verify_token(code) else TwoFactorError(TwoFactorError.INVALID)
+        return AccountError(AccountError.CODE_THROTTLED, seconds=max(1, math.ceil(wait.total_seconds())))
+    return None if device.verify_token(code) else AccountError(AccountError.CODE_INVALID)
 
 
 def _recovery_codes_replace(*, user) -> list[str]:

@@ -16,17 +16,10 @@ from django_otp import login as otp_login
 from portal_core.web.menu import menu_for
 
 from . import login_steps, two_factor
+from .errors import AccountError
 from .sessions import sessions_end_others
 from .two_factor_forms import ConfirmForm, LoginCodeForm, SetupCodeForm
 from .views import lockout
-
-
-def _code_error(error: two_factor.TwoFactorError) -> str:
-    if error.code == error.THROTTLED:
-        return ngettext("Demasiados códigos incorrectos seguidos. Espere %(seconds)d segundo y vuelva a intentar.",
-                        "Demasiados códigos incorrectos seguidos. Espere %(seconds)d segundos y vuelva a intentar.",
-                        error.wait_seconds) % {"seconds": error.wait_seconds}
-    return _("El código no es correcto. Revise que sea el que muestra ahora su aplicación.")
 
 
 def _locked(request, email: str):
@@ -41,9 +34,8 @@ def login_code(request):
     pending = login_steps.pending_get(request)
     if pending is None or pending.expired:
         if pending is not None:
-            minutes = settings.TWO_FACTOR_LOGIN_SECONDS // 60
-            messages.error(request, _("Pasaron más de %(minutes)d minutos: vuelva a ingresar su email y "
-                                      "contraseña.") % {"minutes": minutes})
+            expired = AccountError(AccountError.LOGIN_EXPIRED, minutes=settings.TWO_FACTOR_LOGIN_SECONDS // 60)
+            messages.error(request, expired.message, extra_tags=expired.code)
         return redirect("login")
     form = LoginCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -52,9 +44,9 @@ def login_code(request):
             return locked
         try:
             verified = two_factor.code_verify(user=user, code=form.cleaned_data["code"])
-        except two_factor.TwoFactorError as error:
+        except AccountError as error:
             login_steps.failure_count(request, email=user.email)
-            form.add_error("code", _code_error(error))
+            form.add_error("code", error.as_form_error())
         else:
             method = "recovery" if verified.recovery else "totp"
             login_steps.login_complete(request, user=user, device=verified.device, method=method)
@@ -106,8 +98,8 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = two_factor.device_confirm(user=user, code=form.cleaned_data["code"])
-        except two_factor.TwoFactorError as error:
-            form.add_error("code", _code_error(error))
+        except AccountError as error:
+            form.add_error("code", error.as_form_error())
         else:
             otp_login(request, enrolment.device)
             return _codes_page(request, codes=enrolment.recovery_codes, enabled=True)
@@ -143,12 +135,12 @@ def _confirmed(request, form: ConfirmForm) -> bool:
         try:
             two_factor.code_verify(user=user, code=value, allow_recovery=False)
             return True
-        except two_factor.TwoFactorError as error:
-            if error.code == error.THROTTLED:
-                form.add_error("confirmation", _code_error(error))
+        except AccountError as error:
+            if error.code == AccountError.CODE_THROTTLED:
+                form.add_error("confirmation", error.as_form_error())
     login_steps.failure_count(request, email=user.email)
     if not form.errors:
-        form.add_error("confirmation", _("La contraseña o el código no son correctos."))
+        form.add_error("confirmation", AccountError(AccountError.CONFIRMATION_WRONG).as_form_error())
     return False
 
 

@@ -21,6 +21,7 @@ from portal_core.web.pages import base_url
 from portal_core.web.ratelimit import rate_limited, too_many_response
 
 from . import login_steps, two_factor
+from .errors import AccountError
 from .models import axes_username, normalize_email
 from .tokens import password_reset_tokens
 
@@ -67,14 +68,12 @@ def lockout(request, original_response=None, credentials=None):
     login_steps.pending_clear(request)
     if request.user.is_authenticated:
         auth_logout(request)
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _("Demasiados intentos fallidos. Por seguridad, el ingreso quedó bloqueado "
-                "por %(minutes)d minutos. Vuelva a intentar más tarde.") % {"minutes": minutes}
+    locked = AccountError(AccountError.LOCKED_OUT, minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     if connection.schema_name == get_public_schema_name():  # the operators' admin
-        return render(request, "portal_core/locked.html", {"lockout_message": message}, status=429)
+        return render(request, "portal_core/locked.html", {"lockout": locked}, status=429)
     # An unbound form: binding it would authenticate again and count one more failure.
     form = LoginForm(request, initial={"username": email})
-    return render(request, "portal_core/login.html", {"form": form, "lockout_message": message}, status=429)
+    return render(request, "portal_core/login.html", {"form": form, "lockout": locked}, status=429)
 
 
 # --- Ways in: registration, invitations, password recovery --------------------------------

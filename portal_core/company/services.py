@@ -5,13 +5,13 @@ from portal_core.activity.services import Kind, audit_record
 from portal_core.models import PortalSettings
 from portal_core.tenancy import require_portal_schema
 from tenants import services as tenant_services
-from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
+from tenants.images import clean_png, png_forget, png_store
 
 
 @transaction.atomic
 def company_settings_save(*, company, by: User, logo=None, **profile) -> None:
-    """Empresa saved: the profile, and the logo when one was uploaded (ImageRejected leaves
-    everything as it was)."""
+    """Empresa saved: the profile, and the logo when one was uploaded (ImageRejected, see
+    company.errors, leaves everything as it was)."""
     if logo:
         tenant_services.company_logo_update(company=company, upload=logo)
     tenant_services.company_profile_update(company=company, **profile)
@@ -40,7 +40,8 @@ PROFILE_IMAGE_MAX_SIDE = 512
 
 
 def profile_image_update(*, upload, by: User | None = None) -> PortalSettings:
-    """Replace the portal's profile image (see `tenants.images.clean_png` for what is accepted)."""
+    """Replace the portal's profile image (see `tenants.images.clean_png` for what is accepted);
+    ImageRejected (company.errors) changes nothing."""
     require_portal_schema()
     content = clean_png(upload, max_side=PROFILE_IMAGE_MAX_SIDE)
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()

@@ -4,10 +4,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from portal_core.company import services
+from portal_core.company.errors import ImageRejected
 from portal_core.company.forms import CompanyForm
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.pages import render_page
-from tenants.images import ImageRejected, image_rejected_message, png_response
+from tenants.images import png_response
 
 
 @portal_admin_required
@@ -23,7 +24,7 @@ def company_settings(request):
                     company=company, by=request.user, logo=data["logo"], legal_name=data["legal_name"],
                     trade_name=data["trade_name"], tax_id=data["tax_id"], address=data["address"])
             except ImageRejected as error:
-                form.add_error("logo", image_rejected_message(error))
+                form.add_error("logo", error.as_form_error())
             else:
                 messages.success(request, _("Datos de la empresa guardados."))
                 return redirect("company_settings")

@@ -11,13 +11,11 @@ from django.utils import timezone
 
 from portal_core.accounts.models import User
 from portal_core.activity.services import Kind, audit_record
+from portal_core.erp.errors import ErpError
 from portal_core.models import ApiKey
 from portal_core.tenancy import require_portal_schema
-from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
 
 API_KEY_PREFIX = "pcp"
-
-
 
 
 @transaction.atomic
@@ -43,21 +41,16 @@ def api_key_revoke(*, api_key: ApiKey, by: User | None = None) -> ApiKey:
     return api_key
 
 
-
-
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 PDF_MAGIC = b"%PDF-"
 
 
-class NotAPdf(ValueError):
-    pass
-
-
 def document_pdf_attach(*, document, content: bytes) -> None:
-    """Keep the ERP's own PDF of a document; the portal serves it instead of rendering one."""
+    """Keep the ERP's own PDF of a document; the portal serves it instead of rendering one.
+    Content that is not a PDF raises ErpError NOT_A_PDF."""
     require_portal_schema()
     if not content.startswith(PDF_MAGIC):
-        raise NotAPdf("not a PDF")
+        raise ErpError(ErpError.NOT_A_PDF)
     digest = hashlib.sha256(content).hexdigest()[:16]
     table = document._meta.db_table
     path = default_storage.save(f"portals/{connection.schema_name}/pdf/erp/{table}/{document.pk}-{digest}.pdf",

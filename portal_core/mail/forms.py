@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tenants.mail import SmtpHostRefused, smtp_host_check, smtp_refusal_message
+from tenants.mail import SmtpHostRefused, smtp_host_check
 from tenants.models import EmailSettings
 
 
@@ -44,7 +44,7 @@ class EmailSettingsForm(forms.Form):
             try:
                 smtp_host_check(cleaned["host"], cleaned["port"])
             except SmtpHostRefused as error:
-                self.add_error("port" if error.code == error.PORT else "host", smtp_refusal_message(error))
+                self.add_error("port" if error.code == error.PORT else "host", error.as_form_error())
         return cleaned
 
     def service_arguments(self) -> dict:

@@ -13,6 +13,7 @@ again.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -30,10 +31,7 @@ from portal_core.models import OutboxMessage
 from portal_core.tenancy import require_portal_schema
 from tenants import services as tenant_services
 from tenants.crypto import SecretUnreadable
-from tenants.images import ImageRejected, clean_png, png_forget, png_store  # noqa: F401 (ImageRejected: raised from here)
-from tenants.mail import (
-    smtp_failure_message,
-)
+from tenants.mail import smtp_failure_message
 from tenants.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -174,15 +172,22 @@ def email_settings_save(*, company, by: User, **arguments) -> None:
 
 
 def email_test_send(*, to: str) -> None:
-    """"Enviar prueba": sent at once, not through the outbox, so the admin sees any SMTP failure
-    (raised as it comes; `tenants.mail.smtp_failure_message` puts it in plain words)."""
+    """"Enviar prueba": sent at once, not through the outbox, so the admin sees why it failed:
+    MailError EMAIL_NOT_CONFIGURED, SECRET_UNREADABLE, or SMTP_FAILED with the failure in plain
+    words (`tenants.mail.smtp_failure_message`)."""
     subject, body_text, body_html = render_email("test", {})
     try:
-        email, _where = compose_email(subject=subject, body_text=body_text, body_html=body_html, to=to,
-                                      sender=OutboxMessage.Sender.COMPANY)
+        email, where = compose_email(subject=subject, body_text=body_text, body_html=body_html, to=to,
+                                     sender=OutboxMessage.Sender.COMPANY)
     except LookupError as error:
         raise MailError(MailError.EMAIL_NOT_CONFIGURED) from error
-    email.send()
+    except SecretUnreadable as error:
+        raise MailError(MailError.SECRET_UNREADABLE) from error
+    try:
+        email.send()
+    except (smtplib.SMTPException, OSError, UnicodeError) as error:
+        host, _sep, port = where.partition(":")
+        raise MailError(MailError.SMTP_FAILED, reason=smtp_failure_message(error, host=host, port=port)) from error
 
 
 def duration_words(seconds: int) -> str:

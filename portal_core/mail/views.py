@@ -1,5 +1,3 @@
-import smtplib
-
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect
@@ -14,11 +12,10 @@ from portal_core.models import OutboxMessage
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.pages import render_page
 from portal_core.web.ratelimit import rate_limited
-from tenants.crypto import SecretUnreadable
-from tenants.mail import email_settings_for, smtp_failure_message
+from tenants.mail import email_settings_for
 
 
-def _email_page(request, *, form=None, test_form=None, status=200, test_error=None):
+def _email_page(request, *, form=None, test_form=None, status=200, test_error: MailError | None = None):
     company = connection.tenant
     current = email_settings_for(company)
     if form is None:
@@ -57,19 +54,12 @@ def email_test(request):
     if not test_form.is_valid():
         return _email_page(request, test_form=test_form, status=400)
     if rate_limited(request, "email-test"):
-        return _email_page(request, test_form=test_form, status=429, test_error=_(
-            "Demasiadas pruebas desde su conexión. Espere una hora y vuelva a intentar."))
+        return _email_page(request, test_form=test_form, status=429,
+                           test_error=MailError(MailError.TOO_MANY_TESTS))
     try:
         services.email_test_send(to=test_form.cleaned_data["to"])
     except MailError as error:
-        return _email_page(request, test_form=test_form, status=400, test_error=error.message)
-    except SecretUnreadable:
-        return _email_page(request, test_form=test_form, status=400, test_error=_(
-            "No se pudo leer la contraseña guardada del servidor de correo: vuelva a ingresarla."))
-    except (smtplib.SMTPException, OSError, UnicodeError) as error:
-        current = email_settings_for(connection.tenant)
-        return _email_page(request, test_form=test_form, status=400,
-                           test_error=smtp_failure_message(error, host=current.host, port=current.port))
+        return _email_page(request, test_form=test_form, status=400, test_error=error)
     messages.success(request, _("Enviamos el email de prueba a %(to)s. Revise su bandeja de entrada.")
                      % {"to": test_form.cleaned_data["to"]})
     return redirect("email_settings")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from portal_core.access import services as access
+from portal_core.access.errors import AccessError
 from portal_core.accounts.models import User
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import (
@@ -31,6 +32,7 @@ from tests.portal_core.test_access import (
     forgot,
     fresh_ip,
     login_ok,
+    refusals,
     register,
     take_intakes,
     verify,
@@ -73,7 +75,7 @@ def test_an_unverified_request_cannot_be_approved_by_any_route(parties, smtp):
     dialog = admin.get(f"/administrador/activaciones/peticiones/{registration.pk}/")
 
     # then it is refused in words and nothing changed
-    assert "todavía no confirmó su email" in response.content.decode()
+    assert refusals(response) == [AccessError.NOT_VERIFIED]
     assert dialog.status_code == 404
     with tenant_context(parties):
         assert RegistrationRequest.objects.get().status == "unverified"
@@ -165,7 +167,7 @@ def test_a_weak_match_is_refused_without_the_acknowledgement_and_changes_nothing
 
     response = admin_client(parties).post(approve_url(registration.pk), {"party": f"c:{target.pk}"}, follow=True)
 
-    assert "Para aprobarla confirme que verificó por otro medio" in response.content.decode()
+    assert refusals(response) == [AccessError.ACKNOWLEDGEMENT_REQUIRED]
     assert the_request(parties).status == "pending"
     with tenant_context(parties):
         assert not User.objects.filter(email=STRANGER).exists()

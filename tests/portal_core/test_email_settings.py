@@ -9,7 +9,10 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from PIL import Image
 
+from portal_core.mail.errors import MailError
 from tenants.crypto import decrypt
+from tenants.images import ImageRejected
+from tenants.mail import SmtpHostRefused
 from tenants.models import EmailSettings
 from tests.conftest import PASSWORD, host_client
 from tests.mail import free_port, html_of
@@ -124,7 +127,7 @@ def test_a_logo_that_is_not_an_image_is_refused(alfa):
     response = admin_client(alfa).post("/administrador/empresa/", {"trade_name": "X", "logo": upload})
 
     assert response.status_code == 400
-    assert "no es una imagen PNG, JPEG o WebP válida" in response.content.decode()
+    assert response.context["form"].has_error("logo", ImageRejected.NOT_AN_IMAGE)
     alfa.refresh_from_db()
     assert alfa.logo == "" and alfa.trade_name == ""
 
@@ -192,19 +195,19 @@ def test_an_smtp_password_with_accents_is_refused_in_words(alfa, smtp):
     assert "SMTP no admite tildes ni eñes" in response.content.decode()
 
 
-@pytest.mark.parametrize(("host", "port", "message"), [
-    ("127.0.0.1", 587, "debe ser una dirección pública de internet"),
-    ("10.1.2.3", 25, "debe ser una dirección pública de internet"),
-    ("169.254.169.254", 465, "debe ser una dirección pública de internet"),
-    ("smtp.example.com", 6379, "Use uno de los puertos de envío de correo"),
+@pytest.mark.parametrize(("host", "port", "field", "code"), [
+    ("127.0.0.1", 587, "host", SmtpHostRefused.PRIVATE),
+    ("10.1.2.3", 25, "host", SmtpHostRefused.PRIVATE),
+    ("169.254.169.254", 465, "host", SmtpHostRefused.PRIVATE),
+    ("smtp.example.com", 6379, "port", SmtpHostRefused.PORT),
 ])
-def test_a_private_host_or_a_non_smtp_port_is_refused(alfa, settings, host, port, message):
+def test_a_private_host_or_a_non_smtp_port_is_refused(alfa, settings, host, port, field, code):
     settings.COMPANY_SMTP_ALLOW_PRIVATE = False
 
     response = admin_client(alfa).post("/administrador/email/", {
         "host": host, "port": port, "security": "starttls", "from_email": "avisos@alfa.test"})
 
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 400 and response.context["form"].has_error(field, code)
     assert not EmailSettings.objects.filter(company=alfa).exists()
 
 
@@ -227,4 +230,4 @@ def test_an_unreadable_stored_password_is_explained_not_a_500(alfa, smtp):
 
     response = admin.post("/administrador/email/prueba/", {"to": "yo@alfa.test"})
 
-    assert response.status_code == 400 and "vuelva a ingresarla" in response.content.decode()
+    assert response.status_code == 400 and response.context["test_error"].code == MailError.SECRET_UNREADABLE

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts import two_factor
+from portal_core.accounts.errors import AccountError
 from portal_core.accounts.models import User
 from portal_core.models import AuditEvent, PortalSettings
 from tests.conftest import PASSWORD, host_client
@@ -82,7 +83,7 @@ def test_setup_with_a_wrong_code_stays_off(alfa):
     response = client.post("/mi-cuenta/verificacion/", {"code": wrong_code(_device(alfa))})
 
     assert response.status_code == 400
-    assert "El código no es correcto." in response.content.decode()
+    assert response.context["form"].has_error("code", AccountError.CODE_INVALID)
     with tenant_context(alfa):
         assert not two_factor.two_factor_enabled(user=User.objects.get(email=ADMIN))
         assert not StaticToken.objects.exists()
@@ -147,7 +148,7 @@ def test_wrong_codes_lock_the_login_like_wrong_passwords(alfa):
 
     # then
     assert locked.status_code == 429
-    assert "el ingreso quedó bloqueado por 15 minutos" in locked.content.decode()
+    assert locked.context["lockout"].code == AccountError.LOCKED_OUT
     assert with_the_right_password.status_code == 429
     assert client.get("/ingresar/codigo/").status_code == 302  # the pending login is gone
     assert client.get("/").status_code == 302
@@ -183,7 +184,7 @@ def test_the_code_step_expires(alfa):
 
     response = client.post("/ingresar/codigo/", {"code": totp_code(device)}, follow=True)
 
-    assert "vuelva a ingresar su email y contraseña" in response.content.decode()
+    assert [message.extra_tags for message in response.context["messages"]] == [AccountError.LOGIN_EXPIRED]
     assert client.get("/").status_code == 302
 
 
@@ -254,7 +255,8 @@ def test_disabling_asks_for_the_password_and_ends_the_other_sessions(alfa):
     disabled = client.post("/mi-cuenta/verificacion/desactivar/", {"desactivar-confirmation": PASSWORD})
 
     # then
-    assert refused.status_code == 400 and "no son correctos" in refused.content.decode()
+    assert refused.status_code == 400
+    assert refused.context["disable_form"].has_error("confirmation", AccountError.CONFIRMATION_WRONG)
     assert disabled.status_code == 302
     assert client.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import authentication, exceptions
 
 from portal_core.erp import selectors, services
@@ -27,10 +28,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _, key = header.partition(" ")
         if scheme.lower() != self.keyword.lower() or not key.strip():
-            raise exceptions.AuthenticationFailed("Use el encabezado «Authorization: Bearer <clave>».")
+            raise exceptions.AuthenticationFailed(gettext("Use el encabezado «Authorization: Bearer <clave>»."))
         api_key = selectors.api_key_for_secret(key=key.strip())
         if api_key is None:
-            raise exceptions.AuthenticationFailed("Clave de API inválida o revocada para este portal.")
+            raise exceptions.AuthenticationFailed(gettext("Clave de API inválida o revocada para este portal."))
         services.api_key_record_use(api_key=api_key)
         return ErpClient(api_key), api_key
 

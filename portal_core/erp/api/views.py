@@ -12,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal_core.erp import selectors, services
+from portal_core.erp.errors import ErpError
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
 from portal_core.erp.sync.resources import RESOURCES
 
 from . import docs
-from .exceptions import error_response
+from .exceptions import NO_SUCH_ENDPOINT, PDF_TOO_LARGE, domain_error_response, error_response
 
 
 class PdfParser(BaseParser):
@@ -43,25 +44,17 @@ class SyncView(APIView):
         try:
             payload = json.loads(request.body or b"null", parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
-            return error_response("invalid_json", "El cuerpo no es JSON válido.", status.HTTP_400_BAD_REQUEST)
+            return error_response("invalid_json", status.HTTP_400_BAD_REQUEST)
         items = payload.get("items") if isinstance(payload, dict) else None
         if not isinstance(items, list) or set(payload) != {"items"}:
-            return error_response(
-                "invalid_envelope", "Envíe un objeto JSON con una única clave «items» que sea una lista.",
-                status.HTTP_400_BAD_REQUEST,
-            )
+            return error_response("invalid_envelope", status.HTTP_400_BAD_REQUEST)
         try:
             result = batch_upsert(resource=self.resource, items=items)
         except BatchTooLarge as error:
-            return error_response(
-                "too_many_rows", f"El lote tiene {error.rows} registros: el máximo es {error.limit}.",
-                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+            return domain_error_response(error, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         except BatchInvalid as error:
-            return error_response(
-                "invalid_rows", f"{len(error.errors)} error(es): no se guardó ningún registro del lote.",
-                status.HTTP_400_BAD_REQUEST, errors=[e.as_dict() for e in error.errors],
-            )
+            return domain_error_response(error, status.HTTP_400_BAD_REQUEST,
+                                         errors=[e.as_dict() for e in error.errors])
         return Response(result.as_dict())
 
 
@@ -71,12 +64,8 @@ def _body_too_large(request):
     except ValueError:
         length = 0
     if length > settings.ERP_SYNC_MAX_BODY_BYTES:
-        return error_response(
-            "payload_too_large",
-            f"El cuerpo supera el máximo de {settings.ERP_SYNC_MAX_BODY_BYTES // (1024 * 1024)} MB: "
-            "envíe lotes más chicos.",
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
+        return error_response("payload_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                              megabytes=settings.ERP_SYNC_MAX_BODY_BYTES // (1024 * 1024))
     return None
 
 
@@ -125,19 +114,18 @@ class DocumentPdfView(APIView):
     def _document(self, external_id):
         document = self.model.objects.filter(external_id=external_id).first()
         if document is None:
-            raise NotFound(f"No existe el comprobante «{external_id}».")
+            raise NotFound  # answered as every API 404 ("not_found", exceptions.MESSAGES)
         return document
 
     def put(self, request, external_id: str):
         document = self._document(external_id)
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.ERP_SYNC_MAX_PDF_BYTES:
-            return error_response("payload_too_large", "El PDF supera el tamaño máximo.",
-                                  status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            return error_response("payload_too_large", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, message=PDF_TOO_LARGE)
         try:
             services.document_pdf_attach(document=document, content=request.body)
-        except services.NotAPdf:
-            return error_response("not_a_pdf", "El cuerpo no es un PDF.", status.HTTP_400_BAD_REQUEST)
+        except ErpError as error:
+            return domain_error_response(error, status.HTTP_400_BAD_REQUEST)
         return Response({"external_id": external_id, "pdf": "erp"})
 
     def delete(self, request, external_id: str):
@@ -166,6 +154,6 @@ class ApiNotFoundView(APIView):
     endpoint: clients without a key learn nothing about which paths exist."""
 
     def not_found(self, request, *args, **kwargs):
-        return error_response("not_found", "No existe este recurso de la API.", status.HTTP_404_NOT_FOUND)
+        return error_response("not_found", status.HTTP_404_NOT_FOUND, message=NO_SUCH_ENDPOINT)
 
     get = post = put = patch = delete = options = not_found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from pydantic import ValidationError
 
 from portal_core.models import SyncState
@@ -25,7 +26,6 @@ from .errors import (
     BatchTooLarge,
     RowError,
     field_path,
-    message_for,
 )
 from .resources import RESOURCES, Reference, Resource
 
@@ -52,8 +52,9 @@ class BatchResult:
 
 def _summary(result: BatchResult) -> str:
     if result.unchanged == result.received:
-        return "Sin cambios: todos los registros ya estaban sincronizados."
-    return f"{result.created} nuevos, {result.updated} actualizados, {result.unchanged} sin cambios."
+        return gettext("Sin cambios: todos los registros ya estaban sincronizados.")
+    return gettext("%(created)d nuevos, %(updated)d actualizados, %(unchanged)d sin cambios.") % {
+        "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
 def batch_upsert(*, resource: str, items: list) -> BatchResult:
@@ -68,10 +69,7 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
         raise BatchInvalid(errors)
     now = timezone.now()
     with transaction.atomic():
-        # One batch of a resource at a time per portal: what is stored cannot change between
-        # reading it here and writing below, so pre-aggregates add exactly what was written.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:{spec.name}"])
+        _lock(spec)
         # Rows identical to what is stored need neither their references resolved nor a write.
         stored = _stored_hashes(spec, indexed)
         kept = [(pair, h) for pair, h in zip(indexed, hashes, strict=True) if stored.get(pair[1].external_id) != h]
@@ -79,24 +77,37 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
         ids = _resolve(spec, indexed, errors)
         if errors:
             raise BatchInvalid(errors)
-        rows = [row for _, row in indexed]
-        if spec.aggregates:
-            spec.aggregates[0]([row.external_id for row in rows if row.external_id in stored])
-        written = _upsert(spec, rows, hashes, ids, now)
-        changed = {external_id: row_id for external_id, (row_id, _) in written.items()}
-        if spec.children:
-            updated_ids = [row_id for row_id, inserted in written.values() if not inserted]
-            _replace_children(spec, rows, changed, ids, updated_ids)
-        if spec.after:
-            indexes = {row.external_id: index for index, row in indexed}
-            spec.after(rows=rows, indexes=indexes, changed=changed)
-        if spec.aggregates:
-            spec.aggregates[1]([row.external_id for row in rows])
+        written = _write(spec, indexed, hashes, ids, stored=stored, now=now)
         SyncState.objects.update_or_create(
             resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(items)}
         )
     created = sum(1 for _, inserted in written.values() if inserted)
     return BatchResult(spec.name, len(items), created, len(written) - created, now)
+
+
+def _lock(spec: Resource) -> None:
+    """One batch of a resource at a time per portal: what is stored cannot change between
+    reading it and writing it, so pre-aggregates add exactly what was written."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:{spec.name}"])
+
+
+def _write(spec: Resource, indexed, hashes, ids, *, stored: dict, now) -> dict[str, tuple[int, bool]]:
+    """Upsert the rows that changed, replace their lines, run the resource's follow-up and keep
+    its pre-aggregates exact. Returns {external_id: (id, inserted)} of the rows written."""
+    rows = [row for _, row in indexed]
+    if spec.aggregates:
+        spec.aggregates[0]([row.external_id for row in rows if row.external_id in stored])
+    written = _upsert(spec, rows, hashes, ids, now)
+    changed = {external_id: row_id for external_id, (row_id, _) in written.items()}
+    if spec.children:
+        updated_ids = [row_id for row_id, inserted in written.values() if not inserted]
+        _replace_children(spec, rows, changed, ids, updated_ids)
+    if spec.after:
+        spec.after(rows=rows, indexes={row.external_id: index for index, row in indexed}, changed=changed)
+    if spec.aggregates:
+        spec.aggregates[1]([row.external_id for row in rows])
+    return written
 
 
 def _stored_hashes(spec: Resource, indexed) -> dict[str, str]:
@@ -110,25 +121,23 @@ def _validate(spec: Resource, items: list):
     rows, hashes, errors, seen = [], [], [], set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            errors.append(RowError(index, "", INVALID_ROW, "Cada registro debe ser un objeto JSON."))
+            errors.append(RowError(index, "", INVALID_ROW))
             continue
         try:
             row = spec.schema.model_validate(item)
         except ValidationError as error:
             errors.extend(
-                RowError(index, field_path(detail["loc"]), detail["type"], message_for(detail))
+                RowError(index, field_path(detail["loc"]), detail["type"], detail.get("ctx") or {})
                 for detail in error.errors(include_url=False)
             )
             continue
         if row.external_id in seen:
-            errors.append(RowError(index, "external_id", DUPLICATE_IN_BATCH,
-                                   "Este external_id ya aparece antes en el mismo lote."))
+            errors.append(RowError(index, "external_id", DUPLICATE_IN_BATCH))
             continue
         dumped = row.model_dump_json()
         if "\\u0000" in dumped:
             # PostgreSQL text cannot hold NUL (pydantic already refuses lone surrogates).
-            errors.append(RowError(index, _nul_path(row.model_dump()), INVALID_CHARACTERS,
-                                   "Contiene caracteres no permitidos (NUL)."))
+            errors.append(RowError(index, _nul_path(row.model_dump()), INVALID_CHARACTERS))
             continue
         seen.add(row.external_id)
         rows.append((index, row))
@@ -166,7 +175,7 @@ def _resolve(spec: Resource, indexed, errors) -> dict[str, dict[str, int]]:
         found = dict(reference.model.objects.filter(external_id__in=wanted).values_list("external_id", "id"))
         resolved[_key(reference, child_field)] = found
         errors.extend(
-            RowError(index, path, UNKNOWN_REFERENCE, f"No existe {reference.label} «{value}».")
+            RowError(index, path, UNKNOWN_REFERENCE, {"label": reference.label, "value": value})
             for index, path, value in _reference_values(indexed, reference, child_field)
             if value is not None and value not in found
         )

@@ -2,6 +2,7 @@
 it declared (stored one way: links declared by other customers stay)."""
 
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 from portal_core.models import Customer, CustomerAccountEntry, PurchaseInvoice, SalesInvoice, SupplierAccountEntry
 
@@ -24,7 +25,7 @@ def customers_relate(*, rows, indexes, changed: dict[str, int]) -> None:
     wanted = {eid for _, row in changed_rows for eid in row.related}
     ids = dict(Customer.objects.filter(external_id__in=wanted).values_list("external_id", "id"))
     errors = [
-        RowError(index, f"related[{position}]", UNKNOWN_REFERENCE, f"No existe el cliente «{eid}».")
+        RowError(index, f"related[{position}]", UNKNOWN_REFERENCE, {"label": gettext_lazy("el cliente"), "value": eid})
         for index, row in changed_rows
         for position, eid in enumerate(row.related)
         if eid not in ids

@@ -17,7 +17,7 @@ class Reference:
 
     field: str
     model: type[models.Model]
-    label: str  # how the message names what is missing: «No existe el cliente "X"»
+    label: str  # how the unknown_reference message names what is missing: «No existe el cliente "X"»
 
     @property
     def column(self) -> str:
@@ -53,10 +53,10 @@ class Resource:
     )
 
 
-CUSTOMER = Reference("customer", m.Customer, "el cliente")
-SUPPLIER = Reference("supplier", m.Supplier, "el proveedor")
-BRANCH = Reference("branch", m.Branch, "la sucursal")
-ARTICLE = Reference("article", m.Article, "el artículo")
+CUSTOMER = Reference("customer", m.Customer, _("el cliente"))
+SUPPLIER = Reference("supplier", m.Supplier, _("el proveedor"))
+BRANCH = Reference("branch", m.Branch, _("la sucursal"))
+ARTICLE = Reference("article", m.Article, _("el artículo"))
 DOCUMENT_COLUMNS = (
     "doc_type", "letter", "point_of_sale", "number", "issue_date", "due_date", "currency", "exchange_rate",
     "net", "vat", "total", "cae", "cae_due_date", "voided",
@@ -70,17 +70,10 @@ def _order_pending(order: schemas.OrderIn) -> dict:
     return {"pending": any(line.quantity_invoiced < line.quantity_ordered for line in order.lines)}
 
 
-def _build() -> dict[str, Resource]:
-    from .aggregates import article_sales_add, article_sales_remove
-    from .relations import (
-        customers_relate,
-        entries_associate,
-        invoices_associate_entries,
-        purchase_invoices_to_entries,
-        supplier_entries_from_invoices,
-    )
+def _parties() -> list[Resource]:
+    from .relations import customers_relate
 
-    resources = [
+    return [
         Resource("customers", _("clientes"), m.Customer, schemas.CustomerIn,
                  ("business_name", "tax_id", "email", "active"), after=customers_relate),
         Resource("suppliers", _("proveedores"), m.Supplier, schemas.SupplierIn,
@@ -88,9 +81,22 @@ def _build() -> dict[str, Resource]:
         Resource("branches", _("sucursales"), m.Branch, schemas.BranchIn, ("name",)),
         Resource("articles", _("artículos"), m.Article, schemas.ArticleIn, ("code", "description"),
                  references=(SUPPLIER,)),
+    ]
+
+
+def _documents() -> list[Resource]:
+    from .aggregates import article_sales_add, article_sales_remove
+    from .relations import (
+        entries_associate,
+        invoices_associate_entries,
+        purchase_invoices_to_entries,
+        supplier_entries_from_invoices,
+    )
+
+    return [
         Resource("sales-invoices", _("comprobantes de venta"), m.SalesInvoice, schemas.SalesInvoiceIn,
                  DOCUMENT_COLUMNS,
-                 references=(CUSTOMER, Reference("associated_customer", m.Customer, "el cliente"), BRANCH),
+                 references=(CUSTOMER, Reference("associated_customer", m.Customer, _("el cliente")), BRANCH),
                  children=Children("lines", m.SalesInvoiceLine, "invoice", LINE_COLUMNS, (ARTICLE,)),
                  after=invoices_associate_entries, aggregates=(article_sales_remove, article_sales_add)),
         Resource("purchase-invoices", _("comprobantes de compra"), m.PurchaseInvoice, schemas.PurchaseInvoiceIn,
@@ -99,11 +105,11 @@ def _build() -> dict[str, Resource]:
                  after=purchase_invoices_to_entries),
         Resource("customer-account-entries", _("cuenta corriente de clientes"), m.CustomerAccountEntry,
                  schemas.CustomerAccountEntryIn, ENTRY_COLUMNS,
-                 references=(CUSTOMER, Reference("invoice", m.SalesInvoice, "el comprobante de venta")),
+                 references=(CUSTOMER, Reference("invoice", m.SalesInvoice, _("el comprobante de venta"))),
                  after=entries_associate),
         Resource("supplier-account-entries", _("cuenta corriente de proveedores"), m.SupplierAccountEntry,
                  schemas.SupplierAccountEntryIn, ENTRY_COLUMNS,
-                 references=(SUPPLIER, Reference("invoice", m.PurchaseInvoice, "el comprobante de compra")),
+                 references=(SUPPLIER, Reference("invoice", m.PurchaseInvoice, _("el comprobante de compra"))),
                  after=supplier_entries_from_invoices),
         Resource("orders", _("pedidos"), m.Order, schemas.OrderIn, ("number", "ordered_at"),
                  references=(CUSTOMER, BRANCH), derived=_order_pending,
@@ -114,7 +120,10 @@ def _build() -> dict[str, Resource]:
                  children=Children("certificates", m.WithholdingCertificate, "payment",
                                    ("tax", "number", "amount"))),
     ]
-    return {resource.name: resource for resource in resources}
+
+
+def _build() -> dict[str, Resource]:
+    return {resource.name: resource for resource in [*_parties(), *_documents()]}
 
 
 RESOURCES = _build()

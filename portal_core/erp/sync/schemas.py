@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
 
 from portal_core.cuit import cuit_is_valid, cuit_normalize
+
+from .errors import INVALID_CAE, INVALID_CUIT, INVALID_EMAIL, row_refusal
 
 
 def _cuit(value: str) -> str:
@@ -17,9 +18,7 @@ def _cuit(value: str) -> str:
         return ""
     digits = cuit_normalize(value)
     if not cuit_is_valid(digits):
-        raise PydanticCustomError(
-            "invalid_cuit", "CUIT inválido: deben ser 11 dígitos con dígito verificador correcto."
-        )
+        raise row_refusal(INVALID_CUIT)
     return digits
 
 
@@ -29,13 +28,13 @@ def _email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise PydanticCustomError("invalid_email", "Email inválido.") from None
+        raise row_refusal(INVALID_EMAIL) from None
     return value.lower()
 
 
 def _cae(value: str) -> str:
     if value and not (len(value) == 14 and value.isdigit()):
-        raise PydanticCustomError("invalid_cae", "El CAE debe tener 14 dígitos.")
+        raise row_refusal(INVALID_CAE)
     return value
 
 

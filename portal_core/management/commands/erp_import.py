@@ -7,8 +7,8 @@ from django_tenants.utils import tenant_context
 from tqdm import tqdm
 
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
-from portal_core.erp.sync.files import ImportFileError, rows_from_file
+from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge, SyncError
+from portal_core.erp.sync.files import rows_from_file
 from portal_core.erp.sync.resources import RESOURCES
 from tenants.management.commands._portal_command import PortalCommand
 
@@ -32,8 +32,8 @@ class Command(PortalCommand):
     def handle(self, *args, portal, resource, file, batch_size, **options):
         try:
             rows = rows_from_file(file, resource=resource)
-        except ImportFileError as error:
-            raise CommandError(str(error)) from error
+        except SyncError as error:
+            raise CommandError(error.message) from error
         batch_size = max(1, min(batch_size, settings.ERP_SYNC_MAX_BATCH_ROWS))
         totals = {"created": 0, "updated": 0, "unchanged": 0}
         errors = []
@@ -46,7 +46,7 @@ class Command(PortalCommand):
                         except BatchInvalid as error:
                             errors += [(start + e.index, e) for e in error.errors]
                         except BatchTooLarge as error:
-                            raise CommandError(str(error)) from error
+                            raise CommandError(error.message) from error
                         else:
                             for key in totals:
                                 totals[key] += getattr(result, key)

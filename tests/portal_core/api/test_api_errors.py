@@ -57,7 +57,7 @@ def test_every_undeclared_method_of_every_endpoint_answers_405_in_json(api):
             response = call(api.client, method, path)
 
             assert response.status_code == 405, (method, path)
-            assert response.json() == {"error": {"code": "method_not_allowed", "message": "Método no permitido."}}
+            assert response.json()["error"]["code"] == "method_not_allowed"
             assert set(response["Allow"].replace(" ", "").lower().split(",")) >= declared
             checked += 1
     assert checked >= 30

@@ -1,0 +1,30 @@
+"""Codes of what customers and suppliers are refused, and their messages."""
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from portal_core.errors import DomainError
+
+
+class BillingError(DomainError):
+    PARTY_SUSPENDED = "party_suspended"
+    # The ZIP download's status (JSON, read by the page's script).
+    DOWNLOAD_NOT_FOUND = "not_found"
+    DOWNLOAD_FAILED = "failed"
+
+    MESSAGES = {
+        PARTY_SUSPENDED: _("El acceso de %(party)s a este portal está suspendido por %(company)s. Si cree que es "
+                           "un error, comuníquese con la empresa."),
+        DOWNLOAD_NOT_FOUND: _("El enlace no existe o venció."),
+        DOWNLOAD_FAILED: _("No se pudo preparar el archivo. Vuelva a pedirlo."),
+    }
+
+
+class PartySuspended(BillingError):
+    """The account's customer or supplier is inactive in the ERP (checked on every request);
+    billing_views.access.PartySuspendedMiddleware answers it with the "acceso suspendido" page."""
+
+    def __init__(self, party):
+        super().__init__(BillingError.PARTY_SUSPENDED, party=party.business_name,
+                         company=connection.tenant.display_name)
+        self.party = party
