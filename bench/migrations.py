@@ -1,0 +1,126 @@
+"""Deploy migrations at many portals: `portals_migrate` with nothing to apply beside
+django-tenants' `migrate_schemas` (standard executor), and `portals_migrate` applying one new
+migration (AddField + index) to every portal, in one run on a fresh database.
+
+Portals are made quickly from the schema template (tenants.schema_template), so every schema
+holds the real tables and `django_migrations` rows. The standard executor runs on the first
+`--standard-portals` portals only (it takes about 0.5 s a schema); its figure is extrapolated to
+`--portals` and said so. A synthetic tenant app (a temporary folder, never in the tree) carries
+the new migration.
+
+    .venv/bin/python bench/migrations.py [--portals 1000] [--standard-portals 100] [--processes 2]
+
+Last line: JSON with portals, noop_s, standard_noop_s, standard_portals, apply_one_s.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SYNTHETIC = "bench_synthetic"
+INITIAL = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [migrations.CreateModel("Note", [
+        ("id", models.BigAutoField(primary_key=True)), ("text", models.TextField(default=""))])]
+'''
+NEW_ONE = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bench_synthetic", "0001_initial")]
+    operations = [migrations.AddField("note", "kind", models.CharField(max_length=10, default="", db_index=True))]
+'''
+
+
+def _synthetic_app(root: Path) -> Path:
+    package = root / SYNTHETIC
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "migrations" / "__init__.py").write_text("")
+    (package / "migrations" / "0001_initial.py").write_text(INITIAL)
+    (root / "bench_settings.py").write_text(
+        "from config.settings.test import *  # noqa: F403\n"
+        f"TENANT_APPS = [*TENANT_APPS, {SYNTHETIC!r}]  # noqa: F405\n"
+        f"INSTALLED_APPS = [*INSTALLED_APPS, {SYNTHETIC!r}]  # noqa: F405\n")
+    return package
+
+
+def _make_portals(start: int, count: int, processes: int) -> None:
+    from django.db import connections
+
+    from tenants.models import Company, new_schema_name
+
+    names = [new_schema_name() for _ in range(count)]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        made = pool.map(_schema_from_template, names, chunksize=10)
+    assert all(made), "no template capture: pg_dump missing?"
+    Company.objects.bulk_create(Company(schema_name=name, slug=f"bench-{start + index}", name=f"Bench {index}",
+                                        status=Company.Status.ACTIVE) for index, name in enumerate(names))
+
+
+def _schema_from_template(name: str) -> bool:
+    from tenants.schema_template import schema_create
+
+    return schema_create(name)
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--portals", type=int, default=1000)
+    parser.add_argument("--standard-portals", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bench-migrations-"))
+    package = _synthetic_app(root)
+    sys.path.insert(0, str(root))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    from _setup import django_with_fresh_database
+
+    django_with_fresh_database("migrations")
+    from django.core.management import call_command
+
+    from tenants import schema_template
+
+    assert schema_template.template_refresh(), "pg_dump could not capture the template"
+    quiet = {"verbosity": 0, "stdout": open(os.devnull, "w")}  # noqa: SIM115
+    first = min(args.standard_portals, args.portals)
+    _make_portals(0, first, args.processes)
+    standard_s = _timed(lambda: call_command("migrate_schemas", tenant=True, interactive=False, **quiet))
+    ours_small_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
+    print(f"{first} portals: migrate_schemas (nothing to do) {standard_s:.1f} s, portals_migrate {ours_small_s:.1f} s")
+    started = time.perf_counter()
+    _make_portals(first, args.portals - first, args.processes)
+    print(f"{args.portals} portals made from the template in {time.perf_counter() - started:.0f} s")
+    noop_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
+    (package / "migrations" / "0002_note_kind.py").write_text(NEW_ONE)
+    apply_one_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
+    standard_extrapolated = standard_s * args.portals / first
+    figures = {"portals": args.portals, "noop_s": round(noop_s, 2), "standard_noop_s": round(standard_s, 2),
+               "standard_portals": first, "standard_noop_extrapolated_s": round(standard_extrapolated, 1),
+               "apply_one_s": round(apply_one_s, 2), "processes": args.processes,
+               "target_noop_s": 10, "target_apply_one_s": 90}
+    print(f"{args.portals} portals, nothing to apply: portals_migrate {noop_s:.1f} s "
+          f"(baseline migrate_schemas: {standard_s:.1f} s at {first}, about {standard_extrapolated:.0f} s "
+          f"at {args.portals} extrapolated)")
+    print(f"{args.portals} portals, one new migration (AddField + index): portals_migrate {apply_one_s:.1f} s")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
