@@ -49,3 +49,48 @@ def timed(function, runs: int) -> list[float]:
         function()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+SYNTHETIC_APP = "bench_synthetic"
+_CREATE = """from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [migrations.CreateModel("Note", [
+        ("id", models.BigAutoField(primary_key=True)), ("text", models.TextField(default=""))])]
+"""
+_ADD_FIELD = """from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bench_synthetic", "{previous}")]
+    operations = [migrations.AddField("note", "field_{number}", models.CharField(max_length=10, default="",
+                                                                                db_index=True))]
+"""
+
+
+def synthetic_tenant_app(root: Path, *, migrations: int = 1) -> Path:
+    """A tenant app in a temporary folder (never in the tree) with `migrations` migrations: a
+    CreateModel, then AddField + index each; and `bench_settings` (the test settings plus this
+    app) in DJANGO_SETTINGS_MODULE. Returns the app's migrations folder."""
+    folder = root / SYNTHETIC_APP / "migrations"
+    folder.mkdir(parents=True)
+    (root / SYNTHETIC_APP / "__init__.py").write_text("")
+    (folder / "__init__.py").write_text("")
+    (folder / "0001_initial.py").write_text(_CREATE)
+    for number in range(2, migrations + 1):
+        synthetic_migration_add(folder, number)
+    (root / "bench_settings.py").write_text(
+        "from config.settings.test import *  # noqa: F403\n"
+        f"TENANT_APPS = [*TENANT_APPS, {SYNTHETIC_APP!r}]  # noqa: F405\n"
+        f"INSTALLED_APPS = [*INSTALLED_APPS, {SYNTHETIC_APP!r}]  # noqa: F405\n")
+    sys.path.insert(0, str(root))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    return folder
+
+
+def synthetic_migration_add(folder: Path, number: int) -> None:
+    previous = sorted(path.stem for path in folder.glob("0*.py"))[-1]
+    (folder / f"{number:04d}_field_{number}.py").write_text(_ADD_FIELD.format(previous=previous, number=number))

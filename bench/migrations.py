@@ -17,41 +17,11 @@ import argparse
 import json
 import multiprocessing
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-SYNTHETIC = "bench_synthetic"
-INITIAL = '''from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [migrations.CreateModel("Note", [
-        ("id", models.BigAutoField(primary_key=True)), ("text", models.TextField(default=""))])]
-'''
-NEW_ONE = '''from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    dependencies = [("bench_synthetic", "0001_initial")]
-    operations = [migrations.AddField("note", "kind", models.CharField(max_length=10, default="", db_index=True))]
-'''
-
-
-def _synthetic_app(root: Path) -> Path:
-    package = root / SYNTHETIC
-    (package / "migrations").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "migrations" / "__init__.py").write_text("")
-    (package / "migrations" / "0001_initial.py").write_text(INITIAL)
-    (root / "bench_settings.py").write_text(
-        "from config.settings.test import *  # noqa: F403\n"
-        f"TENANT_APPS = [*TENANT_APPS, {SYNTHETIC!r}]  # noqa: F405\n"
-        f"INSTALLED_APPS = [*INSTALLED_APPS, {SYNTHETIC!r}]  # noqa: F405\n")
-    return package
+from _setup import django_with_fresh_database, synthetic_migration_add, synthetic_tenant_app
 
 
 def _make_portals(start: int, count: int, processes: int) -> None:
@@ -86,12 +56,7 @@ def main():
     parser.add_argument("--standard-portals", type=int, default=100)
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bench-migrations-"))
-    package = _synthetic_app(root)
-    sys.path.insert(0, str(root))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    from _setup import django_with_fresh_database
-
+    folder = synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-migrations-")))
     django_with_fresh_database("migrations")
     from django.core.management import call_command
 
@@ -108,7 +73,7 @@ def main():
     _make_portals(first, args.portals - first, args.processes)
     print(f"{args.portals} portals made from the template in {time.perf_counter() - started:.0f} s")
     noop_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
-    (package / "migrations" / "0002_note_kind.py").write_text(NEW_ONE)
+    synthetic_migration_add(folder, 2)
     apply_one_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
     standard_extrapolated = standard_s * args.portals / first
     figures = {"portals": args.portals, "noop_s": round(noop_s, 2), "standard_noop_s": round(standard_s, 2),

@@ -1,31 +1,86 @@
 """Crear Portal: the whole "Continuar" POST on our path (claiming a pre-migrated spare
 schema) beside django-tenants' default create (CREATE SCHEMA + every tenant migration) of
-the same portal, in one run on a fresh database.
+the same portal, in one run on a fresh database. Then the POST with an empty pool (the schema
+made from the template in the request), at today's migrations and, in a second process, with
+100 extra synthetic migrations (a temporary tenant app): flat means the same figure in both.
 
-    .venv/bin/python bench/provisioning.py [--ours N] [--default N]
+    .venv/bin/python bench/provisioning.py [--ours N] [--default N] [--empty N] [--extra-migrations 100]
 
-Last line: JSON with ours_p50_ms, ours_p95_ms, default_p50_ms and more.
+Last line: JSON with ours_p50_ms, ours_p95_ms, default_p50_ms, empty_pool_p50_ms,
+empty_pool_extra_migrations_p50_ms and more.
 """
 
 import argparse
 import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from _setup import django_with_fresh_database, percentile
+from _setup import django_with_fresh_database, percentile, synthetic_tenant_app
+
+
+def _post(index, prefix):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    data = {"name": f"Bench {prefix} {index}", "email": f"{prefix}{index}@bench.test",
+            "password": "bench1234", "password_repeat": "bench1234"}
+    started = time.perf_counter()
+    response = client.post("/", data)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 302, response.status_code
+    return elapsed
+
+
+def _empty_pool_post(index):
+    """Crear Portal with no spare waiting: the request makes the schema (from the template)."""
+    from tenants.models import Company
+
+    for spare in Company.objects.filter(status=Company.Status.SPARE):
+        spare.delete(force_drop=True)
+    return _post(index, "vacio")
+
+
+def _empty_pool_figures(runs: int) -> list[float]:
+    from tenants import schema_template
+
+    assert schema_template.template_refresh(), "pg_dump could not capture the template"
+    _empty_pool_post("calentamiento")
+    return [_empty_pool_post(index) for index in range(runs)]
+
+
+def _extra_migrations_p50_ms(extra: int, runs: int) -> float:
+    """The empty-pool POST in a child process whose code has `extra` more migrations."""
+    output = subprocess.run([sys.executable, __file__, "--empty-only", "--extra-migrations", str(extra),
+                             "--empty", str(runs)], capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])["empty_pool_p50_ms"]
+
+
+def empty_only(args):
+    synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-provisioning-")), migrations=args.extra_migrations)
+    django_with_fresh_database("provisioning_extra")
+    times = _empty_pool_figures(args.empty)
+    print(json.dumps({"empty_pool_p50_ms": round(statistics.median(times) * 1000, 1)}))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ours", type=int, default=30)
     parser.add_argument("--default", type=int, default=8)
+    parser.add_argument("--empty", type=int, default=10)
+    parser.add_argument("--extra-migrations", type=int, default=100)
+    parser.add_argument("--empty-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.empty_only:
+        return empty_only(args)
     django_with_fresh_database("provisioning")
 
     from django.contrib.auth.hashers import make_password
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
-    from django.test import Client
     from django_tenants.utils import tenant_context
 
     from portal_core.accounts.services import admin_account_create
@@ -34,14 +89,7 @@ def main():
 
     def ours(index):
         services.spare_pool_refill(size=1)  # the background task's job, outside the timing
-        client = Client(HTTP_HOST="localhost")
-        data = {"name": f"Bench Nuestro {index}", "email": f"a{index}@bench.test",
-                "password": "bench1234", "password_repeat": "bench1234"}
-        started = time.perf_counter()
-        response = client.post("/", data)
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 302, response.status_code
-        return elapsed
+        return _post(index, "nuestro")
 
     def default(index):
         started = time.perf_counter()
@@ -59,6 +107,8 @@ def main():
     ours("calentamiento")  # warm-up: imports, template and password-list loading
     ours_times = [ours(i) for i in range(args.ours)]
     default_times = [default(i) for i in range(args.default)]
+    empty_times = _empty_pool_figures(args.empty)
+    empty_extra_p50 = _extra_migrations_p50_ms(args.extra_migrations, args.empty)
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     figures = {
@@ -70,11 +120,17 @@ def main():
         "default_runs": len(default_times),
         "migrations_in_project": len(loader.disk_migrations),
         "target_p50_ms": 200,
+        "empty_pool_p50_ms": round(statistics.median(empty_times) * 1000, 1),
+        "empty_pool_extra_migrations_p50_ms": empty_extra_p50,
+        "extra_migrations": args.extra_migrations,
+        "empty_pool_target_p50_ms": 600,
     }
     print(f"Our POST (claim a spare):      p50 {figures['ours_p50_ms']} ms, p95 {figures['ours_p95_ms']} ms "
           f"over {len(ours_times)} portals")
     print(f"django-tenants default create: p50 {figures['default_p50_ms']} ms, p95 {figures['default_p95_ms']} ms "
           f"over {len(default_times)} portals ({figures['migrations_in_project']} migrations on disk)")
+    print(f"Empty pool (schema from the template in the POST): p50 {figures['empty_pool_p50_ms']} ms; "
+          f"with {args.extra_migrations} more migrations: p50 {empty_extra_p50} ms")
     print(json.dumps(figures))
 
 
