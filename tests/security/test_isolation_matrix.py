@@ -69,7 +69,8 @@ from portal_core.models import (
 )
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
-from tests.isolation import (
+from tests.otp import operator_with_device, totp_code
+from tests.security.isolation import (
     ACCOUNT,
     ADMIN,
     API,
@@ -103,7 +104,6 @@ from tests.isolation import (
     suspended,
     url_patterns,
 )
-from tests.otp import operator_with_device, totp_code
 
 NEW_PASSWORD = {"password": "nueva2024", "password_repeat": "nueva2024"}
 
@@ -235,7 +235,8 @@ def test_every_url_is_classified_and_no_entry_is_stale():
         for pattern in patterns:
             rule = rule_for(pattern, table, prefixes)
             if rule is None:
-                problems.append(f"Clasifique esta URL en tests/test_isolation_matrix.py: {pattern} de {urlconf}")
+                problems.append(f"Clasifique esta URL en tests/security/test_isolation_matrix.py: {pattern} "
+                                f"de {urlconf}")
                 continue
             assert rule.cls in CLASSES, rule
             needed = set(route_arguments(pattern.route)) - set(rule.args) - set(pattern.default_kwargs)
@@ -244,11 +245,11 @@ def test_every_url_is_classified_and_no_entry_is_stale():
         keys = {pattern.key for pattern in patterns}
         for key in table:
             if key not in keys:
-                problems.append(f"Entrada vieja en tests/test_isolation_matrix.py: {key!r} "
+                problems.append(f"Entrada vieja en tests/security/test_isolation_matrix.py: {key!r} "
                                 f"ya no es una URL de {urlconf}")
         for prefix in prefixes:
             if not any(pattern.route.startswith(prefix) for pattern in patterns):
-                problems.append(f"Prefijo viejo en tests/test_isolation_matrix.py: {prefix!r} ({urlconf})")
+                problems.append(f"Prefijo viejo en tests/security/test_isolation_matrix.py: {prefix!r} ({urlconf})")
     assert not problems, "\n".join(problems)
 
 
@@ -475,7 +476,7 @@ SAME_AS_ANONYMOUS = "same as anonymous"
 class Plan:
     """What an actor must get on one class of URLs, and with whose ids."""
 
-    expect: object  # an expectation of tests.isolation, or SAME_AS_ANONYMOUS
+    expect: object  # an expectation of tests.security.isolation, or SAME_AS_ANONYMOUS
     ids: tuple = ()  # sources of ids: lists of Seed dicts (kind -> [kwargs])
     only_with_ids: bool = False  # the actor may use the class's other URLs (not a refusal)
 

@@ -1,4 +1,4 @@
-"""Helpers of the isolation matrix (tests/test_isolation_matrix.py): every pattern of a URLconf,
+"""Helpers of the isolation matrix (tests/security/test_isolation_matrix.py): every pattern of a URLconf,
 concrete paths for them, what a refusal must look like, and snapshots of the database and of
 the stored files that prove a refused call changed nothing."""
 
