@@ -160,10 +160,10 @@ FORMS = [
 NOT_FORMS = {
     "home": "a page without input",
     "my_account": "a page without input (its forms post to two_factor_setup and the ones below)",
-    "registration_verify": "a token in the path only (tests/portal_core/test_access.py)",
+    "registration_verify": "a token in the path only (tests/portal_core/access/test_registrations.py)",
     "owner_email_confirm": "a token in the path only (tests/provisioning/test_owner_confirmation.py)",
     "integration": "a page without input (its form posts to api_key_create)",
-    "registration_link": "JSON of one request by id (tests/portal_core/test_access.py)",
+    "registration_link": "JSON of one request by id (tests/portal_core/access/test_registrations.py)",
     "company_logo": "an image by the current portal",
     "profile_image_file": "an image by the current portal",
     "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdfs.py)",
@@ -187,7 +187,7 @@ def _walk(patterns, namespace=""):
 
 
 def _covered_elsewhere(name: str) -> bool:
-    # The ERP API: schemathesis in tests/portal_core/api/test_openapi_conformance.py. The
+    # The ERP API: schemathesis in tests/portal_core/erp/api/test_openapi_conformance.py. The
     # operators' Django admin: only its login is reachable without a verified operator.
     return name.startswith("api-") or (name.startswith("admin:") and name != "admin:login")
 

@@ -25,7 +25,7 @@ from portal_core.models import (
 )
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, link_in
-from tests.portal_core.test_access import (
+from tests.portal_core.access.test_registrations import (
     admin_client,
     deliver,
     forgot,
@@ -511,7 +511,7 @@ def test_operators_see_each_portals_log_in_the_root_admin(parties, beta, operato
 
 
 def test_settings_changes_leave_one_row_each_and_never_the_password(parties, smtp):
-    from tests.portal_core.test_email_settings import settings_form
+    from tests.portal_core.mail.test_email_settings import settings_form
 
     admin = admin_client(parties)
     before = len(kinds(parties))
