@@ -161,7 +161,7 @@ NOT_FORMS = {
     "home": "a page without input",
     "my_account": "a page without input (its forms post to two_factor_setup and the ones below)",
     "registration_verify": "a token in the path only (tests/portal_core/access/test_registrations.py)",
-    "owner_email_confirm": "a token in the path only (tests/provisioning/test_owner_confirmation.py)",
+    "owner_email_confirm": "a token in the path only (tests/provisioning/test_confirmation.py)",
     "integration": "a page without input (its form posts to api_key_create)",
     "registration_link": "JSON of one request by id (tests/portal_core/access/test_registrations.py)",
     "company_logo": "an image by the current portal",
