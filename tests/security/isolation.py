@@ -35,7 +35,7 @@ GET_POST = ("GET", "POST")
 @dataclass(frozen=True)
 class Rule:
     """How the matrix treats one URL: its class, the methods its view accepts, and which ids
-    (or tokens) fill its arguments: a kind of `Seed.own` / `Seed.other` (see the test module)."""
+    (or tokens) fill its arguments: a kind of `Seed.own` / `Seed.other` (see isolation_world)."""
 
     cls: str
     methods: tuple[str, ...] = GET
