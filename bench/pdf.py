@@ -27,10 +27,10 @@ def main():
 
     from billing_views import pdf
     from portal_core.accounts.services import party_account_create
-    from portal_core.demo import factories as f
     from portal_core.erp.sync.engine import batch_upsert
     from portal_core.models import Customer, SalesInvoice
     from provisioning.services import portal_create
+    from tests.factories import erp as f
 
     company = portal_create(name="PDF", email="admin@pdf.test", password="bench1234")
     with tenant_context(company):

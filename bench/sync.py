@@ -29,11 +29,11 @@ def main():
     from django.test.utils import override_settings
     from django_tenants.utils import tenant_context
 
-    from portal_core.demo import factories as f
     from portal_core.erp.services import api_key_create
     from portal_core.erp.sync.engine import batch_upsert
     from portal_core.models import SalesInvoice, SalesInvoiceLine
     from provisioning.services import portal_create
+    from tests.factories import erp as f
 
     random.seed(1)
     customers = [f.CustomerFactory() for _ in range(500)]

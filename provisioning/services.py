@@ -60,8 +60,7 @@ def spare_portal_create() -> Company:
     PendingSchema.objects.create(schema_name=schema_name)
     company = Company(schema_name=schema_name, status=Company.Status.SPARE)
     try:
-        if not schema_template.schema_create(schema_name):  # no capture for this code: migrate
-            company.create_schema(check_if_exists=False, verbosity=0)
+        schema_build(company)
         with transaction.atomic():
             company.save()
             PendingSchema.objects.filter(schema_name=schema_name).delete()
@@ -74,6 +73,13 @@ def spare_portal_create() -> Company:
             PendingSchema.objects.filter(schema_name=schema_name).delete()
         raise
     return company
+
+
+def schema_build(company: Company) -> None:
+    """The company's new schema: from the captured template (flat in the migration history) or,
+    with no capture for this code, through the migrations."""
+    if not schema_template.schema_create(company.schema_name):
+        company.create_schema(check_if_exists=False, verbosity=0)
 
 
 def spare_pool_refill(*, size: int) -> int:

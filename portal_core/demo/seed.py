@@ -5,17 +5,25 @@ The demo customer `CLI-00000` has two related customers and documents associated
 other customers' accounts; the demo supplier `PRO-00000` has payments ready for pickup.
 """
 
-import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import factory.random
 from django.utils import timezone
 
 from portal_core.erp.sync.engine import batch_upsert
 
-from . import factories as f
+from .builders import (
+    Dice,
+    article_row,
+    customer_row,
+    money,
+    order_row,
+    purchase_invoice_row,
+    sales_invoice_row,
+    supplier_payment_row,
+    supplier_row,
+)
 
 DEMO_CUSTOMER = "CLI-00000"
 DEMO_RELATED = ["CLI-00001", "CLI-00002"]
@@ -29,29 +37,25 @@ class DemoSummary:
 
 
 def demo_seed(*, seed: int = 2026) -> DemoSummary:
-    random.seed(seed)
-    f.fake.seed_instance(seed)
-    factory.random.reseed_random(seed)
-    f.reset_serials()
-    data = _build()
+    data = _build(Dice.seeded(seed))
     for resource, rows in data.items():
         for start in range(0, len(rows), BATCH):
             batch_upsert(resource=resource, items=rows[start:start + BATCH])
     return DemoSummary({resource: len(rows) for resource, rows in data.items()})
 
 
-def _build() -> dict[str, list[dict]]:
-    branches = [f.BranchFactory(external_id=f"SUC-{i:02d}", name=name)
+def _build(dice: Dice) -> dict[str, list[dict]]:
+    branches = [{"external_id": f"SUC-{i:02d}", "name": name}
                 for i, name in enumerate(["Casa Central", "Sucursal Rosario", "Sucursal Córdoba"], start=1)]
-    suppliers = [f.SupplierFactory(business_name="Molinos Güemes S.A.")] + f.SupplierFactory.build_batch(11)
-    articles = [f.ArticleFactory(supplier=random.choice(suppliers)["external_id"]) for _ in range(40)]
+    suppliers = [supplier_row(dice, business_name="Molinos Güemes S.A.")] + [supplier_row(dice) for _ in range(11)]
+    articles = [article_row(dice, supplier=dice.rng.choice(suppliers)["external_id"]) for _ in range(40)]
     customers = [
-        f.CustomerFactory(business_name="Distribuidora Peñalolén S.A.", related=DEMO_RELATED),
-        f.CustomerFactory(business_name="Peñalolén Logística S.R.L."),
-        f.CustomerFactory(business_name="Almacén Peñalolén S.A.S."),
-    ] + f.CustomerFactory.build_batch(27)
-    sales = _sales_documents(customers, branches, articles)
-    purchases = _purchase_documents(suppliers, articles)
+        customer_row(dice, business_name="Distribuidora Peñalolén S.A.", related=DEMO_RELATED),
+        customer_row(dice, business_name="Peñalolén Logística S.R.L."),
+        customer_row(dice, business_name="Almacén Peñalolén S.A.S."),
+    ] + [customer_row(dice) for _ in range(27)]
+    sales = _sales_documents(dice, customers, branches, articles)
+    purchases = _purchase_documents(dice, suppliers, articles)
     return {
         "branches": branches,
         "suppliers": suppliers,
@@ -59,10 +63,10 @@ def _build() -> dict[str, list[dict]]:
         "customers": customers,
         "sales-invoices": sales,
         "purchase-invoices": purchases,
-        "customer-account-entries": _entries(sales, "customer", "CC"),
-        "supplier-account-entries": _entries(purchases, "supplier", "CP"),
-        "orders": _orders(customers, branches, articles),
-        "supplier-payments": _payments(suppliers),
+        "customer-account-entries": _entries(dice, sales, "customer", "CC"),
+        "supplier-account-entries": _entries(dice, purchases, "supplier", "CP"),
+        "orders": _orders(dice, customers, branches, articles),
+        "supplier-payments": _payments(dice, suppliers),
     }
 
 
@@ -71,43 +75,43 @@ def _holder_weights(parties, featured: int):
     return [featured if index < 3 else 1 for index in range(len(parties))]
 
 
-def _sales_documents(customers, branches, articles) -> list[dict]:
-    weights = _holder_weights(customers, 12)
+def _sales_documents(dice: Dice, customers, branches, articles) -> list[dict]:
+    rng, weights = dice.rng, _holder_weights(customers, 12)
     documents = []
     for _ in range(360):
-        holder = random.choices(customers, weights)[0]["external_id"]
-        doc_type = random.choices(["FA", "NC", "ND"], [88, 9, 3])[0]
-        documents.append(f.SalesInvoiceFactory(
-            customer=holder, doc_type=doc_type, branch=random.choice(branches)["external_id"],
-            articles=articles, line_count=random.randint(1, 5),
+        holder = rng.choices(customers, weights)[0]["external_id"]
+        doc_type = rng.choices(["FA", "NC", "ND"], [88, 9, 3])[0]
+        documents.append(sales_invoice_row(
+            dice, customer=holder, doc_type=doc_type, branch=rng.choice(branches)["external_id"],
+            articles=articles, line_count=rng.randint(1, 5),
         ))
     # Issued on other customers' accounts on behalf of the demo customer ("asociado").
-    for document in random.sample([d for d in documents if d["customer"] not in [DEMO_CUSTOMER, *DEMO_RELATED]], 8):
+    for document in rng.sample([d for d in documents if d["customer"] not in [DEMO_CUSTOMER, *DEMO_RELATED]], 8):
         document["associated_customer"] = DEMO_CUSTOMER
-    for document in random.sample(documents, 4):
+    for document in rng.sample(documents, 4):
         document["voided"] = True
-    usd = random.sample(documents, 6)
+    usd = rng.sample(documents, 6)
     for document in usd:
         document.update(currency="USD", exchange_rate="1045.5000", letter="E")
     return documents
 
 
-def _purchase_documents(suppliers, articles) -> list[dict]:
-    weights = _holder_weights(suppliers, 10)
+def _purchase_documents(dice: Dice, suppliers, articles) -> list[dict]:
+    rng, weights = dice.rng, _holder_weights(suppliers, 10)
     return [
-        f.PurchaseInvoiceFactory(
-            supplier=random.choices(suppliers, weights)[0]["external_id"],
-            doc_type=random.choices(["FA", "NC"], [92, 8])[0], articles=articles, line_count=random.randint(1, 4),
+        purchase_invoice_row(
+            dice, supplier=rng.choices(suppliers, weights)[0]["external_id"],
+            doc_type=rng.choices(["FA", "NC"], [92, 8])[0], articles=articles, line_count=rng.randint(1, 4),
         )
         for _ in range(140)
     ]
 
 
-def _entries(documents, party_field: str, prefix: str) -> list[dict]:
+def _entries(dice: Dice, documents, party_field: str, prefix: str) -> list[dict]:
     """One movement per document (credit notes negative) with a realistic open balance:
     most paid, some partly paid, some open and overdue; plus receipts, a few leaving a
     balance in the party's favour."""
-    today = timezone.localdate()
+    rng, today = dice.rng, dice.today
     entries = []
     for document in documents:
         if document["voided"]:
@@ -116,47 +120,47 @@ def _entries(documents, party_field: str, prefix: str) -> list[dict]:
         total = Decimal(document["total"]) * Decimal(document["exchange_rate"]) * sign
         issued = timezone.datetime.fromisoformat(document["issue_date"]).date()
         if sign < 0:
-            open_balance = random.choice([Decimal(0), total])
+            open_balance = rng.choice([Decimal(0), total])
         elif issued > today - timedelta(days=45):
             open_balance = total
         else:
-            open_balance = random.choices([Decimal(0), (total * Decimal("0.4")), total], [70, 15, 15])[0]
+            open_balance = rng.choices([Decimal(0), (total * Decimal("0.4")), total], [70, 15, 15])[0]
         entries.append({
             "external_id": f"{prefix}-{document['external_id']}", party_field: document[party_field],
             "invoice": document["external_id"], "doc_type": document["doc_type"], "letter": document["letter"],
             "point_of_sale": document["point_of_sale"], "number": document["number"],
             "date": document["issue_date"], "due_date": document["due_date"],
-            "amount": f.money(total), "open_balance": f.money(open_balance),
+            "amount": money(total), "open_balance": money(open_balance),
         })
     parties = sorted({document[party_field] for document in documents})
     for index, party in enumerate(parties):
         paid = sum(Decimal(e["amount"]) - Decimal(e["open_balance"]) for e in entries
                    if e[party_field] == party and Decimal(e["amount"]) > 0)
-        in_favour = Decimal(random.choice([0, 0, 0, 150_000])) if party != DEMO_SUPPLIER else Decimal(0)
+        in_favour = Decimal(rng.choice([0, 0, 0, 150_000])) if party != DEMO_SUPPLIER else Decimal(0)
         entries.append({
             "external_id": f"{prefix}-REC-{index:05d}", party_field: party,
             "description": f"Recibo 0001-{index + 1:08d}" if prefix == "CC" else f"Orden de pago 0001-{index + 1:08d}",
-            "date": (today - timedelta(days=random.randint(1, 20))).isoformat(),
-            "amount": f.money(-(paid + in_favour)), "open_balance": f.money(-in_favour),
+            "date": (today - timedelta(days=rng.randint(1, 20))).isoformat(),
+            "amount": money(-(paid + in_favour)), "open_balance": money(-in_favour),
         })
     return entries
 
 
-def _orders(customers, branches, articles) -> list[dict]:
-    weights = _holder_weights(customers, 6)
+def _orders(dice: Dice, customers, branches, articles) -> list[dict]:
+    rng, weights = dice.rng, _holder_weights(customers, 6)
     return [
-        f.OrderFactory(
-            customer=random.choices(customers, weights)[0]["external_id"],
-            branch=random.choice(branches)["external_id"],
-            articles=articles, invoiced_share=random.choice([0, 0, 0.5, 1]),
+        order_row(
+            dice, customer=rng.choices(customers, weights)[0]["external_id"],
+            branch=rng.choice(branches)["external_id"],
+            articles=articles, invoiced_share=rng.choice([0, 0, 0.5, 1]),
         )
         for _ in range(60)
     ]
 
 
-def _payments(suppliers) -> list[dict]:
-    payments = [f.SupplierPaymentFactory(supplier=DEMO_SUPPLIER, status=status)
+def _payments(dice: Dice, suppliers) -> list[dict]:
+    payments = [supplier_payment_row(dice, supplier=DEMO_SUPPLIER, status=status)
                 for status in ["ready", "ready", "ready", "picked_up", "picked_up"]]
-    payments += [f.SupplierPaymentFactory(supplier=random.choice(suppliers)["external_id"],
-                                          status=random.choice(["ready", "picked_up"])) for _ in range(20)]
+    payments += [supplier_payment_row(dice, supplier=dice.rng.choice(suppliers)["external_id"],
+                                      status=dice.rng.choice(["ready", "picked_up"])) for _ in range(20)]
     return payments

@@ -1,12 +1,14 @@
 """Every customer and supplier view and URL: another customer or supplier of the same portal,
 an account of another portal, an admin, and anonymous visitors get a 404 (or the login page),
-exactly as for something that does not exist, and nothing changes."""
+exactly as for something that does not exist, and nothing changes. A party the ERP marks
+inactive loses its sections ("acceso suspendido") until it is reactivated."""
 
 import pytest
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts.services import party_account_create
-from portal_core.models import CustomerAccountEntry, PurchaseInvoice, SalesInvoice, SupplierPayment
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import Customer, CustomerAccountEntry, PurchaseInvoice, SalesInvoice, Supplier, SupplierPayment
 from tests.billing_views.conftest import doc_id
 from tests.conftest import PASSWORD, host_client
 
@@ -158,3 +160,68 @@ def test_an_account_of_another_portal_cannot_open_purchase_pdfs_or_certificates(
     assert client.get(f"/compras/{doc_id(book, PurchaseInvoice, 'P1')}/pdf/").status_code == 404
     assert client.get(f"/retiro-de-pagos/{payment_id}/certificados/{certificate_id}/pdf/").status_code == 404
     assert client.get("/compras/").context["page"].paginator.count == 0
+
+
+# --- Inactive parties ----------------------------------------------------------------------
+
+@pytest.fixture
+def mixed_account(parties, make_account):
+    """An account linked to customer C4 and supplier S1, with an invoice and a ledger entry."""
+    from portal_core.models import AccountLink
+
+    user = make_account(parties, "mixto@x.test")
+    with tenant_context(parties):
+        AccountLink.objects.create(user=user, customer=Customer.objects.get(external_id="C4"),
+                                   supplier=Supplier.objects.get(external_id="S1"))
+        batch_upsert(resource="sales-invoices", items=[{
+            "external_id": "F4", "customer": "C4", "doc_type": "FA", "letter": "A", "point_of_sale": 3,
+            "number": 44, "issue_date": "2026-11-01", "due_date": "2026-12-01", "net": "100.00", "vat": "21.00",
+            "total": "121.00", "lines": []}])
+    client = host_client(parties)
+    client.post("/ingresar/", {"username": "mixto@x.test", "password": PASSWORD})
+    return client
+
+
+def test_a_customer_the_erp_marks_inactive_loses_its_sections_until_reactivated(parties, mixed_account):
+    from portal_core.models import SalesInvoice
+
+    with tenant_context(parties):
+        document_id = SalesInvoice.objects.get(external_id="F4").pk
+    customer_urls = ["/facturas/", "/cuenta-corriente/", "/pedidos/", f"/facturas/{document_id}/pdf/",
+                     "/cuenta-corriente/?formato=csv", "/cuenta-corriente/?formato=xlsx",
+                     "/descargas/x/", "/descargas/x/archivo/"]
+    assert [mixed_account.get(url).status_code for url in customer_urls[:5]] == [200] * 5
+
+    # when the ERP marks the customer inactive
+    with tenant_context(parties):
+        batch_upsert(resource="customers", items=[
+            {"external_id": "C4", "business_name": "Mixto S.A.", "email": "mixto@x.test", "active": False}])
+
+    # then every customer section, PDF, export and download answers "acceso suspendido"
+    refused = [mixed_account.get(url) for url in customer_urls]
+    zip_request = mixed_account.post("/facturas/descargar-todas/", {"query": ""})
+    assert [r.status_code for r in refused] + [zip_request.status_code] == [403] * (len(customer_urls) + 1)
+    assert "El acceso de Mixto S.A. a este portal está suspendido" in refused[0].content.decode()
+    assert refused[0]["Cache-Control"] == "private, no-store"
+    # the supplier link keeps working
+    assert mixed_account.get("/compras/").status_code == 200
+    assert mixed_account.get("/retiro-de-pagos/").status_code == 200
+
+    # when it is reactivated, access is back
+    with tenant_context(parties):
+        batch_upsert(resource="customers", items=[
+            {"external_id": "C4", "business_name": "Mixto S.A.", "email": "mixto@x.test", "active": True}])
+    assert mixed_account.get("/facturas/").status_code == 200
+
+
+def test_an_inactive_supplier_loses_its_sections(parties, mixed_account):
+    with tenant_context(parties):
+        batch_upsert(resource="suppliers", items=[
+            {"external_id": "S1", "business_name": "Mixto S.A.", "email": "mixto@x.test", "active": False}])
+
+    statuses = [mixed_account.get(url).status_code for url in
+                ("/compras/", "/cuenta-corriente-proveedor/", "/retiro-de-pagos/",
+                 "/cuenta-corriente-proveedor/?formato=csv")]
+
+    assert statuses == [403] * 4
+    assert mixed_account.get("/facturas/").status_code == 200

@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 from billing_views.models import ZipJob
 from config.celery import app
 from tenants.tasks import each_portal
-from tests.billing_views import test_download_all as download_all
+from tests.billing_views import test_downloads as download_all
 from tests.mail import free_port
 
 portal_with_book = download_all.portal_with_book

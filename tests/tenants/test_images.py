@@ -1,5 +1,7 @@
 """Uploaded images (profile image, company logo): sizes are checked from the header before
-anything is decoded, animations keep their first frame, damaged files are refused in Spanish."""
+anything is decoded, animations keep their first frame, damaged files are refused in Spanish;
+and clean_png called directly: PNG, JPEG and WebP in, a clean PNG out, everything else refused
+with its code and message."""
 
 import io
 import struct
@@ -8,10 +10,17 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from portal_core.models import PortalSettings
-from tenants.images import IMAGE_MAX_SIDE, WEBP_MAX_PIXELS, ImageRejected, clean_png
+from tenants.images import (
+    IMAGE_MAX_BYTES,
+    IMAGE_MAX_SIDE,
+    WEBP_MAX_PIXELS,
+    ImageRejected,
+    clean_png,
+    image_rejected_message,
+)
 from tests.conftest import PASSWORD, host_client
 
 BOMB_MESSAGE = "La imagen es demasiado grande: como máximo 4096 × 4096 píxeles."
@@ -214,3 +223,108 @@ def test_a_gif_is_refused_as_not_an_image():
         clean_png(upload(content, "logo.gif"), max_side=512)
 
     assert refused.value.code == ImageRejected.NOT_AN_IMAGE
+
+
+# --- clean_png called directly ------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WHITE = (255, 255, 255)
+
+
+@pytest.mark.parametrize(("format_name", "name", "save_args"), [
+    ("PNG", "logo.png", {}), ("JPEG", "logo.jpg", {"quality": 95}), ("WEBP", "logo.webp", {"lossless": True})])
+def test_png_jpeg_and_webp_are_accepted_and_come_out_as_png(format_name, name, save_args):
+    # given
+    content = encoded(Image.new("RGB", (40, 30), WHITE), format_name, **save_args)
+
+    # when
+    clean = clean_png(upload(content, name), max_side=512)
+
+    # then
+    assert clean.startswith(PNG_SIGNATURE)
+    image = Image.open(io.BytesIO(clean))
+    assert (image.format, image.size, image.mode) == ("PNG", (40, 30), "RGBA")
+    assert image.getcolors() == [(40 * 30, (*WHITE, 255))]
+
+
+def test_a_large_image_is_shrunk_to_the_largest_side_keeping_its_proportions():
+    content = encoded(Image.new("RGB", (1000, 500), GREEN), "PNG")
+
+    image = Image.open(io.BytesIO(clean_png(upload(content), max_side=100)))
+
+    assert image.size == (100, 50)
+    assert image.getcolors() == [(100 * 50, (*GREEN, 255))]
+
+
+def test_metadata_and_bytes_hidden_after_the_image_are_dropped():
+    # given: a PNG with a text chunk, and something appended after its end
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "secreto-del-autor")
+    content = encoded(Image.new("RGB", (10, 10), BLUE), "PNG", pnginfo=info) + b"<?php system($_GET['c']); ?>"
+    assert b"secreto-del-autor" in content
+
+    # when
+    clean = clean_png(upload(content), max_side=512)
+
+    # then
+    assert b"secreto-del-autor" not in clean and b"<?php" not in clean
+    assert Image.open(io.BytesIO(clean)).info == {}
+
+
+def test_a_file_over_2_mb_is_refused_before_it_is_read():
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(b"\x00" * (IMAGE_MAX_BYTES + 1)), max_side=512)
+
+    assert refused.value.code == ImageRejected.TOO_LARGE == "image_too_large"
+    assert image_rejected_message(refused.value) == "La imagen supera los 2 MB: elija una más liviana."
+
+
+def test_a_file_of_exactly_2_mb_is_not_refused_for_its_size():
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(b"\x00" * IMAGE_MAX_BYTES), max_side=512)
+
+    assert refused.value.code == ImageRejected.NOT_AN_IMAGE  # read, and found not to be an image
+
+
+def test_too_many_pixels_is_refused_with_its_code_and_message():
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(encoded(Image.new("1", (IMAGE_MAX_SIDE + 1, 1)), "PNG")), max_side=512)
+
+    assert refused.value.code == "image_too_many_pixels"
+    assert image_rejected_message(refused.value) == BOMB_MESSAGE
+
+
+def test_a_webp_over_its_pixel_budget_is_refused_with_its_code_and_message():
+    side = int(WEBP_MAX_PIXELS ** 0.5) + 1
+    content = encoded(Image.new("RGB", (side, side), RED), "WEBP", lossless=True)
+
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(content, "foto.webp"), max_side=512)
+
+    assert refused.value.code == "image_webp_too_many_pixels"
+    assert image_rejected_message(refused.value) == (
+        "La imagen WebP es demasiado grande: como máximo 5 millones de píxeles (por ejemplo, 2500 × 2000). "
+        "Redúzcala o súbala como PNG o JPEG.")
+
+
+@pytest.mark.parametrize(("content", "name"), [
+    (b"", "vacia.png"),
+    (b"hola, no soy una imagen", "texto.png"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "logo.svg"),
+    (b"%PDF-1.4\n%%EOF\n", "documento.pdf"),
+])
+def test_what_is_not_an_image_is_refused_with_its_code_and_message(content, name):
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(content, name), max_side=512)
+
+    assert refused.value.code == "image_invalid"
+    assert image_rejected_message(refused.value) == "El archivo no es una imagen PNG, JPEG o WebP válida."
+
+
+def test_a_damaged_image_has_its_own_message():
+    with pytest.raises(ImageRejected) as refused:
+        clean_png(upload(truncated("PNG"), "cortada.png"), max_side=512)
+
+    assert refused.value.code == "image_damaged"
+    assert image_rejected_message(refused.value) == (
+        "La imagen está dañada o incompleta: vuelva a guardarla e intente de nuevo.")

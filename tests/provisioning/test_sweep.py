@@ -172,18 +172,18 @@ def test_a_spare_being_built_is_marked_until_its_row_exists(db):
     # given
     seen = []
 
-    def spy(self, *args, **kwargs):
-        original(self, *args, **kwargs)  # migrated, and no Company row yet: what a crash would leave
-        seen.append((self.schema_name, list(PendingSchema.objects.values_list("schema_name", flat=True)),
-                     portals_sweep(dry_run=True).orphans_dropped, schema_exists(self.schema_name)))
+    def spy(company):
+        original(company)  # built, and no Company row yet: what a crash would leave
+        seen.append((company.schema_name, list(PendingSchema.objects.values_list("schema_name", flat=True)),
+                     portals_sweep(dry_run=True).orphans_dropped, schema_exists(company.schema_name)))
 
-    original = Company.create_schema
-    Company.create_schema = spy
+    original = services.schema_build
+    services.schema_build = spy
     try:
         # when
         company = services.spare_portal_create()
     finally:
-        Company.create_schema = original
+        services.schema_build = original
 
     # then: while migrating, the marker protects it; after, the row does and the marker is gone
     [(schema_name, markers, orphans, existed)] = seen

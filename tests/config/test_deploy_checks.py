@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from tests.conftest import host_client
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _production_env(**extra) -> dict:

@@ -14,7 +14,7 @@ from config.settings.base import frame_ancestors_parse
 from provisioning.widget import widget_signature
 from tests.conftest import PASSWORD, host_client
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POLICY = {
     "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data: blob:",
     "font-src": "'self'", "connect-src": "'self'", "object-src": "'none'", "base-uri": "'none'",

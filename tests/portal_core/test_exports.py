@@ -22,7 +22,11 @@ from portal_core.exports import (
     xlsx_response,
 )
 from portal_core.models import AuditEvent, Customer, Supplier
+from tests.billing_views import conftest as billing
 from tests.billing_views.conftest import streamed
+
+# The billing tests' book of documents and their login helper, for the export URLs below.
+book, login = billing.book, billing.login
 
 # --- safe_text -----------------------------------------------------------------------------
 

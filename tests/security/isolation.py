@@ -1,4 +1,4 @@
-"""Helpers of the isolation matrix (tests/test_isolation_matrix.py): every pattern of a URLconf,
+"""Helpers of the isolation matrix (tests/security/test_isolation_matrix.py): every pattern of a URLconf,
 concrete paths for them, what a refusal must look like, and snapshots of the database and of
 the stored files that prove a refused call changed nothing."""
 
@@ -35,7 +35,7 @@ GET_POST = ("GET", "POST")
 @dataclass(frozen=True)
 class Rule:
     """How the matrix treats one URL: its class, the methods its view accepts, and which ids
-    (or tokens) fill its arguments: a kind of `Seed.own` / `Seed.other` (see the test module)."""
+    (or tokens) fill its arguments: a kind of `Seed.own` / `Seed.other` (see isolation_world)."""
 
     cls: str
     methods: tuple[str, ...] = GET

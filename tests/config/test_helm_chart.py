@@ -8,7 +8,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-CHART = Path(__file__).resolve().parents[1] / "helm" / "portal"
+CHART = Path(__file__).resolve().parents[2] / "helm" / "portal"
 KUBE_VERSION = "1.30.0"
 SECRETS = {"SECRET_KEY": "s", "DATABASE_URL": "postgres://u:p@db/portal", "REDIS_URL": "redis://redis:6379/0",
            "ERP_WIDGET_SECRET": "w", "FIELD_ENCRYPTION_KEYS": "k"}

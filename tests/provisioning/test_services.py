@@ -140,12 +140,12 @@ def test_a_failed_spare_creation_drops_its_schema(committed_db, monkeypatch):
     schemas = _portal_schemas()
     companies = Company.objects.count()
 
-    def failing_create_schema(self, **kwargs):
+    def failing_schema_build(company):
         with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{self.schema_name}"')
+            cursor.execute(f'CREATE SCHEMA "{company.schema_name}"')
         raise RuntimeError("migration failed")
 
-    monkeypatch.setattr(Company, "create_schema", failing_create_schema)
+    monkeypatch.setattr(services, "schema_build", failing_schema_build)
 
     # when
     with pytest.raises(RuntimeError):

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 
 from config.settings.base import Env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = ["SECRET_KEY", "ERP_WIDGET_SECRET", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"]
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.test import override_settings
 from django_tenants.utils import tenant_context
 
-from portal_core.demo import factories as f
 from portal_core.erp.services import api_key_create, api_key_revoke
 from portal_core.models import (
     Article,
@@ -21,6 +20,7 @@ from portal_core.models import (
     SupplierPayment,
     SyncState,
 )
+from tests.factories import erp as f
 
 
 def _base_rows():

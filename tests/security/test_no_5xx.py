@@ -6,15 +6,14 @@ redirect speaks Spanish; and a request that fails (4xx, or a form shown again wi
 like any GET, changes no row of the portal.
 
 FORMS lists the forms by URL name; `test_every_view_is_listed` walks both URLconfs so that a new
-view cannot be left out without a reason in NOT_FORMS.
+view cannot be left out without a reason in NOT_FORMS. The hostile values, and the request bodies
+that carry them byte for byte, are in hostile.py.
 """
 
-import functools
 import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from django.conf import settings
@@ -40,6 +39,7 @@ from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotic
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
+from tests.security.hostile import BOUNDARY, FILES, GET_SCALAR, MISSING, POST_SCALAR, multipart, urlencoded
 
 TENANT_URLCONF, PUBLIC_URLCONF = "config.urls_tenant", "config.urls_public"
 INVITATION_TOKEN, NOTICE_TOKEN = "invitacion-de-prueba-" + "x" * 20, "aviso-de-prueba-" + "y" * 20
@@ -160,18 +160,18 @@ FORMS = [
 NOT_FORMS = {
     "home": "a page without input",
     "my_account": "a page without input (its forms post to two_factor_setup and the ones below)",
-    "registration_verify": "a token in the path only (tests/portal_core/test_access.py)",
-    "owner_email_confirm": "a token in the path only (tests/provisioning/test_owner_confirmation.py)",
+    "registration_verify": "a token in the path only (tests/portal_core/access/test_registrations.py)",
+    "owner_email_confirm": "a token in the path only (tests/provisioning/test_confirmation.py)",
     "integration": "a page without input (its form posts to api_key_create)",
-    "registration_link": "JSON of one request by id (tests/portal_core/test_access.py)",
+    "registration_link": "JSON of one request by id (tests/portal_core/access/test_registrations.py)",
     "company_logo": "an image by the current portal",
     "profile_image_file": "an image by the current portal",
-    "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdfs.py)",
-    "purchase_invoice_pdf": "a PDF by id (tests/billing_views/test_pdfs.py)",
-    "certificate_pdf": "a PDF by ids (tests/billing_views/test_pdfs.py)",
-    "download": "a token in the path only (tests/billing_views/test_download_all.py)",
-    "download_status": "a token in the path only (tests/billing_views/test_download_all.py)",
-    "download_file": "a token in the path only (tests/billing_views/test_download_all.py)",
+    "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
+    "purchase_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
+    "certificate_pdf": "a PDF by ids (tests/billing_views/test_pdf.py)",
+    "download": "a token in the path only (tests/billing_views/test_downloads.py)",
+    "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
+    "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
     "operator_portal_activity": "the operators' admin, behind its two-factor login (admin:login above)",
     "health": "the probe, without input",
 }
@@ -187,7 +187,7 @@ def _walk(patterns, namespace=""):
 
 
 def _covered_elsewhere(name: str) -> bool:
-    # The ERP API: schemathesis in tests/portal_core/api/test_openapi_conformance.py. The
+    # The ERP API: schemathesis in tests/portal_core/erp/api/test_openapi_conformance.py. The
     # operators' Django admin: only its login is reachable without a verified operator.
     return name.startswith("api-") or (name.startswith("admin:") and name != "admin:login")
 
@@ -202,46 +202,6 @@ def test_every_view_is_listed():
 
 # --- Hostile values ------------------------------------------------------------------------
 
-MISSING = object()
-NASTY = [
-    "", " ", "\x00", "a\x00b", "\u202e\u200fمرحبا\u202c", "e\u0301\u0302\u0303\u0304\u0305", "😀👨‍👩‍👧‍👦🏳️‍🌈",
-    "\r\n", "a\r\nBcc: x@y.test", "\ud800", "x\udfff\ud800", "\ufeff", "\uffff", "-1", "0", "-0",
-    "99999999999999999999999999", "-99999999999999999999999999", "1e400", "NaN", "Infinity", "1.234,56",
-    "1,2,3", "9" * 400, "0003-00001234", "99999-99999999", "31/12/9999", "00/00/0000", "29/02/2023",
-    "0001-01-01", "9999-12-31", "c:1", "s:1", "c:99999999999999999999", "c:-1", "on", "csv", "xlsx", "json",
-    "a@b", "@", "x@éxample.com", "x@" + "a" * 300 + ".com", "<script>alert(1)</script>", "' OR 1=1 --",
-    "%00", "../../etc/passwd", "//evil.test/", "=HYPERLINK(\"http://x\")", "\t", "\\",
-]
-LONG_CHARS = ["a", "é", "😀", "\x00", "9", "-", "\r\n"]
-
-
-def scalars(long_sizes):
-    return st.one_of(
-        st.sampled_from(NASTY),
-        st.text(max_size=30),
-        st.integers(min_value=-10**40, max_value=10**40).map(str),
-        st.builds(lambda char, size: char * size, st.sampled_from(LONG_CHARS), st.sampled_from(long_sizes)),
-    )
-
-
-# Bodies take strings up to a million characters (a 4 MB emoji string still fits in
-# DATA_UPLOAD_MAX_MEMORY_SIZE once encoded... or answers its 400); a query string longer than a
-# few kB never gets past the web server's request line limit.
-POST_SCALAR, GET_SCALAR = scalars([10_000, 100_000, 1_000_000]), scalars([10_000])
-FILES = st.sampled_from([
-    ("vacio.png", b""),
-    ("basura.png", bytes(random.Random(1).randrange(256) for _ in range(4096))),
-    ("cabecera.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
-    ("clientes.csv", b"email;razon social\r\n" + b"a;" * 200_000),
-    ("latin1.csv", "razón social;ñandú\r\n".encode("latin-1")),
-    ("utf16.csv", "razón social".encode("utf-16")),
-    ("a\x00b.png", b"GIF89a"),
-    ("😀" * 100 + ".png", b"\xff\xd8\xff\xe0" + b"\x00" * 32),
-    ("../../etc/passwd", b"root:x:0:0"),
-    ("x" * 300 + ".png", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
-])
-
-
 def values_for(form: Form):
     hostile = GET_SCALAR if form.method == "GET" else POST_SCALAR
 
@@ -252,39 +212,6 @@ def values_for(form: Form):
     data = st.fixed_dictionaries({name: one(good) for name, good in form.fields.items()})
     files = st.fixed_dictionaries({name: st.one_of(st.just(MISSING), FILES) for name in form.files})
     return st.tuples(data, files)
-
-
-def _bytes(value: str) -> bytes:
-    return value.encode("utf-8", "surrogatepass")  # lone surrogates travel as the bytes no decoder accepts
-
-
-@functools.lru_cache(maxsize=64)
-def _quoted(value: bytes) -> str:
-    return quote_from_bytes(value)  # pure Python: the few long values are encoded once
-
-
-def _items(data: dict):
-    for name, value in data.items():
-        if value is MISSING:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            yield name, _bytes(item)
-
-
-def urlencoded(data: dict) -> str:
-    return "&".join(f"{quote(name)}={_quoted(value)}" for name, value in _items(data))
-
-
-BOUNDARY = b"----no5xxBoundary7MA4YWxkTrZu0gW"
-
-
-def multipart(data: dict, files: dict) -> bytes:
-    parts = [b'Content-Disposition: form-data; name="%s"\r\n\r\n%s' % (name.encode(), value)
-             for name, value in _items(data)]
-    parts += [b'Content-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: image/png\r\n\r\n%s'
-              % (name.encode(), _bytes(filename), content)
-              for name, (filename, content) in ((n, u) for n, u in files.items() if u is not MISSING)]
-    return b"".join(b"--" + BOUNDARY + b"\r\n" + part + b"\r\n" for part in parts) + b"--" + BOUNDARY + b"--\r\n"
 
 
 # --- The portal and its accounts -----------------------------------------------------------

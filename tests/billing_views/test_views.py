@@ -1,11 +1,13 @@
-"""Facturas de venta, Cuenta corriente and Seguimiento de pedidos, as a customer sees them."""
+"""The customer's and the supplier's sections (billing_views.views), as each sees them: Facturas de
+venta, Cuenta corriente and Seguimiento de pedidos; Facturas de compra, Cuenta corriente proveedores
+and Retiro de pagos."""
 
 import io
 
 import pytest
 from pypdf import PdfReader
 
-from portal_core.models import SalesInvoice
+from portal_core.models import PurchaseInvoice, SalesInvoice, SupplierPayment
 from tests.billing_views.conftest import TODAY, doc_id
 
 
@@ -105,3 +107,40 @@ def test_pending_orders_show_articles_and_pending_quantities(book, login):
     assert [order.number for order in response.context["page"].object_list] == ["0001-00000001"]
     assert "Yerba mate x 1 kg" in html and "Azúcar" not in html and "Ajeno" not in html
     assert "<strong>6</strong>" in html
+
+
+# --- The supplier's sections ---------------------------------------------------------------
+
+def test_purchase_invoices_are_the_suppliers_own(book, login):
+    response = login(book, "proveedor@alfa.test").get("/compras/")
+
+    assert [d.display_number for d in response.context["page"].object_list] == ["A 0003-00002001"]
+    assert "Molinos Güemes S.A." in response.content.decode()
+
+
+def test_purchase_pdf(book, login):
+    response = login(book, "proveedor@alfa.test").get(f"/compras/{doc_id(book, PurchaseInvoice, 'P1')}/pdf/")
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "0003-00002001" in text and "Proveedor" in text
+
+
+def test_payments_ready_for_pickup_come_first_with_their_certificates(book, login):
+    response = login(book, "proveedor@alfa.test").get("/retiro-de-pagos/")
+
+    payments = list(response.context["page"].object_list)
+    assert [(p.number, p.status) for p in payments] == [("0001-00000101", "ready"), ("0001-00000102", "picked_up")]
+    html = response.content.decode()
+    assert "Lista para retirar" in html and "Retirada" in html
+    assert "Ganancias $ 2.000,00" in html
+
+
+def test_certificate_pdf(book, login):
+    payment_id = doc_id(book, SupplierPayment, "OP1")
+    client = login(book, "proveedor@alfa.test")
+    certificate_id = client.get("/retiro-de-pagos/").context["page"].object_list[0].certificates.get().id
+
+    response = client.get(f"/retiro-de-pagos/{payment_id}/certificados/{certificate_id}/pdf/")
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "GAN-1" in text and "$ 2.000,00" in text
