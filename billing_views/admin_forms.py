@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal_core.models import Branch, PortalSettings, Supplier
+from portal_core.web.forms import DateRangeForm
 
 from .forms import DATE_FORMATS
 
@@ -9,17 +10,11 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "
 DATE_ERRORS = {"invalid": _("Fecha inválida: use dd/mm/aaaa.")}
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DateRangeForm):
     desde = forms.DateField(label=_("Desde"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
                             error_messages=DATE_ERRORS)
     hasta = forms.DateField(label=_("Hasta"), required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
                             error_messages=DATE_ERRORS)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("desde") and cleaned.get("hasta") and cleaned["desde"] > cleaned["hasta"]:
-            self.add_error("hasta", _("«Hasta» debe ser posterior a «Desde»."))
-        return cleaned
 
     def value(self, name):
         """The cleaned value of a valid field, or None (a bad field filters nothing)."""

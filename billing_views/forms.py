@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal_core.models import Customer, Supplier
+from portal_core.web.forms import DateRangeForm
 
 from .selectors import DOCUMENT_SORTS, ENTRY_SORTS, Filters
 
@@ -62,7 +63,7 @@ class DocumentNumberField(TextParsedField):
         return (int(point_of_sale) if point_of_sale else None, int(number))
 
 
-class FilterForm(forms.Form):
+class FilterForm(DateRangeForm):
     sorts = DOCUMENT_SORTS
 
     desde = forms.DateField(label=_("Desde"), required=False, input_formats=DATE_FORMATS,
@@ -83,13 +84,6 @@ class FilterForm(forms.Form):
     relacionado = forms.BooleanField(label=_("Relacionado"), required=False)
     asociado = forms.BooleanField(label=_("Asociado"), required=False)
     orden = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("desde"), cleaned.get("hasta")
-        if since and until and since > until:
-            self.add_error("hasta", _("«Hasta» debe ser posterior a «Desde»."))
-        return cleaned
 
     def filters(self, **extra) -> Filters:
         """The valid part of the request: a field with an error filters nothing."""

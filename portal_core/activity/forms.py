@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal_core.models import AuditEvent
+from portal_core.web.forms import DateRangeForm
 
 ACTIVITY_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -13,7 +14,7 @@ def _activity_date(label):
                            error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa.")})
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(DateRangeForm):
     """Registro de actividad's filters: dates, a person (who acted or on whom) and the kind."""
 
     desde = _activity_date(_("Desde"))
@@ -24,13 +25,6 @@ class ActivityFilterForm(forms.Form):
 
     def clean_persona(self):
         return self.cleaned_data["persona"].replace("\x00", "").strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("desde"), cleaned.get("hasta")
-        if since and until and since > until:
-            self.add_error("hasta", _("«Hasta» debe ser posterior a «Desde»."))
-        return cleaned
 
     def filters(self) -> dict:
         """The valid part of the request: a field with an error filters nothing."""

@@ -1,4 +1,5 @@
-"""The password fields every way into an account shares (invitation, recovery, registration)."""
+"""Form parts every package shares: the password fields of every way into an account (invitation,
+recovery, registration) and the rule of a «Desde» to «Hasta» range."""
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -41,4 +42,16 @@ class NewPasswordForm(forms.Form):
                 self.add_error("password", error)
         if password and repeat and password != repeat:
             self.add_error("password_repeat", _("Las contraseñas no coinciden."))
+        return cleaned
+
+
+class DateRangeForm(forms.Form):
+    """A form with optional `desde` and `hasta` dates (declared by the subclass): «Hasta» may not
+    come before «Desde»."""
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("desde"), cleaned.get("hasta")
+        if since and until and since > until:
+            self.add_error("hasta", _("«Hasta» debe ser posterior a «Desde»."))
         return cleaned
