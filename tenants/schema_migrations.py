@@ -126,7 +126,9 @@ def _apply_planned(schema: str) -> bool:
         plan = executor.migration_plan(targets)
         if any(backwards for _migration, backwards in plan):
             return False
-        _plans[applied] = (executor, targets, plan, executor._create_project_state(with_applied_migrations=True))
+        state = executor._create_project_state(with_applied_migrations=True)
+        state.apps  # noqa: B018 (rendered once here: each schema's clone copies it instead of rendering)
+        _plans[applied] = (executor, targets, plan, state)
     executor, targets, plan, state = _plans[applied]
     if plan:
         executor.migrate(targets, plan=plan, state=state.clone())
