@@ -22,15 +22,22 @@ def due_when(task_name: str, querysets: Callable[[], list[QuerySet]]) -> None:
     _DUE[task_name] = querysets
 
 
-def _exists_sql(queryset: QuerySet, schema: str) -> tuple[str, list]:
-    """The queryset's SQL on `schema`'s tables (qualified, so one statement reads many schemas)."""
-    query = queryset.order_by().values("pk")[:1].query
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    quoted_schema = connection.ops.quote_name(schema)
-    for table in {alias.table_name for alias in query.alias_map.values()}:
-        quoted = connection.ops.quote_name(table)
-        sql = sql.replace(quoted, f"{quoted_schema}.{quoted}")
-    return f"EXISTS ({sql})", list(params)
+_SCHEMA = "\x00schema\x00"  # where each portal's schema goes in the compiled condition
+
+
+def _condition(querysets: list[QuerySet]) -> tuple[str, list]:
+    """`EXISTS (...) OR ...` over the querysets, compiled once, with its tables qualified by a
+    placeholder for the schema (so one statement can read many schemas), and its parameters."""
+    parts, params = [], []
+    for queryset in querysets:
+        query = queryset.order_by().values("pk")[:1].query
+        sql, query_params = query.get_compiler(connection=connection).as_sql()
+        for table in {alias.table_name for alias in query.alias_map.values()}:
+            quoted = connection.ops.quote_name(table)
+            sql = sql.replace(quoted, f"{_SCHEMA}.{quoted}")
+        parts.append(f"EXISTS ({sql})")
+        params += query_params
+    return " OR ".join(parts), params
 
 
 def schemas_due(task_name: str, schemas: list[str]) -> list[str]:
@@ -39,15 +46,14 @@ def schemas_due(task_name: str, schemas: list[str]) -> list[str]:
     check = _DUE.get(task_name)
     if check is None:
         return list(schemas)
-    querysets = check()
+    condition, condition_params = _condition(check())
     due: list[str] = []
     with connection.cursor() as cursor:
         for start in range(0, len(schemas), CHUNK):
-            statements, params = [], []
-            for schema in schemas[start:start + CHUNK]:
-                parts = [_exists_sql(queryset, schema) for queryset in querysets]
-                statements.append("SELECT %s::text WHERE " + " OR ".join(sql for sql, _ in parts))
-                params += [schema, *(param for _, part_params in parts for param in part_params)]
-            cursor.execute(" UNION ALL ".join(statements), params)
+            chunk = schemas[start:start + CHUNK]
+            statement = " UNION ALL ".join(
+                "SELECT %s::text WHERE " + condition.replace(_SCHEMA, connection.ops.quote_name(schema))
+                for schema in chunk)
+            cursor.execute(statement, [param for schema in chunk for param in (schema, *condition_params)])
             due += [row[0] for row in cursor.fetchall()]
     return due
