@@ -19,6 +19,7 @@ from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, connections
+from django.db.migrations import operations
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -107,7 +108,13 @@ def _migrate_schema(schema: str) -> SchemaFailure | None:
 # Per worker process: for each set of applied migrations, the plan to the newest ones and the
 # project state before it. Rendering that state is most of what a one-migration deploy costs a
 # schema; schemas at the same state share it (as they do after any deploy).
-_plans: dict[frozenset, tuple[MigrationExecutor, list, list, ProjectState]] = {}
+_plans: dict[frozenset, tuple[MigrationExecutor, list, list, ProjectState] | None] = {}
+# Operations that add, rename or re-describe no model: after them the post_migrate handlers
+# (content types, permissions) find nothing to do, and skipping them saves about 100 ms a schema.
+QUIET_OPERATIONS = (operations.AddField, operations.RemoveField, operations.AlterField, operations.RenameField,
+                    operations.AddIndex, operations.RemoveIndex, operations.RenameIndex, operations.AddConstraint,
+                    operations.RemoveConstraint, operations.AlterUniqueTogether, operations.RunSQL,
+                    operations.RunPython)
 _schemas_on_connection = 0
 SCHEMAS_PER_CONNECTION = 50  # then the connection ends, with the catalogs of those schemas
 
@@ -116,24 +123,57 @@ def _apply_planned(schema: str) -> bool:
     """Apply the missing migrations forwards with a cached plan and state; False when this
     schema needs the standard way (no migrations table yet, or not only forwards)."""
     connection.set_schema(schema)
-    recorder = MigrationRecorder(connection)
-    if not recorder.has_table():
+    if not _has_migrations_table(schema):
         return False
-    applied = frozenset(recorder.applied_migrations())
+    applied = frozenset(MigrationRecorder(connection).applied_migrations())
     if applied not in _plans:
-        executor = MigrationExecutor(connection)
-        targets = executor.loader.graph.leaf_nodes()
-        plan = executor.migration_plan(targets)
-        if any(backwards for _migration, backwards in plan):
-            return False
-        state = executor._create_project_state(with_applied_migrations=True)
-        state.apps  # noqa: B018 (rendered once here: each schema's clone copies it instead of rendering)
-        _plans[applied] = (executor, targets, plan, state)
+        _plans[applied] = _planned()
+    if _plans[applied] is None:
+        return False
     executor, targets, plan, state = _plans[applied]
     if plan:
         executor.migrate(targets, plan=plan, state=state.clone())
-        emit_post_migrate_signal(0, False, connection.alias, apps=global_apps, plan=plan)
+        if post_migrate_needed(plan):
+            emit_post_migrate_signal(0, False, connection.alias, apps=global_apps, plan=plan)
     return True
+
+
+def _planned() -> tuple[MigrationExecutor, list, list, ProjectState] | None:
+    """The plan from this schema's migrations to the newest ones, and the state before it; None
+    when the plan is not for the fast path: backwards, or renaming a model (the content types'
+    rename is injected by a pre_migrate handler that only the standard way runs)."""
+    executor = MigrationExecutor(connection)
+    targets = executor.loader.graph.leaf_nodes()
+    plan = executor.migration_plan(targets)
+    if any(backwards for _migration, backwards in plan) or renames_model(plan):
+        return None
+    state = executor._create_project_state(with_applied_migrations=True)
+    state.apps  # noqa: B018 (rendered once here: each schema's clone copies it instead of rendering)
+    return executor, targets, plan, state
+
+
+def post_migrate_needed(plan: list) -> bool:
+    return not all(isinstance(operation, QUIET_OPERATIONS) for operation in _operations(plan))
+
+
+def renames_model(plan: list) -> bool:
+    return any(isinstance(operation, operations.RenameModel) for operation in _operations(plan))
+
+
+def _operations(plan: list) -> Iterator[operations.base.Operation]:
+    for migration, _backwards in plan:
+        for operation in migration.operations:
+            yield operation
+            if isinstance(operation, operations.SeparateDatabaseAndState):
+                yield from (*operation.database_operations, *operation.state_operations)
+
+
+def _has_migrations_table(schema: str) -> bool:
+    """Without django's introspection, which lists every table of the schema (about 8 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL",
+                       [sql.Identifier(schema, "django_migrations").as_string(cursor.connection)])
+        return cursor.fetchone()[0]
 
 
 def _recycle_connection() -> None:

@@ -5,7 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, migrations, models
+from django.db.models.signals import post_migrate
 from django_tenants.migration_executors.base import run_migrations
 
 from tenants import schema_migrations
@@ -75,3 +76,44 @@ def test_a_failing_schema_is_reported_and_the_others_still_migrate(committed_db)
     # then
     assert "0 esquemas fallaron y 1 no existen" in str(error.value)
     assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+
+
+def test_a_deploy_of_fields_and_indexes_skips_the_post_migrate_handlers(committed_db):
+    # given: alfa behind by the outbox claim's column (an AddField), and a post_migrate listener
+    alfa = Company.objects.get(slug="alfa")
+    _unapply_last_portal_core_migration(alfa.schema_name)
+    heard = []  # the schema each post_migrate was sent in (the public schema's migrate sends it too)
+    post_migrate.connect(lambda **kwargs: heard.append(connection.schema_name), dispatch_uid="test-heard",
+                         weak=False)
+
+    # when
+    try:
+        _run("--processes", "1")
+    finally:
+        post_migrate.disconnect(dispatch_uid="test-heard")
+
+    # then: migrated, and no content type or permission handler ran for it
+    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    assert heard and alfa.schema_name not in heard
+
+
+def _plan(*operations) -> list:
+    migration = migrations.Migration("0099_test", "portal_core")
+    migration.operations = list(operations)
+    return [(migration, False)]
+
+
+def test_only_model_changes_need_the_post_migrate_handlers_and_renames_go_the_standard_way():
+    field = migrations.AddField("note", "text", models.TextField(default=""))
+    index = migrations.AddIndex("note", models.Index(fields=["text"], name="note_text_idx"))
+    created = migrations.CreateModel("Note", [("id", models.BigAutoField(primary_key=True))])
+    options = migrations.AlterModelOptions("note", {"permissions": [("read", "Read")]})
+    hidden = migrations.SeparateDatabaseAndState(state_operations=[created])
+    renamed = migrations.RenameModel("Note", "Memo")
+
+    assert not schema_migrations.post_migrate_needed(_plan(field, index, migrations.RunSQL("SELECT 1")))
+    assert schema_migrations.post_migrate_needed(_plan(field, created))
+    assert schema_migrations.post_migrate_needed(_plan(options))
+    assert schema_migrations.post_migrate_needed(_plan(hidden))
+    assert schema_migrations.renames_model(_plan(field, renamed))
+    assert not schema_migrations.renames_model(_plan(field, created))
