@@ -153,6 +153,10 @@ if env.str("DATABASE_URL", ""):
     # Page queries touch thousands of rows, not millions: parallel workers only add start-up
     # latency and compete with other requests for the cores.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
+# A connection pointed at more than this many schemas ends after its request or task
+# (tenants/connections.py; 0: never), which bounds a backend's memory whatever the traffic.
+DATABASE_SCHEMAS_PER_CONNECTION = env.int("DATABASE_SCHEMAS_PER_CONNECTION", 100)
+EXTRA_SET_TENANT_METHOD_PATH = "tenants.connections.schema_noted"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # portals_migrate (the deploy's migrations job): how many portal schemas migrate at once.
 MIGRATION_PROCESSES = env.int("MIGRATION_PROCESSES", 2)
