@@ -15,33 +15,12 @@ Last line: JSON with portals, noop_s, standard_noop_s, standard_portals, apply_o
 
 import argparse
 import json
-import multiprocessing
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from _setup import django_with_fresh_database, synthetic_migration_add, synthetic_tenant_app
-
-
-def _make_portals(start: int, count: int, processes: int) -> None:
-    from django.db import connections
-
-    from tenants.models import Company, new_schema_name
-
-    names = [new_schema_name() for _ in range(count)]
-    connections.close_all()
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        made = pool.map(_schema_from_template, names, chunksize=10)
-    assert all(made), "no template capture: pg_dump missing?"
-    Company.objects.bulk_create(Company(schema_name=name, slug=f"bench-{start + index}", name=f"Bench {index}",
-                                        status=Company.Status.ACTIVE) for index, name in enumerate(names))
-
-
-def _schema_from_template(name: str) -> bool:
-    from tenants.schema_template import schema_create
-
-    return schema_create(name)
+from _setup import django_with_fresh_database, portals_from_template, synthetic_migration_add, synthetic_tenant_app
 
 
 def _timed(function) -> float:
@@ -65,12 +44,12 @@ def main():
     assert schema_template.template_refresh(), "pg_dump could not capture the template"
     quiet = {"verbosity": 0, "stdout": open(os.devnull, "w")}  # noqa: SIM115
     first = min(args.standard_portals, args.portals)
-    _make_portals(0, first, args.processes)
+    portals_from_template(0, first, args.processes)
     standard_s = _timed(lambda: call_command("migrate_schemas", tenant=True, interactive=False, **quiet))
     ours_small_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
     print(f"{first} portals: migrate_schemas (nothing to do) {standard_s:.1f} s, portals_migrate {ours_small_s:.1f} s")
     started = time.perf_counter()
-    _make_portals(first, args.portals - first, args.processes)
+    portals_from_template(first, args.portals - first, args.processes)
     print(f"{args.portals} portals made from the template in {time.perf_counter() - started:.0f} s")
     noop_s = _timed(lambda: call_command("portals_migrate", processes=args.processes, **quiet))
     synthetic_migration_add(folder, 2)

@@ -8,9 +8,14 @@ Counts, summaries and rendered rows are kept until the ERP's next batch, so p50/
 page seen again between syncs; `cold_p50_ms` is the same page right after a sync (each sample
 preceded by a new SyncState stamp), which pays every query and the whole render.
 
-    .venv/bin/python bench/pages.py [--runs N]
+With `--portals N`, N more portals (empty, their schemas restored from the schema template)
+are then added and every page's p50 is measured again beside the first figure, in the same run:
+`p50_ms_with_portals` (a thousand portals' tables must not slow one portal's pages).
 
-Last line: JSON {"pages": {NAME: {"p50_ms", "p95_ms", "cold_p50_ms", "sql_ms", "queries"}}, ...}.
+    .venv/bin/python bench/pages.py [--runs N] [--portals N]
+
+Last line: JSON {"pages": {NAME: {"p50_ms", "p95_ms", "cold_p50_ms", "sql_ms", "queries"
+[, "p50_ms_with_portals"]}}, ...}.
 """
 
 import argparse
@@ -18,7 +23,7 @@ import json
 import statistics
 import time
 
-from _setup import django_with_fresh_database, percentile
+from _setup import django_with_fresh_database, percentile, portals_from_template
 
 CUSTOMERS, INVOICES, BIG = 2000, 200_000, 10_000
 
@@ -83,6 +88,7 @@ def load(cursor):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--portals", type=int, default=0, help="then add this many portals and measure again")
     args = parser.parse_args()
     django_with_fresh_database("pages")
 
@@ -129,12 +135,7 @@ def main():
     results = {}
     for name, (who, url) in pages.items():
         client = clients[who]
-        assert client.get(url).status_code == 200, url
-        samples = []
-        for _ in range(args.runs):
-            begin = time.perf_counter()
-            client.get(url)
-            samples.append((time.perf_counter() - begin) * 1000)
+        samples = _warm_samples(client, url, args.runs)
         cold = []
         for _ in range(max(5, args.runs // 2)):
             with tenant_context(company):  # what any ERP batch does: a new stamp, a new version
@@ -156,8 +157,35 @@ def main():
         print(f"{name:<26} p50 {results[name]['p50_ms']:>6} ms  p95 {results[name]['p95_ms']:>6} ms  "
               f"after a sync {results[name]['cold_p50_ms']:>6} ms  "
               f"SQL {results[name]['sql_ms']:>6} ms  {results[name]['queries']} queries")
+    if args.portals:
+        _with_portals(args.portals, pages, clients, results, args.runs)
     print(json.dumps({"pages": results, "invoices": INVOICES, "big_customer_documents": BIG,
-                      "target_p50_ms": 30}))
+                      "target_p50_ms": 30, "portals": 1 + args.portals}))
+
+
+def _warm_samples(client, url: str, runs: int) -> list[float]:
+    """Milliseconds of `runs` requests of a page already seen once."""
+    assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - begin) * 1000)
+    return samples
+
+
+def _with_portals(count: int, pages: dict, clients: dict, results: dict, runs: int) -> None:
+    from tenants import schema_template
+
+    assert schema_template.template_refresh(), "pg_dump could not capture the template"
+    started = time.perf_counter()
+    portals_from_template(0, count, domains=True)
+    print(f"{count} more portals added in {time.perf_counter() - started:.0f} s; the same pages again:")
+    for name, (who, url) in pages.items():
+        p50 = round(statistics.median(_warm_samples(clients[who], url, runs)), 1)
+        results[name]["p50_ms_with_portals"] = p50
+        print(f"{name:<26} p50 {results[name]['p50_ms']:>6} ms with one portal, {p50:>6} ms with {count + 1} "
+              f"({p50 / results[name]['p50_ms'] - 1:+.0%})")
 
 
 def _explain_total(connection, queries, company) -> float:

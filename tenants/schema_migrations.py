@@ -22,7 +22,6 @@ from django.db import connection, connections
 from django.db.migrations import operations
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ProjectState
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name, get_tenant_base_migrate_command_class
@@ -125,7 +124,7 @@ def _apply_planned(schema: str) -> bool:
     connection.set_schema(schema)
     if not _has_migrations_table(schema):
         return False
-    applied = frozenset(MigrationRecorder(connection).applied_migrations())
+    applied = _applied_migrations()
     if applied not in _plans:
         _plans[applied] = _planned()
     if _plans[applied] is None:
@@ -168,8 +167,16 @@ def _operations(plan: list) -> Iterator[operations.base.Operation]:
                 yield from (*operation.database_operations, *operation.state_operations)
 
 
+def _applied_migrations() -> frozenset[tuple[str, str]]:
+    """As MigrationRecorder.applied_migrations() without its introspection, which lists every
+    table visible to the connection: 8 ms with 40 portals, 140 ms with 1,000."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        return frozenset(cursor.fetchall())
+
+
 def _has_migrations_table(schema: str) -> bool:
-    """Without django's introspection, which lists every table of the schema (about 8 ms)."""
+    """Without django's introspection (see _applied_migrations)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL",
                        [sql.Identifier(schema, "django_migrations").as_string(cursor.connection)])
