@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from portal_core.activity.operator_views import portal_activity
 from provisioning import views
-from tenants.views import health
+from tenants.views import liveness, readiness
 
 urlpatterns = [
     path("", views.portal_create, name="portal_create"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/portales/<int:company_id>/actividad/", admin.site.admin_view(portal_activity),
          name="operator_portal_activity"),
     path("admin/", admin.site.urls),
-    path("salud/", health, name="health"),
+    # The probes' paths: tenants.middleware.PROBE_PATHS routes them without a database query.
+    path("salud/", readiness, name="health"),
+    path("salud/vivo/", liveness, name="health_live"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

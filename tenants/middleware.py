@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -10,7 +12,26 @@ class CompanyMiddleware(TenantMainMiddleware):
 
     The root domain needs no Domain row, so changing PORTAL_BASE_DOMAIN needs no data change.
     Unknown hostnames (and spare schemas, which have no domain) answer 404.
+
+    The probes' paths on the root domain are routed without loading the public Company: the
+    liveness check must not need the database, and the readiness check must answer 503 for a
+    database it cannot reach instead of this middleware failing with a 500.
     """
+
+    PROBE_PATHS = frozenset({"/salud/", "/salud/vivo/"})
+
+    def process_request(self, request):
+        if request.path_info in self.PROBE_PATHS and self._on_root_domain(request):
+            connection.set_schema_to_public()
+            self.setup_url_routing(request, force_public=True)
+            return None
+        return super().process_request(request)
+
+    def _on_root_domain(self, request) -> bool:
+        try:
+            return self.hostname_from_request(request) == settings.PORTAL_BASE_DOMAIN
+        except DisallowedHost:
+            return False
 
     def get_tenant(self, domain_model, hostname):
         if hostname == settings.PORTAL_BASE_DOMAIN:

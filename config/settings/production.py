@@ -13,10 +13,11 @@ env_required("REDIS_URL")
 FIELD_ENCRYPTION_KEYS = env_required("FIELD_ENCRYPTION_KEYS", field_encryption_keys)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Plain HTTP is redirected to HTTPS, except the health check: the Kubernetes probes ask
-# http://<pod>:8000/salud/ directly, with no proxy and no X-Forwarded-Proto.
+# Plain HTTP is redirected to HTTPS, except the health checks: the Kubernetes probes ask
+# http://<pod>:8000/salud/ (readiness) and /salud/vivo/ (liveness) directly, with no proxy and
+# no X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
+SECURE_REDIRECT_EXEMPT = [r"^salud/$", r"^salud/vivo/$"]
 # HSTS for a year; portals are subdomains of the root domain, so the header covers them too.
 # Preload only once every subdomain is HTTPS for good (it is hard to undo).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000)

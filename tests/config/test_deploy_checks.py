@@ -57,19 +57,20 @@ def test_production_cookies_headers_and_redirects(db):
         "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.LANGUAGE_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
-        " s.SECURE_HSTS_PRELOAD, s.SILENCED_SYSTEM_CHECKS, s.SECURE_REDIRECT_EXEMPT, s.ERP_WIDGET_FRAME_ANCESTORS)"
+        " s.SECURE_HSTS_PRELOAD, s.SILENCED_SYSTEM_CHECKS, s.SECURE_REDIRECT_EXEMPT, s.ERP_WIDGET_FRAME_ANCESTORS,"
+        " sep='|')"
     )
     result = subprocess.run([sys.executable, "-c", f"import django;django.setup();{code}"], cwd=ROOT,
                             env=_production_env(ERP_WIDGET_FRAME_ANCESTORS="https://erp.example.com"),
                             capture_output=True, text=True, timeout=60)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split(" ", 11) == [
+    assert result.stdout.split("|") == [
         "__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "True", "31536000", "True", "False",
-        "['security.W021']", "['^salud/$']", "[\"'self'\", 'https://erp.example.com']\n"]
+        "['security.W021']", "['^salud/$', '^salud/vivo/$']", "[\"'self'\", 'https://erp.example.com']\n"]
 
 
-PRODUCTION_HTTPS = {"SECURE_SSL_REDIRECT": True, "SECURE_REDIRECT_EXEMPT": [r"^salud/$"],
+PRODUCTION_HTTPS = {"SECURE_SSL_REDIRECT": True, "SECURE_REDIRECT_EXEMPT": [r"^salud/$", r"^salud/vivo/$"],
                     "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
                     "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True}
 
@@ -95,12 +96,14 @@ def test_plain_http_on_a_portal_redirects_to_https(alfa, production_https):
     assert response["Location"] == f"https://{alfa.hostname}/facturas/?pagina=2"
 
 
-def test_the_probes_health_check_answers_over_plain_http(db, production_https):
+def test_the_probes_health_checks_answer_over_plain_http(db, production_https):
     # As the Helm chart's readiness and liveness probes ask: http, Host = the root domain.
-    response = host_client().get("/salud/")
+    ready = host_client().get("/salud/")
+    live = host_client().get("/salud/vivo/")
 
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert ready.status_code == live.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert live.json() == {"status": "ok"}
     assert connection.schema_name == "public"
 
 
