@@ -12,6 +12,17 @@ CHART = Path(__file__).resolve().parents[2] / "helm" / "portal"
 KUBE_VERSION = "1.30.0"
 SECRETS = {"SECRET_KEY": "s", "DATABASE_URL": "postgres://u:p@db/portal", "REDIS_URL": "redis://redis:6379/0",
            "ERP_WIDGET_SECRET": "w", "FIELD_ENCRYPTION_KEYS": "k"}
+# The chart's defaults, its example values files, and a mix of switches off the defaults.
+VALUE_SETS = {
+    "defaults": {"secrets": SECRETS},
+    "production": yaml.safe_load((CHART / "values-production.yaml").read_text()),
+    "minimal": yaml.safe_load((CHART / "values-minimal.yaml").read_text()),
+    "mixed": {"existingSecret": "portal-externo", "ingress": {"className": "nginx", "tls": {"enabled": False}},
+              "env": {"S3_BUCKET": "archivos"}, "web": {"replicas": 4}, "migrations": {"enabled": False},
+              "worker": {"autoscaling": {"enabled": True}}, "metrics": {"port": 9200}},
+}
+# Custom resources the Kubernetes schemas do not know; their shape is asserted below instead.
+NOT_IN_KUBERNETES_SCHEMAS = {"ServiceMonitor"}
 
 
 def render(values: dict) -> list[dict]:
@@ -24,23 +35,32 @@ def by_kind(manifests, kind, suffix=""):
     return [m for m in manifests if m["kind"] == kind and m["metadata"]["name"].endswith(suffix)]
 
 
-def test_the_chart_lints_clean():
-    report = helm.lint(str(CHART), {"secrets": SECRETS}, strict=True, kube_version=f"v{KUBE_VERSION}")
+def pod_specs(manifests) -> dict[str, dict]:
+    return {m["metadata"]["name"]: m["spec"]["template"]["spec"]
+            for m in manifests if m["kind"] in ("Deployment", "Job")}
+
+
+def containers(manifests):
+    for name, spec in pod_specs(manifests).items():
+        for container in spec.get("initContainers", []) + spec["containers"]:
+            yield name, spec, container
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_the_chart_lints_clean(values):
+    report = helm.lint(str(CHART), values, strict=True, kube_version=f"v{KUBE_VERSION}")
 
     assert report["errors"] == [] and [m for m in report["messages"] if m["severity"] >= 2] == []
 
 
-@pytest.mark.parametrize("values", [
-    {"secrets": SECRETS},
-    {"existingSecret": "portal-externo", "ingress": {"className": "nginx", "tls": {"enabled": False}},
-     "env": {"S3_BUCKET": "archivos"}, "web": {"replicas": 4}},
-])
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
 def test_every_manifest_is_valid_kubernetes(values):
     manifests = render(values)
 
     for manifest in manifests:
-        kubernetes_validate.validate(manifest, KUBE_VERSION, strict=True)
-    assert {m["kind"] for m in manifests} >= {"Deployment", "Service", "Ingress", "Job", "ConfigMap"}
+        if manifest["kind"] not in NOT_IN_KUBERNETES_SCHEMAS:
+            kubernetes_validate.validate(manifest, KUBE_VERSION, strict=True)
+    assert {m["kind"] for m in manifests} >= {"Deployment", "Service", "ConfigMap"}
 
 
 def test_web_worker_beat_migrations_and_ingress_are_what_operators_expect():
@@ -95,3 +115,132 @@ def test_security_settings_reach_the_pods_from_values():
 
     assert {name: config["data"][name] for name in env} == env
     assert web["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/salud/"
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_every_container_has_cpu_and_memory_requests_and_limits(values):
+    found = list(containers(render(values)))
+
+    assert {name.rsplit("-", 1)[1] for name, _, _ in found} >= {"web", "worker", "beat"}
+    for name, _, container in found:
+        resources = container.get("resources", {})
+        assert set(resources.get("requests", {})) >= {"cpu", "memory"}, name
+        assert set(resources.get("limits", {})) >= {"cpu", "memory"}, name
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_every_pod_runs_non_root_on_a_read_only_root_filesystem_writing_only_to_empty_dirs(values):
+    for name, spec, container in containers(render(values)):
+        pod = spec["securityContext"]
+        assert pod["runAsNonRoot"] is True and pod["runAsUser"] == 10001, name
+        assert pod["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert container["securityContext"] == {
+            "runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"}}, name
+        # where the app writes: temporary files and beat's schedule, and MEDIA_ROOT without S3
+        volumes = {volume["name"]: volume for volume in spec["volumes"]}
+        mounts = {mount["mountPath"]: volumes[mount["name"]] for mount in container["volumeMounts"]}
+        assert {"/tmp", "/app/.local"} <= set(mounts), name
+        assert all("emptyDir" in volume for volume in mounts.values()), name
+
+
+def test_beat_keeps_its_schedule_on_the_writable_tmp():
+    [beat] = by_kind(render({"secrets": SECRETS}), "Deployment", "-beat")
+    container = beat["spec"]["template"]["spec"]["containers"][0]
+
+    schedule = container["command"][container["command"].index("--schedule") + 1]
+    assert schedule.startswith("/tmp/") and {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+
+
+def test_autoscaling_puts_an_hpa_in_charge_of_web_and_worker_replicas():
+    manifests = render(VALUE_SETS["production"])
+    hpas = {m["metadata"]["name"]: m for m in by_kind(manifests, "HorizontalPodAutoscaler")}
+
+    assert set(hpas) == {"portal-web", "portal-worker"}
+    for name, (low, high, cpu) in {"portal-web": (3, 10, 70), "portal-worker": (2, 6, 75)}.items():
+        spec = hpas[name]["spec"]
+        assert hpas[name]["apiVersion"] == "autoscaling/v2"
+        assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert (spec["minReplicas"], spec["maxReplicas"]) == (low, high)
+        assert spec["metrics"] == [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]
+        # a replicas in the Deployment would reset the HPA's count on every upgrade
+        [deployment] = by_kind(manifests, "Deployment", name)
+        assert "replicas" not in deployment["spec"]
+
+
+def test_without_autoscaling_the_deployments_set_their_replicas_and_no_hpa_exists():
+    manifests = render({"secrets": SECRETS, "web": {"replicas": 4}})
+
+    assert by_kind(manifests, "HorizontalPodAutoscaler") == []
+    assert [d["spec"]["replicas"] for d in by_kind(manifests, "Deployment")] == [1, 4, 1]  # beat, web, worker
+
+
+def test_web_and_worker_have_disruption_budgets_of_one_pod_at_a_time_and_beat_none():
+    manifests = render({"secrets": SECRETS})
+    budgets = {m["metadata"]["name"]: m["spec"] for m in by_kind(manifests, "PodDisruptionBudget")}
+
+    assert set(budgets) == {"portal-web", "portal-worker"}
+    for name, budget in budgets.items():
+        [deployment] = by_kind(manifests, "Deployment", name)
+        assert budget["maxUnavailable"] == 1 and "minAvailable" not in budget
+        assert budget["selector"]["matchLabels"] == deployment["spec"]["template"]["metadata"]["labels"]
+    assert by_kind(render(VALUE_SETS["minimal"]), "PodDisruptionBudget") == []
+
+
+def test_web_probes_liveness_on_vivo_and_readiness_on_salud():
+    [web] = by_kind(render({"secrets": SECRETS, "baseDomain": "portal.com.ar"}), "Deployment", "-web")
+    container = web["spec"]["template"]["spec"]["containers"][0]
+
+    probes = ("startupProbe", "livenessProbe", "readinessProbe")
+    paths = {probe: container[probe]["httpGet"]["path"] for probe in probes}
+    assert paths == {"startupProbe": "/salud/vivo/", "livenessProbe": "/salud/vivo/", "readinessProbe": "/salud/"}
+    for probe in paths:
+        assert container[probe]["httpGet"]["port"] == "http"
+        assert container[probe]["httpGet"]["httpHeaders"] == [{"name": "Host", "value": "portal.com.ar"}]
+    # two minutes to start before liveness may restart the pod
+    assert container["startupProbe"]["periodSeconds"] * container["startupProbe"]["failureThreshold"] == 120
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_web_and_worker_serve_metrics_that_the_ingress_never_routes_to(values):
+    manifests = render(values)
+    port = values.get("metrics", {}).get("port", 9100)
+
+    for component in ("web", "worker"):
+        [deployment] = by_kind(manifests, "Deployment", f"-{component}")
+        spec = deployment["spec"]["template"]["spec"]
+        [container] = spec["containers"]
+        assert {"name": "metrics", "containerPort": port} in container["ports"]
+        assert {"name": "METRICS_PORT", "value": str(port)} in container["env"]
+        assert {"name": "PROMETHEUS_MULTIPROC_DIR", "value": "/tmp/prometheus"} in container["env"]
+        assert {"name": "prometheus", "mountPath": "/tmp/prometheus"} in container["volumeMounts"]
+        assert "emptyDir" in next(v for v in spec["volumes"] if v["name"] == "prometheus")
+    [web_service] = by_kind(manifests, "Service", "-web")
+    [worker_service] = by_kind(manifests, "Service", "-worker-metrics")
+    assert {"name": "metrics", "port": port, "targetPort": "metrics"} in web_service["spec"]["ports"]
+    assert worker_service["spec"]["clusterIP"] == "None"
+    assert worker_service["spec"]["ports"] == [{"name": "metrics", "port": port, "targetPort": "metrics"}]
+    for ingress in by_kind(manifests, "Ingress"):
+        backends = [path["backend"]["service"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+        assert backends and all(backend == {"name": "portal-web", "port": {"name": "http"}} for backend in backends)
+
+
+def test_the_service_monitor_is_off_by_default_and_scrapes_web_and_worker_when_on():
+    assert by_kind(render({"secrets": SECRETS}), "ServiceMonitor") == []
+
+    manifests = render(VALUE_SETS["production"])
+    [monitor] = by_kind(manifests, "ServiceMonitor")
+
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    assert monitor["spec"]["endpoints"] == [{"port": "metrics", "path": "/metrics", "interval": "30s",
+                                             "scrapeTimeout": "10s"}]
+    assert monitor["spec"]["namespaceSelector"] == {"matchNames": ["clientes"]}
+    selector = monitor["spec"]["selector"]
+    [expression] = selector["matchExpressions"]
+    selected = [service["metadata"]["name"] for service in by_kind(manifests, "Service")
+                if selector["matchLabels"].items() <= service["metadata"]["labels"].items()
+                and service["metadata"]["labels"][expression["key"]] in expression["values"]]
+    assert expression["operator"] == "In" and selected == ["portal-web", "portal-worker-metrics"]
