@@ -12,7 +12,9 @@ from portal_core.web.menu import menu_for
 
 from . import selectors, sheets
 from .forms import ledger_filter_form
-from .paging import rows_key, synced_page
+from .paging import party_version, rows_key, synced_page
+
+LEDGER_RESOURCE = {Customer: "customer-account-entries", Supplier: "supplier-account-entries"}
 
 
 def ledger_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str,
@@ -29,10 +31,11 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
                                         filename=f"cuenta-corriente-{party.external_id}")
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
                                      export_format=export)
-    page = synced_page(request, entries)
-    summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=request.viewer.sync_version)
+    version = party_version(request, party, LEDGER_RESOURCE[type(party)])
+    page = synced_page(request, entries, version=version)
+    summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=version)
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,
-        "rows_key": rows_key(request, party, filters, page, show_balances, today, "ledger"), **context,
+        "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger"), **context,
     })

@@ -79,6 +79,11 @@ def _holder_ids(customer: Customer, related: bool) -> list[int]:
     return ids
 
 
+def customer_group(customer: Customer) -> list[int]:
+    """The customer's id and its related customers' (read once per request)."""
+    return _holder_ids(customer, True)
+
+
 def _customer_scope(customer: Customer, *, related: bool, associated: bool) -> Q:
     """Base list: the customer's own documents (or movements); *Relacionado* adds its group's,
     *Asociado* adds those issued on other accounts on its behalf."""
@@ -217,8 +222,8 @@ def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date,
 
 
 def _until_next_sync(key: str, version: str, read):
-    """`read()`, kept until the ERP's next batch: `version` (portal_core.web.viewer.Viewer.sync_version)
-    is part of the key, so a sync moves every reader to a fresh entry. The cache's key function
+    """`read()`, kept until the ERP next changes it: `version` (billing_views.paging.party_version)
+    is part of the key, so a batch for the party moves its readers to a fresh entry. The cache's key function
     adds the portal's schema and each key names its party, so no portal or party reads
     another's entry. Only synced data may be read this way."""
     return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)

@@ -20,7 +20,7 @@ from .access import require_customer, require_supplier
 from .errors import BillingError
 from .forms import FilterForm, SupplierFilterForm
 from .ledger import ledger_response
-from .paging import rows_key, synced_page
+from .paging import party_version, rows_key, synced_page
 
 
 def _render(request, template, url_name, status=200, **context):
@@ -37,11 +37,12 @@ def sales_invoices(request):
     customer = require_customer(request, "customer_invoices")
     form = FilterForm(request.GET or None)
     filters = form.filters()
-    page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters))
+    version = party_version(request, customer, "sales-invoices")
+    page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters), version=version)
     show_balances = request.viewer.settings.customer_balances
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances,
-                   rows_key=rows_key(request, customer, filters, page, show_balances, "sales"),
+                   rows_key=rows_key(version, customer, filters, page, show_balances, "sales"),
                    pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
 
 
@@ -69,7 +70,8 @@ def customer_ledger(request):
 def orders(request):
     customer = require_customer(request, "customer_orders")
     return _render(request, "orders.html", "orders", customer=customer,
-                   page=synced_page(request, selectors.pending_orders(customer=customer)))
+                   page=synced_page(request, selectors.pending_orders(customer=customer),
+                                    version=party_version(request, customer, "orders")))
 
 
 # --- Suppliers -----------------------------------------------------------------------------
@@ -81,12 +83,13 @@ def purchase_invoices(request):
     supplier = require_supplier(request, "supplier_invoices")
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
-    page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters))
+    version = party_version(request, supplier, "purchase-invoices")
+    page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters), version=version)
     show_balances = request.viewer.settings.supplier_balances
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances,
                    pdf_url_name="purchase_invoice_pdf",
-                   rows_key=rows_key(request, supplier, filters, page, show_balances, "purchases"))
+                   rows_key=rows_key(version, supplier, filters, page, show_balances, "purchases"))
 
 
 @login_required
@@ -114,7 +117,8 @@ def supplier_ledger(request):
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
     return _render(request, "payments.html", "supplier_payments", supplier=supplier,
-                   page=synced_page(request, selectors.supplier_payments(supplier=supplier)))
+                   page=synced_page(request, selectors.supplier_payments(supplier=supplier),
+                                    version=party_version(request, supplier, "supplier-payments")))
 
 
 @login_required

@@ -17,6 +17,7 @@ from portal_core.erp.models import (
     Letter,
     Order,
     OrderLine,
+    PartyStamp,
     PurchaseInvoice,
     PurchaseInvoiceLine,
     SalesInvoice,
@@ -32,7 +33,7 @@ from portal_core.mail.models import OutboxMessage
 __all__ = [
     "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
     "CustomerAccountEntry", "DocumentType", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
-    "OutboxMessage", "OwnerNotice", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
+    "OutboxMessage", "OwnerNotice", "PartyStamp", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
     "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
     "SupplierPayment", "SyncState", "WithholdingCertificate",
 ]

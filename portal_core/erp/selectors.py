@@ -6,8 +6,10 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal_core.erp.sync.resources import RESOURCES
+from portal_core.erp.sync.stamps import MASTER_RESOURCES
 from portal_core.models import (
     ApiKey,
+    PartyStamp,
     SyncState,
 )
 
@@ -32,11 +34,26 @@ def sync_marks() -> dict:
     it (billing_views.selectors) are never older than the data they came from. A page reads
     this once, through its viewer (portal_core.web.viewer)."""
     stamps = sorted(SyncState.objects.values_list("resource", "last_synced_at"))
-    fingerprint = "|".join(f"{resource}@{synced_at.isoformat()}" for resource, synced_at in stamps)
     return {
         "updated_at": max(dict(stamps).values(), default=None),
-        "version": hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+        "version": _digest(stamps),
+        "master_version": _digest([stamp for stamp in stamps if stamp[0] in MASTER_RESOURCES]),
     }
+
+
+def party_data_version(*, kind: str, party_ids: list[int], resources: tuple[str, ...], master_version: str) -> str:
+    """The version of what a party's page reads: the master data's (`sync_marks`'s
+    master_version) and the batches that changed these parties' rows of these resources
+    (PartyStamp). A batch for any other party leaves it as it was."""
+    stamps = (PartyStamp.objects.filter(kind=kind, party_id__in=party_ids, resource__in=resources)
+              .order_by("party_id", "resource").values_list("party_id", "resource", "stamped_at"))
+    return _digest([master_version, *stamps])
+
+
+def _digest(stamps) -> str:
+    fingerprint = "|".join(":".join(str(part) for part in stamp) if isinstance(stamp, tuple) else stamp
+                           for stamp in stamps)
+    return hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest()
 
 
 def sync_version() -> str:

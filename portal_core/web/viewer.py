@@ -1,7 +1,7 @@
 """Who is looking at a portal page, resolved once per request.
 
 `ViewerMiddleware` puts a `Viewer` on every request of a portal: the account, its customer and
-supplier links, the portal's switches (PortalSettings) and the version of the ERP's data. Each
+supplier links, the portal's switches (PortalSettings) and the version of the ERP's master data. Each
 is read on first use and kept for the rest of the request, so a page that needs none of them
 costs no query, and one that needs them all reads each once. Views pass the viewer (or what
 they take from it) on; selectors take plain keyword arguments, never the request.
@@ -45,9 +45,10 @@ class Viewer:
         return sync_marks()
 
     @property
-    def sync_version(self) -> str:
-        """Changes with every ERP batch: the key of the reads kept until the next sync."""
-        return self._sync_marks["version"]
+    def master_version(self) -> str:
+        """Changes with every batch of master data (customers, suppliers, branches, articles):
+        part of every party page's data version (billing_views.paging.party_version)."""
+        return self._sync_marks["master_version"]
 
     @property
     def data_updated_at(self):

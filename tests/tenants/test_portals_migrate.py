@@ -19,13 +19,15 @@ def _run(*args) -> str:
     return out.getvalue()
 
 
-def _unapply_last_portal_core_migration(schema: str) -> None:
-    """Take one schema back one migration, as a deploy that crashed half-way leaves it (Django's
-    own migrate on that schema: django-tenants' `migrate` would walk every schema)."""
-    leaf = next(name for app, name in (leaf.split(".") for leaf in schema_migrations.migration_leaves())
-                if app == "portal_core")
+def _unapply_last_migration(schema: str, app: str = "otp_totp") -> None:
+    """Take one schema back one migration of `app`, as a deploy that crashed half-way leaves it
+    (Django's own migrate on that schema: django-tenants' `migrate` would walk every schema).
+    otp_totp's last migration adds two columns to totpdevice (a pinned third-party app: it does
+    not move when ours gain migrations)."""
+    leaf = next(name for label, name in (leaf.split(".") for leaf in schema_migrations.migration_leaves())
+                if label == app)
     previous = f"{int(leaf[:4]) - 1:04d}"
-    options = {**schema_migrations._migrate_options(0), "app_label": "portal_core", "migration_name": previous}
+    options = {**schema_migrations._migrate_options(0), "app_label": app, "migration_name": previous}
     run_migrations([], options, "test", schema, allow_atomic=False)
 
 
@@ -46,10 +48,10 @@ def test_nothing_pending_migrates_nothing(committed_db):
 
 
 def test_only_the_schema_behind_is_migrated_and_then_nothing_is_pending(committed_db):
-    # given: alfa one migration behind (the outbox claim's column gone), beta up to date
+    # given: alfa one migration behind (the TOTP device's timestamps gone), beta up to date
     alfa, beta = Company.objects.get(slug="alfa"), Company.objects.get(slug="beta")
-    _unapply_last_portal_core_migration(alfa.schema_name)
-    assert not _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    _unapply_last_migration(alfa.schema_name)
+    assert not _has_column(alfa.schema_name, "otp_totp_totpdevice", "last_used_at")
 
     # when
     listed = _run("--dry-run")
@@ -59,14 +61,14 @@ def test_only_the_schema_behind_is_migrated_and_then_nothing_is_pending(committe
     assert f"Pendiente: {alfa.schema_name}" in listed
     assert beta.schema_name not in listed
     assert "1 con migraciones pendientes" in migrated and "Migrados 1/1 (0 con error" in migrated
-    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    assert _has_column(alfa.schema_name, "otp_totp_totpdevice", "last_used_at")
     assert "0 con migraciones pendientes" in _run("--dry-run")
 
 
 def test_a_failing_schema_is_reported_and_the_others_still_migrate(committed_db):
     # given: alfa behind, and a portal row whose schema is not in the database
     alfa = Company.objects.get(slug="alfa")
-    _unapply_last_portal_core_migration(alfa.schema_name)
+    _unapply_last_migration(alfa.schema_name)
     Company.objects.create(schema_name="p_sin_esquema", slug="sin-esquema", status=Company.Status.SPARE)
 
     # when
@@ -75,13 +77,13 @@ def test_a_failing_schema_is_reported_and_the_others_still_migrate(committed_db)
 
     # then
     assert "0 esquemas fallaron y 1 no existen" in str(error.value)
-    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    assert _has_column(alfa.schema_name, "otp_totp_totpdevice", "last_used_at")
 
 
 def test_a_deploy_of_fields_and_indexes_skips_the_post_migrate_handlers(committed_db):
-    # given: alfa behind by the outbox claim's column (an AddField), and a post_migrate listener
+    # given: alfa behind by two AddFields, and a post_migrate listener
     alfa = Company.objects.get(slug="alfa")
-    _unapply_last_portal_core_migration(alfa.schema_name)
+    _unapply_last_migration(alfa.schema_name)
     heard = []  # the schema each post_migrate was sent in (the public schema's migrate sends it too)
     post_migrate.connect(lambda **kwargs: heard.append(connection.schema_name), dispatch_uid="test-heard",
                          weak=False)
@@ -93,7 +95,7 @@ def test_a_deploy_of_fields_and_indexes_skips_the_post_migrate_handlers(committe
         post_migrate.disconnect(dispatch_uid="test-heard")
 
     # then: migrated, and no content type or permission handler ran for it
-    assert _has_column(alfa.schema_name, "portal_core_outboxmessage", "claimed_at")
+    assert _has_column(alfa.schema_name, "otp_totp_totpdevice", "last_used_at")
     assert heard and alfa.schema_name not in heard
 
 

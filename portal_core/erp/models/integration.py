@@ -47,3 +47,26 @@ class SyncState(models.Model):
 
     def __str__(self):
         return self.resource
+
+
+class PartyStamp(models.Model):
+    """When an ERP batch last changed a party's rows of one document resource (its own, or as
+    the associated customer). A party's pages keep their counts, summaries and rows under these
+    stamps (billing_views.paging), so a batch for one customer leaves every other party's pages
+    cached. Master data (customers, suppliers, branches, articles) is stamped in SyncState only,
+    and changes every page's key."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer"
+        SUPPLIER = "supplier"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    party_id = models.BigIntegerField()  # a Customer's or a Supplier's id, by `kind`
+    resource = models.CharField(max_length=40)
+    stamped_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "party_id", "resource"], name="party_stamp_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.party_id} {self.resource}"

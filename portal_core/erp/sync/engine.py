@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from portal_core.models import SyncState
 
+from . import stamps
 from .errors import (
     DUPLICATE_IN_BATCH,
     INVALID_CHARACTERS,
@@ -77,7 +78,10 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
         ids = _resolve(spec, indexed, errors)
         if errors:
             raise BatchInvalid(errors)
+        external_ids = [row.external_id for _, row in indexed]
+        before = stamps.batch_parties(spec, [external_id for external_id in external_ids if external_id in stored])
         written = _write(spec, indexed, hashes, ids, stored=stored, now=now)
+        stamps.parties_stamp(spec=spec, parties=before | stamps.batch_parties(spec, external_ids), now=now)
         SyncState.objects.update_or_create(
             resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(items)}
         )

@@ -1,0 +1,43 @@
+"""Which parties a batch changed: each document batch stamps the customers and suppliers its
+rows belonged to before it and belong to after it (as holder or as associated customer), for
+its resource and for what its follow-up rewrites. Their pages' cached reads move to new keys;
+every other party's stay (billing_views.paging). Master data has no party stamp."""
+
+from datetime import datetime
+
+from portal_core.models import Customer, PartyStamp, Supplier
+
+from .resources import Resource
+
+PARTY_KINDS = {Customer: PartyStamp.Kind.CUSTOMER, Supplier: PartyStamp.Kind.SUPPLIER}
+# Master data: shown on every party's pages (names, groups, branches, articles), so a batch of
+# it changes every page's key through SyncState instead.
+MASTER_RESOURCES = ("customers", "suppliers", "branches", "articles")
+# The `after` follow-ups that rewrite another resource's rows of the same parties.
+ALSO_CHANGES = {"sales-invoices": ("customer-account-entries",), "purchase-invoices": ("supplier-account-entries",)}
+
+
+def _party_columns(spec: Resource) -> list[tuple[str, str]]:
+    if spec.name in MASTER_RESOURCES:
+        return []
+    return [(PARTY_KINDS[reference.model], reference.column) for reference in spec.references
+            if reference.model in PARTY_KINDS]
+
+
+def batch_parties(spec: Resource, external_ids: list[str]) -> set[tuple[str, int]]:
+    """(kind, id) of every party the stored rows with these external ids belong to."""
+    columns = _party_columns(spec)
+    if not columns or not external_ids:
+        return set()
+    rows = spec.model.objects.filter(external_id__in=external_ids).values_list(*(column for _, column in columns))
+    return {(kind, party_id) for row in rows for (kind, _), party_id in zip(columns, row, strict=True)
+            if party_id is not None}
+
+
+def parties_stamp(*, spec: Resource, parties: set[tuple[str, int]], now: datetime) -> None:
+    """In the batch's transaction, so a new stamp is never seen before the data it stands for."""
+    resources = (spec.name, *ALSO_CHANGES.get(spec.name, ()))
+    PartyStamp.objects.bulk_create(
+        [PartyStamp(kind=kind, party_id=party_id, resource=resource, stamped_at=now)
+         for kind, party_id in sorted(parties) for resource in resources],
+        update_conflicts=True, unique_fields=["kind", "party_id", "resource"], update_fields=["stamped_at"])
