@@ -101,9 +101,10 @@ class Migration(migrations.Migration):
 """
 
 
-def synthetic_tenant_app(root: Path, *, migrations: int = 1) -> Path:
+def synthetic_tenant_app(root: Path, *, migrations: int = 1, churn: bool = False) -> Path:
     """A tenant app in a temporary folder (never in the tree) with `migrations` migrations: a
-    CreateModel, then AddField + index each; and `bench_settings` (the test settings plus this
+    CreateModel, then AddField + index each (with `churn`, an AddField then its RemoveField in
+    turn: a longer history, the same schema); and `bench_settings` (the test settings plus this
     app) in DJANGO_SETTINGS_MODULE. Returns the app's migrations folder."""
     folder = root / SYNTHETIC_APP / "migrations"
     folder.mkdir(parents=True)
@@ -111,7 +112,10 @@ def synthetic_tenant_app(root: Path, *, migrations: int = 1) -> Path:
     (folder / "__init__.py").write_text("")
     (folder / "0001_initial.py").write_text(_CREATE)
     for number in range(2, migrations + 1):
-        synthetic_migration_add(folder, number)
+        if churn and number % 2:
+            synthetic_migration_remove(folder, number)
+        else:
+            synthetic_migration_add(folder, number)
     (root / "bench_settings.py").write_text(
         "from config.settings.test import *  # noqa: F403\n"
         f"TENANT_APPS = [*TENANT_APPS, {SYNTHETIC_APP!r}]  # noqa: F405\n"
@@ -119,6 +123,22 @@ def synthetic_tenant_app(root: Path, *, migrations: int = 1) -> Path:
     sys.path.insert(0, str(root))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
     return folder
+
+
+_REMOVE_FIELD = """from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bench_synthetic", "{previous}")]
+    operations = [migrations.RemoveField("note", "field_{added}")]
+"""
+
+
+def synthetic_migration_remove(folder: Path, number: int) -> None:
+    """Removes the field the previous migration (an add) added."""
+    previous = sorted(path.stem for path in folder.glob("0*.py"))[-1]
+    (folder / f"{number:04d}_remove_{number - 1}.py").write_text(
+        _REMOVE_FIELD.format(previous=previous, added=number - 1))
 
 
 def synthetic_migration_add(folder: Path, number: int) -> None:

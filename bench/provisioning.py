@@ -2,12 +2,14 @@
 schema) beside django-tenants' default create (CREATE SCHEMA + every tenant migration) of
 the same portal, in one run on a fresh database. Then the POST with an empty pool (the schema
 made from the template in the request), at today's migrations and, in a second process, with
-100 extra synthetic migrations (a temporary tenant app): flat means the same figure in both.
+100 extra synthetic migrations (a temporary tenant app) that each add an indexed column, and in a
+third process 100 that add and remove a column in turn (a longer history, the same schema): flat
+means the same figure in all three, but for the cost of the bigger schema in the second.
 
     .venv/bin/python bench/provisioning.py [--ours N] [--default N] [--empty N] [--extra-migrations 100]
 
 Last line: JSON with ours_p50_ms, ours_p95_ms, default_p50_ms, empty_pool_p50_ms,
-empty_pool_extra_migrations_p50_ms and more.
+empty_pool_extra_migrations_p50_ms, empty_pool_extra_history_p50_ms and more.
 """
 
 import argparse
@@ -53,15 +55,18 @@ def _empty_pool_figures(runs: int) -> list[float]:
     return [_empty_pool_post(index) for index in range(runs)]
 
 
-def _extra_migrations_p50_ms(extra: int, runs: int) -> float:
-    """The empty-pool POST in a child process whose code has `extra` more migrations."""
+def _extra_migrations_p50_ms(extra: int, runs: int, *, churn: bool = False) -> float:
+    """The empty-pool POST in a child process whose code has `extra` more migrations (with
+    `churn`, fields added and removed again: the history grows, the schema does not)."""
     output = subprocess.run([sys.executable, __file__, "--empty-only", "--extra-migrations", str(extra),
-                             "--empty", str(runs)], capture_output=True, text=True, check=True).stdout
+                             "--empty", str(runs), *(["--churn"] if churn else [])],
+                            capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])["empty_pool_p50_ms"]
 
 
 def empty_only(args):
-    synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-provisioning-")), migrations=args.extra_migrations)
+    synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-provisioning-")), migrations=args.extra_migrations,
+                         churn=args.churn)
     django_with_fresh_database("provisioning_extra")
     times = _empty_pool_figures(args.empty)
     print(json.dumps({"empty_pool_p50_ms": round(statistics.median(times) * 1000, 1)}))
@@ -83,6 +88,7 @@ def main():
     parser.add_argument("--empty", type=int, default=10)
     parser.add_argument("--extra-migrations", type=int, default=100)
     parser.add_argument("--empty-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--churn", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.empty_only:
         return empty_only(args)
@@ -119,6 +125,7 @@ def main():
     default_times = [default(i) for i in range(args.default)]
     empty_times = _empty_pool_figures(args.empty)
     empty_extra_p50 = _extra_migrations_p50_ms(args.extra_migrations, args.empty)
+    empty_history_p50 = _extra_migrations_p50_ms(args.extra_migrations, args.empty, churn=True)
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     figures = {
@@ -132,6 +139,7 @@ def main():
         "target_p50_ms": 200,
         "empty_pool_p50_ms": round(statistics.median(empty_times) * 1000, 1),
         "empty_pool_extra_migrations_p50_ms": empty_extra_p50,
+        "empty_pool_extra_history_p50_ms": empty_history_p50,
         "extra_migrations": args.extra_migrations,
         "empty_pool_target_p50_ms": 600,
     }
@@ -140,7 +148,9 @@ def main():
     print(f"django-tenants default create: p50 {figures['default_p50_ms']} ms, p95 {figures['default_p95_ms']} ms "
           f"over {len(default_times)} portals ({figures['migrations_in_project']} migrations on disk)")
     print(f"Empty pool (schema from the template in the POST): p50 {figures['empty_pool_p50_ms']} ms; "
-          f"with {args.extra_migrations} more migrations: p50 {empty_extra_p50} ms")
+          f"with {args.extra_migrations} more migrations: p50 {empty_extra_p50} ms (they add "
+          f"{args.extra_migrations - 1} indexed columns); with {args.extra_migrations} more that add and remove"
+          f" a column in turn (a longer history, the same schema): p50 {empty_history_p50} ms")
     print(json.dumps(figures))
 
 
