@@ -30,7 +30,8 @@ def main() -> int:
     children = []
     try:
         demo = ["demo_portal", "--smtp", f"127.0.0.1:{MAIL_PORT}"]
-        for command in (["migrate_schemas", "--noinput", "-v", "0"], demo):
+        # The deploy's command: public schema, pending portals, and the template new portals use.
+        for command in (["portals_migrate", "-v", "0"], demo):
             subprocess.run(MANAGE + command, check=True)
         children.append(subprocess.Popen([sys.executable, "-m", "config.devmail", MAIL_PORT], start_new_session=True))
         # Each child leads its own process group so that stopping it also stops what it
