@@ -22,6 +22,7 @@ RUN SECRET_KEY=build ERP_WIDGET_SECRET=build DATABASE_URL=postgres://build@local
  && mkdir -p /app/.local && chown portal /app/.local
 
 USER 10001
-EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "2000", \
-     "--max-requests-jitter", "200", "--access-logfile", "-"]
+# 8000: the site; 9100 (METRICS_PORT): /metrics for Prometheus. Bind, workers, request limits
+# and the metrics hooks are in config/gunicorn.py.
+EXPOSE 8000 9100
+CMD ["gunicorn", "-c", "config/gunicorn.py"]

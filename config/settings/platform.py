@@ -84,6 +84,8 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Request handling ----------------------------------------------------------------------
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) and the request metrics cover everything below.
+    "config.observability.middleware.RequestObservabilityMiddleware",
     "tenants.middleware.CompanyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

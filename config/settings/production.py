@@ -1,9 +1,12 @@
 """Production: every secret comes from the environment with no default; HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env, env_required, field_encryption_keys
+from .base import LOG_LEVEL, env, env_required, field_encryption_keys
+from .observability import logging_config
 
 DEBUG = False
+# One JSON object per line on stdout, for the log pipeline.
+LOGGING = logging_config(log_format=env.str("LOG_FORMAT", "json"), level=LOG_LEVEL)
 SECRET_KEY = env_required("SECRET_KEY")
 ERP_WIDGET_SECRET = env_required("ERP_WIDGET_SECRET")
 # base.py has read both already (DATABASES, CACHES, Celery's broker); here neither may be missing.

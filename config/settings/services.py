@@ -93,20 +93,6 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 730)
 # Registrations (peticiones) and password recovery requests allowed per IP and hour, per portal.
 ACCESS_REQUESTS_PER_HOUR = env.int("ACCESS_REQUESTS_PER_HOUR", 10)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
-    "formatters": {
-        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
-
 # "Descargar todas": how long a ZIP of documents stays downloadable.
 ZIP_DOWNLOAD_TTL = env.int("ZIP_DOWNLOAD_TTL", 3600)
 ZIP_MAX_DOCUMENTS = env.int("ZIP_MAX_DOCUMENTS", 2000)

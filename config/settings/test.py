@@ -8,6 +8,8 @@ ERP_WIDGET_SECRET = "test-widget-secret"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# No metrics server in tests unless one starts it on a free port (a Celery test worker would).
+METRICS_PORT = env.int("METRICS_PORT", 0)  # noqa: F405
 # Threads of the live server and of the Celery test worker must not keep connections open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 MEDIA_ROOT = str(BASE_DIR / ".local" / "test" / "media")  # noqa: F405

@@ -11,6 +11,7 @@ from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.observability.metrics import erp_sync_recorded
 from portal_core.erp import selectors, services
 from portal_core.erp.errors import ErpError
 from portal_core.erp.sync.engine import batch_upsert
@@ -51,10 +52,13 @@ class SyncView(APIView):
         try:
             result = batch_upsert(resource=self.resource, items=items)
         except BatchTooLarge as error:
+            erp_sync_recorded(resource=self.resource, rows=None)
             return domain_error_response(error, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         except BatchInvalid as error:
+            erp_sync_recorded(resource=self.resource, rows=None)
             return domain_error_response(error, status.HTTP_400_BAD_REQUEST,
                                          errors=[e.as_dict() for e in error.errors])
+        erp_sync_recorded(resource=self.resource, rows=result.created + result.updated)
         return Response(result.as_dict())
 
 

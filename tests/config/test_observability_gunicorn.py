@@ -1,0 +1,59 @@
+"""config/gunicorn.py: the image's web server settings, and a real gunicorn started with it
+serving the workers' request metrics and the database gauges on the metrics port."""
+
+import os
+import runpy
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.config.observability import sample, scrape
+from tests.mail import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "config" / "gunicorn.py"
+
+
+def test_the_gunicorn_config_keeps_the_image_settings():
+    config = runpy.run_path(str(CONFIG))
+
+    assert (config["bind"], config["workers"], config["wsgi_app"]) == ("0.0.0.0:8000", 3, "config.wsgi")
+    assert (config["max_requests"], config["max_requests_jitter"], config["accesslog"]) == (2000, 200, "-")
+    assert all(callable(config[hook]) for hook in ("on_starting", "when_ready", "child_exit"))
+
+
+def _wait_for(url: str, seconds: float = 30, **headers) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_a_real_gunicorn_serves_its_workers_metrics_on_the_metrics_port(committed_db, tmp_path):
+    database = settings.DATABASES["default"]
+    web_port, metrics_port = free_port(), free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "METRICS_PORT": str(metrics_port),
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+           "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"}
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{web_port}",
+                            "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = _wait_for(f"http://127.0.0.1:{web_port}/salud/", Host="localhost")
+        samples = scrape(metrics_port)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+    assert body
+    assert sample(samples, "portal_http_requests_total", view="health", status="200") >= 1
+    assert sample(samples, "portal_spare_pool_size") == 1
+    assert ("portal_outbox_messages", frozenset({("status", "pending")})) in samples
