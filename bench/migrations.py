@@ -53,7 +53,7 @@ def _pg_dump_s(*schema: str) -> float:
     from tenants.schema_template import pg_dump_path
 
     db = connection.settings_dict
-    command = [pg_dump_path(), "-Fc", "-f", os.devnull, *(["-n", schema[0]] if schema else []), db["NAME"]]
+    command = [pg_dump_path(), "-Fc", "--no-sync", "-f", os.devnull, *(["-n", schema[0]] if schema else []), db["NAME"]]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
             command += [flag, str(db[key])]
