@@ -21,3 +21,6 @@ urlpatterns = [
     path("salud/vivo/", liveness, name="health_live"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A database that cannot be reached answers 503, not 500 (portal_core.web.unavailable).
+handler500 = "portal_core.web.unavailable.server_error"

@@ -68,3 +68,6 @@ urlpatterns = [
     path("api/v1/", include("portal_core.erp.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A database that cannot be reached answers 503, not 500 (portal_core.web.unavailable).
+handler500 = "portal_core.web.unavailable.server_error"

@@ -152,6 +152,9 @@ if env.str("DATABASE_URL", ""):
     # A backend keeps the catalogs of every schema it touched (about 445 KB each) until it ends:
     # a connection lives at most this many seconds, so none holds a thousand portals' catalogs.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
+    # A kept connection is tested before each request's first query: one PostgreSQL closed
+    # (a restart, a failover) is replaced, not handed to the request to fail with.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Page queries touch thousands of rows, not millions: parallel workers only add start-up
     # latency and compete with other requests for the cores.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
