@@ -1,6 +1,7 @@
 // Progress of a background job ("Invitar", "Descargar todas"): polls the box's data-status-url
 // until the status is data-finished ("done" unless given). The page's elements are named after
 // the box's id: <id>-progress, <id>-count, <id>-message and, if the job leaves a file, <id>-link.
+// data-running is the message once the job has left the queue ("pending").
 (function () {
   "use strict";
   var box = document.querySelector("[data-status-url]");
@@ -30,6 +31,8 @@
           message.textContent = box.dataset.done;
           if (link) link.hidden = false;
         } else {
+          // Queued while the broker was away: the page said it would start shortly; now it has.
+          if (state.status !== "pending" && box.dataset.running) message.textContent = box.dataset.running;
           setTimeout(poll, 800);
         }
       })

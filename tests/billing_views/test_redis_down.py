@@ -67,6 +67,7 @@ def test_download_all_with_redis_down_answers_and_the_sweep_builds_the_zip_later
     # then the page answers and the job waits, recorded
     assert response.status_code == 302 and response["Location"].startswith("/descargas/")
     assert page.status_code == 200 and 'role="progressbar"' in page.content.decode()
+    assert "En cola: la preparación del archivo comenzará en breve." in page.content.decode()
     with tenant_context(portal_with_book):
         assert list(ZipJob.objects.values_list("status", "attempts")) == [("pending", 0)]
 
@@ -85,3 +86,25 @@ def test_download_all_with_redis_down_answers_and_the_sweep_builds_the_zip_later
     assert (state["status"], state["done"], state["total"]) == ("ready", 3, 3)
     assert download_all.zip_names(client, state["download_url"]) == [
         "FA-A-0003-00001001.pdf", "FA-A-0003-00001003.pdf", "NC-A-0003-00001002.pdf"]
+
+
+def test_inviting_with_redis_down_says_the_sending_starts_shortly_and_keeps_the_batch(
+        parties, smtp, redis_down, broker_down):
+    from portal_core.models import InvitationBatch
+    from tests.mail import configure_email
+    from tests.portal_core.access.test_registrations import admin_client
+
+    # given the company's email is set up, and Redis (cache and broker) is down
+    configure_email(parties, smtp)
+    admin = admin_client(parties)
+
+    # when the admin invites two loaded customers
+    response = admin.post("/administrador/activaciones/cargar/invitar/",
+                          {"tipo": "ambos", "email": ["mixto@x.test", "compras@penalolen.test"]})
+    page = admin.get(response["Location"])
+
+    # then the page says it will start shortly, and the batch waits in PostgreSQL for the sweep
+    assert response.status_code == 302 and page.status_code == 200
+    assert "En cola: el envío comenzará en breve." in page.content.decode()
+    with tenant_context(parties):
+        assert list(InvitationBatch.objects.values_list("status", "total")) == [("pending", 2)]
