@@ -27,6 +27,7 @@ from provisioning.portability.files import storage_files
 from provisioning.portability.tables import schema_tables
 from tenants.models import Company, Domain, EmailSettings, PendingSchema
 from tenants.services import company_logo_update, company_profile_update, email_settings_update, storage_folder_delete
+from tests.billing_views.test_s3_storage import s3, s3_server  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, host_client
 
 ERP_PDF = b"%PDF-1.4 factura del ERP\n%%EOF\n"
@@ -276,3 +277,23 @@ def test_the_commands_export_and_import_and_refuse_with_a_spanish_error(source, 
     assert "FIELD_ENCRYPTION_KEYS" in text  # the SMTP password came encrypted
     assert "No se importó nada. Ya existe un portal con ese subdominio" in str(taken.value)
     assert Company.objects.filter(slug="copia").count() == 1
+
+
+def test_files_round_trip_in_s3(committed_db, s3, tmp_path):  # noqa: F811 (the imported fixture)
+    # given: a small portal whose files are in an S3-compatible server
+    company = provisioning.portal_create(name="Nube", email="admin@nube.test", password=PASSWORD)
+    company_logo_update(company=company, upload=_png("green"))
+    with tenant_context(company):
+        profile_image_update(upload=_png("white"))
+    connection.set_schema_to_public()
+
+    # when
+    portal_export(company=company, path=tmp_path / "nube.tar.gz")
+    imported = portal_import(path=tmp_path / "nube.tar.gz", subdomain="nube-copia").company
+
+    # then
+    assert type(default_storage._wrapped).__name__ == "S3Storage"
+    assert len(s3(f"portals/{imported.schema_name}/")) == 2
+    assert _files(imported.schema_name) == _files(company.schema_name)
+    for schema_name in (company.schema_name, imported.schema_name):
+        storage_folder_delete(f"portals/{schema_name}/")
