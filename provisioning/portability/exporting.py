@@ -38,8 +38,8 @@ def portal_export(*, company: Company, path: str | Path) -> ExportReport:
     with tempfile.TemporaryDirectory(prefix="portal-export-") as work:
         work = Path(work)
         tables, sequences = _rows_export(company, work)
-        # Files after the rows: a file a row names exists by then (files are only ever added
-        # under a new name, and a replaced one is deleted after its row changed).
+        # Files after the rows' snapshot: a file added meanwhile comes along without its row
+        # (harmless); one replaced meanwhile (a new logo) is missing: export again.
         files = files_export(folder=portal_files_folder(company.schema_name), into=work / FILES)
         manifest = {
             "format": FORMAT, "created_at": timezone.now().isoformat(), "migrations": migration_leaves(),

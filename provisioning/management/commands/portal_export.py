@@ -1,3 +1,5 @@
+from django.core.management.base import CommandError
+
 from provisioning.portability import portal_export
 from tenants.management.commands._portal_command import PortalCommand
 
@@ -11,7 +13,11 @@ class Command(PortalCommand):
         parser.add_argument("file", help="archivo a escribir, por ejemplo demo.tar.gz")
 
     def handle(self, *args, portal, file, **options):
-        report = portal_export(company=self.portal(portal), path=file)
+        company = self.portal(portal)
+        try:
+            report = portal_export(company=company, path=file)
+        except OSError as error:
+            raise CommandError(f"No se pudo escribir {file}: {error}") from error
         self.stdout.write(self.style.SUCCESS(
             f"Portal «{portal}» exportado a {report.path}: {report.tables} tablas, {report.rows} filas, "
             f"{report.files} archivos; {report.size / 1e6:.1f} MB en {report.seconds:.1f} s."))
