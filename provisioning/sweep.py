@@ -10,7 +10,8 @@
    its marker before the schema exists and removes it in the transaction that inserts the
    row, so one statement that sees neither names only schemas nobody is building (see
    `provisioning.services.spare_portal_create`; this holds for the refill, which has a Redis
-   lock, and for the synchronous path of Crear Portal, which has none).
+   lock, for the synchronous path of Crear Portal, which has none, and for `portal_import`,
+   whose files folder goes with the schema).
 """
 
 import logging
@@ -167,4 +168,6 @@ def orphan_schema_drop(*, schema_name: str) -> None:
         raise ValueError(f"{schema_name} is not an orphan schema")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE")
+    # An import saves the portal's files before its row exists (provisioning.portability).
+    tenant_services.portal_files_delete(slug=None, schema_name=schema_name)
     logger.warning("Orphan schema %s dropped (left half-made by a crashed process)", schema_name)

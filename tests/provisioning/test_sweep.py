@@ -211,3 +211,22 @@ def test_a_portal_confirmed_or_used_after_it_was_listed_is_not_deleted(db):
     # then
     assert deleted == [False, False]
     assert schema_exists(confirmed.schema_name) and schema_exists(used.schema_name)
+
+
+def test_an_orphan_schema_is_dropped_with_the_files_a_crashed_import_saved(db):
+    # given: portal_import saves the files before the row exists
+    orphan = _half_made_schema()
+    default_storage.save(f"portals/{orphan}/logo/a.png", ContentFile(b"png"))
+    kept = default_storage.save(f"portals/{new_schema_name()}/logo/b.png", ContentFile(b"png"))
+    being_built = _half_made_schema()
+    PendingSchema.objects.create(schema_name=being_built)
+    building = default_storage.save(f"portals/{being_built}/logo/c.png", ContentFile(b"png"))
+
+    # when
+    portals_sweep()
+
+    # then
+    assert not default_storage.exists(f"portals/{orphan}/logo/a.png")
+    assert default_storage.exists(kept) and default_storage.exists(building)
+    for path in (kept, building):
+        default_storage.delete(path)
