@@ -43,8 +43,13 @@ class _Sentry(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # sentry-sdk prefers brotli when the package is installed
+            import brotli
+
+            body = brotli.decompress(body)
         _Sentry.received.append(body)
         self.send_response(200)
         self.end_headers()

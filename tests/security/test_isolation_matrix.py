@@ -175,6 +175,7 @@ ROOT_URLS: dict[str, Rule] = {
     "erp_widget": Rule(PUBLIC),
     "erp_widget_json": Rule(PUBLIC),
     "health": Rule(PUBLIC),
+    "health_live": Rule(PUBLIC),
     "set_language": Rule(PUBLIC, GET_POST, data={"language": "en"}),
     "admin:login": Rule(PUBLIC, GET_POST),
     "admin:logout": Rule(PUBLIC, POST),

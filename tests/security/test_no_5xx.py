@@ -174,6 +174,7 @@ NOT_FORMS = {
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
     "operator_portal_activity": "the operators' admin, behind its two-factor login (admin:login above)",
     "health": "the probe, without input",
+    "health_live": "the liveness probe, without input",
 }
 
 
