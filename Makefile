@@ -12,7 +12,7 @@ run: venv
 	$(BIN)/python -m config.devrun
 
 test: venv chromium
-	$(BIN)/python -m config.embedded exec --data .local/test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m config.embedded exec --data .local/test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 venv: $(STAMP)
 

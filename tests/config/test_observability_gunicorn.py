@@ -9,16 +9,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-from django.conf import settings
-
 from tests.config.observability import sample, scrape
+from tests.faults.processes import database_url
 from tests.mail import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "gunicorn.py"
 
 
-def test_the_gunicorn_config_keeps_the_image_settings():
+def test_the_gunicorn_config_keeps_the_image_settings(monkeypatch, tmp_path):
+    # the file sets PROMETHEUS_MULTIPROC_DIR when it is unset: never for the rest of the suite
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     config = runpy.run_path(str(CONFIG))
 
     assert (config["bind"], config["workers"], config["wsgi_app"]) == ("0.0.0.0:8000", 3, "config.wsgi")
@@ -39,11 +40,10 @@ def _wait_for(url: str, seconds: float = 30, **headers) -> bytes:
 
 
 def test_a_real_gunicorn_serves_its_workers_metrics_on_the_metrics_port(committed_db, tmp_path):
-    database = settings.DATABASES["default"]
     web_port, metrics_port = free_port(), free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "METRICS_PORT": str(metrics_port),
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-           "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"}
+           "DATABASE_URL": database_url()}
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{web_port}",
                             "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

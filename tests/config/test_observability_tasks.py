@@ -19,6 +19,7 @@ def test_a_task_queued_by_a_request_logs_the_request_id_and_is_counted(portal_wi
     trace_logger = logging.getLogger("celery.app.trace")
     previous_level = trace_logger.level
     trace_logger.setLevel(logging.INFO)  # before the worker builds its tracers, which read it once
+    app.control.purge()  # tasks earlier tests queued with no worker would run (and be counted) here
     with metrics_server() as scrape, start_worker(app, pool="solo", perform_ping_check=False,
                                                     shutdown_timeout=10):
         before = scrape()

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -58,7 +59,7 @@ class TcpProxy:
             except OSError:  # cut
                 return
             try:
-                server = socket.create_connection(self.upstream, timeout=5)
+                server = _connect(self.upstream)
             except OSError:
                 _close(client)
                 continue
@@ -80,6 +81,17 @@ class TcpProxy:
         _close(source), _close(target)
 
 
+def _connect(upstream: tuple[str, int]) -> socket.socket:
+    """TCP, or PostgreSQL's Unix socket in a folder (the embedded server)."""
+    host, port = upstream
+    if not host.startswith("/"):
+        return socket.create_connection(upstream, timeout=5)
+    server = socket.socket(socket.AF_UNIX)
+    server.settimeout(5)
+    server.connect(f"{host}/.s.PGSQL.{port}")
+    return server
+
+
 def _close(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -94,7 +106,8 @@ def database_url(port: int | None = None) -> str:
     host, real_port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
     if port is not None:
         host, real_port = "127.0.0.1", port
-    return f"postgres://{settings['USER']}@{host}:{real_port}/{settings['NAME']}"
+    # A socket folder (the embedded PostgreSQL) goes into the URL percent-encoded.
+    return f"postgres://{settings['USER']}@{quote(host, safe='')}:{real_port}/{settings['NAME']}"
 
 
 def child_env(**overrides) -> dict:
