@@ -13,6 +13,7 @@ from billing_views.models import ZipJob
 from config.celery import app
 from tenants.tasks import each_portal
 from tests.billing_views import test_downloads as download_all
+from tests.brokers import broker_use
 from tests.mail import free_port
 
 portal_with_book = download_all.portal_with_book
@@ -29,19 +30,13 @@ def redis_down(settings):
 def broker_down():
     """Celery's broker moved to a port nothing listens on; `back()` returns it to the real Redis."""
     previous = app.conf.broker_url
-
-    def use(url):
-        app.conf.broker_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    use(f"redis://127.0.0.1:{free_port()}/0")
+    broker_use(f"redis://127.0.0.1:{free_port()}/0")
 
     class Broker:
-        back = staticmethod(lambda: use(previous))
+        back = staticmethod(lambda: broker_use(previous))
 
     yield Broker
-    use(previous)
+    broker_use(previous)
 
 
 def test_customer_pages_answer_with_the_cache_down(book, login, redis_down):

