@@ -1,15 +1,20 @@
 """Crear Portal: the whole "Continuar" POST on our path (claiming a pre-migrated spare
 schema) beside django-tenants' default create (CREATE SCHEMA + every tenant migration) of
 the same portal, in one run on a fresh database. Then the POST with an empty pool (the schema
-made from the template in the request), at today's migrations and, in a second process, with
-100 extra synthetic migrations (a temporary tenant app) that each add an indexed column, and in a
-third process 100 that add and remove a column in turn (a longer history, the same schema): flat
-means the same figure in all three, but for the cost of the bigger schema in the second.
+made from the template in the request), each case in its own process and database, the three
+taken in turn twice: at today's migrations; with 100 extra synthetic migrations (a temporary
+tenant app) that each add an indexed column; and with 100 that add and remove a column in turn
+(a longer history, the same schema). Flat means the same figure for today and the longer
+history; the second case also pays for a bigger schema. Last, each case's template script alone,
+the three in turn on one connection (processes and fresh databases add noise of their own on
+this machine; this comparison has none of it).
 
     .venv/bin/python bench/provisioning.py [--ours N] [--default N] [--empty N] [--extra-migrations 100]
 
 Last line: JSON with ours_p50_ms, ours_p95_ms, default_p50_ms, empty_pool_p50_ms,
-empty_pool_extra_migrations_p50_ms, empty_pool_extra_history_p50_ms and more.
+empty_pool_extra_migrations_p50_ms (100 more migrations, the same schema: the flatness in the
+history the target asks for), empty_pool_bigger_schema_p50_ms (100 more that add 99 indexed
+columns), template_script_p50_ms and more.
 """
 
 import argparse
@@ -55,21 +60,64 @@ def _empty_pool_figures(runs: int) -> list[float]:
     return [_empty_pool_post(index) for index in range(runs)]
 
 
-def _extra_migrations_p50_ms(extra: int, runs: int, *, churn: bool = False) -> float:
-    """The empty-pool POST in a child process whose code has `extra` more migrations (with
-    `churn`, fields added and removed again: the history grows, the schema does not)."""
+def _empty_pool_child(extra: int, runs: int, *, churn: bool = False) -> list[float]:
+    """The empty-pool POST times (s) in a child process on a fresh database whose code has `extra`
+    more migrations (with `churn`, fields added and removed again: the history grows, the schema
+    does not)."""
     output = subprocess.run([sys.executable, __file__, "--empty-only", "--extra-migrations", str(extra),
                              "--empty", str(runs), *(["--churn"] if churn else [])],
                             capture_output=True, text=True, check=True).stdout
-    return json.loads(output.strip().splitlines()[-1])["empty_pool_p50_ms"]
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _empty_pool_cases(extra: int, runs: int, rounds: int = 2) -> dict[str, list[float]]:
+    """The three empty-pool cases, each in its own process, taken in turn over `rounds` rounds
+    so that a slow minute of this noisy machine does not fall on one case only."""
+    cases = {"today": {"extra": 0}, "extra": {"extra": extra}, "history": {"extra": extra, "churn": True}}
+    times = {name: [] for name in cases}
+    scripts = {}
+    for _ in range(rounds):
+        for name, options in cases.items():
+            child = _empty_pool_child(options["extra"], max(1, runs // rounds), churn=options.get("churn", False))
+            times[name] += child["times"]
+            scripts[name] = child["script"]
+    return times, scripts
+
+
+def _script_alone_ms(scripts: dict[str, str], runs: int = 12) -> dict[str, float]:
+    """Each case's captured template script run alone, the cases in turn on one connection: the
+    same minute of this machine for all three, so the script's own cost shows (the history case
+    differs from today's by one table and one INSERT of migration rows)."""
+    from django.db import connection, transaction
+
+    from tenants.schema_template import TEMPLATE_SCHEMA
+
+    times = {name: [] for name in scripts}
+    for index in range(runs + 2):
+        for name, script in scripts.items():
+            schema = f"bench_script_{name}_{index}"
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"CREATE SCHEMA {schema}")
+                cursor.execute(script.replace(f"{TEMPLATE_SCHEMA}.", f"{schema}."))
+            if index >= 2:  # the first two warm the connection's catalog caches
+                times[name].append(time.perf_counter() - started)
+    with connection.cursor() as cursor:
+        for name in scripts:
+            for index in range(runs + 2):
+                cursor.execute(f"DROP SCHEMA bench_script_{name}_{index} CASCADE")
+    return {name: round(statistics.median(values) * 1000, 1) for name, values in times.items()}
 
 
 def empty_only(args):
-    synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-provisioning-")), migrations=args.extra_migrations,
-                         churn=args.churn)
+    if args.extra_migrations:
+        synthetic_tenant_app(Path(tempfile.mkdtemp(prefix="bench-provisioning-")),
+                             migrations=args.extra_migrations, churn=args.churn)
     django_with_fresh_database("provisioning_extra")
+    from tenants.models import SchemaTemplate
+
     times = _empty_pool_figures(args.empty)
-    print(json.dumps({"empty_pool_p50_ms": round(statistics.median(times) * 1000, 1)}))
+    print(json.dumps({"times": times, "script": SchemaTemplate.objects.get().statements}))
 
 
 def _no_abuse_limits() -> None:
@@ -85,7 +133,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ours", type=int, default=30)
     parser.add_argument("--default", type=int, default=8)
-    parser.add_argument("--empty", type=int, default=10)
+    parser.add_argument("--empty", type=int, default=20)
     parser.add_argument("--extra-migrations", type=int, default=100)
     parser.add_argument("--empty-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--churn", action="store_true", help=argparse.SUPPRESS)
@@ -123,9 +171,11 @@ def main():
     ours("calentamiento")  # warm-up: imports, template and password-list loading
     ours_times = [ours(i) for i in range(args.ours)]
     default_times = [default(i) for i in range(args.default)]
-    empty_times = _empty_pool_figures(args.empty)
-    empty_extra_p50 = _extra_migrations_p50_ms(args.extra_migrations, args.empty)
-    empty_history_p50 = _extra_migrations_p50_ms(args.extra_migrations, args.empty, churn=True)
+    empty, scripts = _empty_pool_cases(args.extra_migrations, args.empty)
+    script_ms = _script_alone_ms(scripts)
+    empty_times = empty["today"]
+    empty_extra_p50 = round(statistics.median(empty["extra"]) * 1000, 1)
+    empty_history_p50 = round(statistics.median(empty["history"]) * 1000, 1)
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     figures = {
@@ -138,10 +188,11 @@ def main():
         "migrations_in_project": len(loader.disk_migrations),
         "target_p50_ms": 200,
         "empty_pool_p50_ms": round(statistics.median(empty_times) * 1000, 1),
-        "empty_pool_extra_migrations_p50_ms": empty_extra_p50,
-        "empty_pool_extra_history_p50_ms": empty_history_p50,
+        "empty_pool_extra_migrations_p50_ms": empty_history_p50,
+        "empty_pool_bigger_schema_p50_ms": empty_extra_p50,
         "extra_migrations": args.extra_migrations,
         "empty_pool_target_p50_ms": 600,
+        "template_script_p50_ms": script_ms,
     }
     print(f"Our POST (claim a spare):      p50 {figures['ours_p50_ms']} ms, p95 {figures['ours_p95_ms']} ms "
           f"over {len(ours_times)} portals")
@@ -151,6 +202,9 @@ def main():
           f"with {args.extra_migrations} more migrations: p50 {empty_extra_p50} ms (they add "
           f"{args.extra_migrations - 1} indexed columns); with {args.extra_migrations} more that add and remove"
           f" a column in turn (a longer history, the same schema): p50 {empty_history_p50} ms")
+    print(f"The template script alone, the three in turn on one connection: today {script_ms['today']} ms, "
+          f"{args.extra_migrations - 1} more indexed columns {script_ms['extra']} ms, longer history "
+          f"{script_ms['history']} ms")
     print(json.dumps(figures))
 
 

@@ -93,7 +93,7 @@ def _template_migrate() -> None:
 def _dump() -> str | None:
     executable = pg_dump_path()
     db = connection.settings_dict
-    command = [executable or "pg_dump", "--schema", TEMPLATE_SCHEMA, "--inserts", "--no-owner",
+    command = [executable or "pg_dump", "--schema", TEMPLATE_SCHEMA, "--inserts", "--rows-per-insert", "1000", "--no-owner",
                "--no-privileges", "--no-comments", "--dbname", db["NAME"]]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
