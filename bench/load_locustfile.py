@@ -76,6 +76,7 @@ class PortalUser(FastHttpUser):
 
     def login(self):
         self.client.cookiejar.set_policy(LoopbackTls())
+        self.csrf = ""  # a login rotates the CSRF token: a form's token from before it is refused
         form = self.client.get("/ingresar/", headers=self.headers, name="login_form")
         body = urlencode({"username": self.portal["accounts"][self.role], "password": PLAN["password"],
                           "csrfmiddlewaretoken": CSRF.search(form.text).group(1)})
