@@ -60,46 +60,44 @@ def _empty_pool_figures(runs: int) -> list[float]:
     return [_empty_pool_post(index) for index in range(runs)]
 
 
-def _empty_pool_child(extra: int, runs: int, *, churn: bool = False) -> list[float]:
-    """The empty-pool POST times (s) in a child process on a fresh database whose code has `extra`
-    more migrations (with `churn`, fields added and removed again: the history grows, the schema
-    does not)."""
+def _empty_pool_child(extra: int, runs: int, *, churn: bool = False) -> dict:
+    """In a child process on a fresh database whose code has `extra` more migrations (with
+    `churn`, fields added and removed again: the history grows, the schema does not): the
+    empty-pool POST times (s) and the template script it captured."""
     output = subprocess.run([sys.executable, __file__, "--empty-only", "--extra-migrations", str(extra),
                              "--empty", str(runs), *(["--churn"] if churn else [])],
                             capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _empty_pool_cases(extra: int, runs: int, rounds: int = 2) -> dict[str, list[float]]:
-    """The three empty-pool cases, each in its own process, taken in turn over `rounds` rounds
-    so that a slow minute of this noisy machine does not fall on one case only."""
-    cases = {"today": {"extra": 0}, "extra": {"extra": extra}, "history": {"extra": extra, "churn": True}}
+def _empty_pool_cases(extra: int, runs: int, rounds: int = 2) -> tuple[dict[str, float], dict[str, str]]:
+    """The three empty-pool cases' p50 (ms), each in its own process, taken in turn over
+    `rounds` rounds so that a slow minute of this noisy machine does not fall on one case only;
+    and each case's template script."""
+    cases = {"today": (0, False), "extra": (extra, False), "history": (extra, True)}
     times = {name: [] for name in cases}
     scripts = {}
     for _ in range(rounds):
-        for name, options in cases.items():
-            child = _empty_pool_child(options["extra"], max(1, runs // rounds), churn=options.get("churn", False))
+        for name, (migrations, churn) in cases.items():
+            child = _empty_pool_child(migrations, max(1, runs // rounds), churn=churn)
             times[name] += child["times"]
             scripts[name] = child["script"]
-    return times, scripts
+    return {name: round(statistics.median(values) * 1000, 1) for name, values in times.items()}, scripts
 
 
 def _script_alone_ms(scripts: dict[str, str], runs: int = 12) -> dict[str, float]:
     """Each case's captured template script run alone, the cases in turn on one connection: the
     same minute of this machine for all three, so the script's own cost shows (the history case
     differs from today's by one table and one INSERT of migration rows)."""
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from tenants.schema_template import TEMPLATE_SCHEMA
+    from tenants.schema_template import statements_run
 
     times = {name: [] for name in scripts}
     for index in range(runs + 2):
         for name, script in scripts.items():
-            schema = f"bench_script_{name}_{index}"
             started = time.perf_counter()
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"CREATE SCHEMA {schema}")
-                cursor.execute(script.replace(f"{TEMPLATE_SCHEMA}.", f"{schema}."))
+            statements_run(f"bench_script_{name}_{index}", script)
             if index >= 2:  # the first two warm the connection's catalog caches
                 times[name].append(time.perf_counter() - started)
     with connection.cursor() as cursor:
@@ -171,11 +169,8 @@ def main():
     ours("calentamiento")  # warm-up: imports, template and password-list loading
     ours_times = [ours(i) for i in range(args.ours)]
     default_times = [default(i) for i in range(args.default)]
-    empty, scripts = _empty_pool_cases(args.extra_migrations, args.empty)
+    empty_p50, scripts = _empty_pool_cases(args.extra_migrations, args.empty)
     script_ms = _script_alone_ms(scripts)
-    empty_times = empty["today"]
-    empty_extra_p50 = round(statistics.median(empty["extra"]) * 1000, 1)
-    empty_history_p50 = round(statistics.median(empty["history"]) * 1000, 1)
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     figures = {
@@ -187,9 +182,9 @@ def main():
         "default_runs": len(default_times),
         "migrations_in_project": len(loader.disk_migrations),
         "target_p50_ms": 200,
-        "empty_pool_p50_ms": round(statistics.median(empty_times) * 1000, 1),
-        "empty_pool_extra_migrations_p50_ms": empty_history_p50,
-        "empty_pool_bigger_schema_p50_ms": empty_extra_p50,
+        "empty_pool_p50_ms": empty_p50["today"],
+        "empty_pool_extra_migrations_p50_ms": empty_p50["history"],
+        "empty_pool_bigger_schema_p50_ms": empty_p50["extra"],
         "extra_migrations": args.extra_migrations,
         "empty_pool_target_p50_ms": 600,
         "template_script_p50_ms": script_ms,
@@ -199,9 +194,9 @@ def main():
     print(f"django-tenants default create: p50 {figures['default_p50_ms']} ms, p95 {figures['default_p95_ms']} ms "
           f"over {len(default_times)} portals ({figures['migrations_in_project']} migrations on disk)")
     print(f"Empty pool (schema from the template in the POST): p50 {figures['empty_pool_p50_ms']} ms; "
-          f"with {args.extra_migrations} more migrations: p50 {empty_extra_p50} ms (they add "
+          f"with {args.extra_migrations} more migrations: p50 {empty_p50['extra']} ms (they add "
           f"{args.extra_migrations - 1} indexed columns); with {args.extra_migrations} more that add and remove"
-          f" a column in turn (a longer history, the same schema): p50 {empty_history_p50} ms")
+          f" a column in turn (a longer history, the same schema): p50 {empty_p50['history']} ms")
     print(f"The template script alone, the three in turn on one connection: today {script_ms['today']} ms, "
           f"{args.extra_migrations - 1} more indexed columns {script_ms['extra']} ms, longer history "
           f"{script_ms['history']} ms")

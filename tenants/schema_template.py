@@ -93,8 +93,8 @@ def _template_migrate() -> None:
 def _dump() -> str | None:
     executable = pg_dump_path()
     db = connection.settings_dict
-    command = [executable or "pg_dump", "--schema", TEMPLATE_SCHEMA, "--inserts", "--rows-per-insert", "1000", "--no-owner",
-               "--no-privileges", "--no-comments", "--dbname", db["NAME"]]
+    command = [executable or "pg_dump", "--schema", TEMPLATE_SCHEMA, "--inserts", "--rows-per-insert", "1000",
+               "--no-owner", "--no-privileges", "--no-comments", "--dbname", db["NAME"]]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
             command += [flag, str(db[key])]
@@ -117,9 +117,13 @@ def schema_create(schema_name: str) -> bool:
     template = SchemaTemplate.objects.filter(fingerprint=template_fingerprint()).first()
     if template is None:
         return False
+    statements_run(schema_name, template.statements)
+    return True
+
+
+def statements_run(schema_name: str, statements: str) -> None:
+    """Make `schema_name` from a capture's statements, in one transaction."""
     quoted = connection.ops.quote_name(schema_name)
-    statements = template.statements.replace(f"{TEMPLATE_SCHEMA}.", f"{quoted}.")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {quoted}")
-        cursor.execute(statements)
-    return True
+        cursor.execute(statements.replace(f"{TEMPLATE_SCHEMA}.", f"{quoted}."))
