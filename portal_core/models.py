@@ -14,6 +14,7 @@ from portal_core.erp.models import (
     Customer,
     CustomerAccountEntry,
     DocumentType,
+    ErpEvent,
     Letter,
     Order,
     OrderLine,
@@ -32,7 +33,7 @@ from portal_core.mail.models import OutboxMessage
 
 __all__ = [
     "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
-    "CustomerAccountEntry", "DocumentType", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
+    "CustomerAccountEntry", "DocumentType", "ErpEvent", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
     "OutboxMessage", "OwnerNotice", "PartyStamp", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
     "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
     "SupplierPayment", "SyncState", "WithholdingCertificate",

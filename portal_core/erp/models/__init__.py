@@ -10,7 +10,7 @@ from .documents import (
     SalesInvoice,
     SalesInvoiceLine,
 )
-from .integration import ApiKey, PartyStamp, SyncState
+from .integration import ApiKey, ErpEvent, PartyStamp, SyncState
 from .ledger import CustomerAccountEntry, SupplierAccountEntry
 from .orders import Order, OrderLine
 from .parties import AccountLink, Article, Branch, Customer, Supplier
@@ -18,7 +18,7 @@ from .payments import SupplierPayment, WithholdingCertificate
 
 __all__ = [
     "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "Branch", "Customer", "CustomerAccountEntry",
-    "DocumentType", "Letter", "Order", "OrderLine", "PartyStamp", "PurchaseInvoice", "PurchaseInvoiceLine",
+    "DocumentType", "ErpEvent", "Letter", "Order", "OrderLine", "PartyStamp", "PurchaseInvoice", "PurchaseInvoiceLine",
     "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry", "SupplierPayment", "SyncState",
     "WithholdingCertificate",
 ]

@@ -70,3 +70,40 @@ class PartyStamp(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.party_id} {self.resource}"
+
+
+class ErpEvent(models.Model):
+    """Something that happened in the portal that the company's ERP should learn about
+    (registrations, approvals, questions, pickups). The ERP pulls them in `id` order from
+    `GET /api/v1/events/?after=<id>`; nothing is pushed to the company's network.
+
+    Rows are written by `portal_core.erp.events.event_record` inside the transaction of the
+    change, which takes a transaction-level lock first: ids are handed out and committed in
+    order, so a reader that saw id N never later finds a smaller id appear."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Registro")
+        REGISTRATION_APPROVED = "registration_approved", _("Petición aprobada")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitación aceptada")
+        QUESTION_OPENED = "question_opened", _("Consulta abierta")
+        QUESTION_MESSAGE = "question_message", _("Mensaje en una consulta")
+        QUESTION_CLOSED = "question_closed", _("Consulta cerrada")
+        PICKUP_SCHEDULED = "pickup_scheduled", _("Retiro programado")
+        PICKUP_CANCELLED = "pickup_cancelled", _("Retiro cancelado")
+        PICKUP_DONE = "pickup_done", _("Pago retirado")
+        COLLEAGUE_INVITED = "colleague_invited", _("Usuario de la empresa invitado")
+        COLLEAGUE_DEACTIVATED = "colleague_deactivated", _("Usuario de la empresa desactivado")
+
+    occurred_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # What it is about, as the ERP knows it: a resource of the sync API and its external_id
+    # ("customers", "C-1"), or empty when the ERP has no key for it (a registration not yet linked).
+    resource = models.CharField(max_length=40, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.id} {self.kind}"
