@@ -16,9 +16,8 @@ def test_an_event_is_recorded_with_what_it_is_about(alfa):
 
 def test_a_change_that_rolls_back_leaves_no_event(alfa):
     with tenant_context(alfa):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            event_record(kind=Kind.REGISTRATION)
-            raise RuntimeError
+        with pytest.raises(RuntimeError):
+            _record_then_fail()
         assert not ErpEvent.objects.exists()
 
 
@@ -27,3 +26,9 @@ def test_events_of_one_portal_stay_in_it(alfa, beta):
         event_record(kind=Kind.REGISTRATION)
     with tenant_context(beta):
         assert not ErpEvent.objects.exists()
+
+
+def _record_then_fail():
+    with transaction.atomic():
+        event_record(kind=Kind.REGISTRATION)
+        raise RuntimeError
