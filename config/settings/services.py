@@ -43,7 +43,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "kwargs": {"task_name": "portal_core.outbox_sweep"},
     },
-    # Activity log past AUDIT_RETENTION_DAYS, unverified registrations past their link.
+    # Activity log past AUDIT_RETENTION_DAYS, ERP events past ERP_EVENTS_RETENTION_DAYS,
+    # unverified registrations past their link.
     "access-prune": {
         "task": "tenants.tasks.each_portal",
         "schedule": 24 * 3600.0,
@@ -104,6 +105,10 @@ ERP_SYNC_MAX_BODY_BYTES = env.int("ERP_SYNC_MAX_BODY_BYTES", 10 * 1024 * 1024)
 ERP_SYNC_RATE = env.str("ERP_SYNC_RATE", "600/min")
 ERP_SYNC_MAX_PDF_BYTES = env.int("ERP_SYNC_MAX_PDF_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERP_SYNC_MAX_BODY_BYTES
+# Reads (events, read-back, reconcile): the largest page a request may ask for.
+ERP_READ_MAX_LIMIT = env.int("ERP_READ_MAX_LIMIT", 1000)
+# The event feed keeps this many days; older events are pruned daily (access-prune).
+ERP_EVENTS_RETENTION_DAYS = env.int("ERP_EVENTS_RETENTION_DAYS", 90)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["portal_core.erp.api.authentication.ApiKeyAuthentication"],

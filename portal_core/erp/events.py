@@ -2,6 +2,9 @@
 learn about, in the transaction of the change, so a change that rolls back leaves no event and
 a committed one always has its event. Never from a signal."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,3 +23,11 @@ def event_record(*, kind: str, resource: str = "", external_id: str = "", data: 
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('erp_events.' || current_schema()))")
     return ErpEvent.objects.create(kind=kind, occurred_at=timezone.now(), resource=resource,
                                    external_id=str(external_id)[:100], data=data or {})
+
+
+def events_prune(*, now=None) -> int:
+    """Delete events older than ERP_EVENTS_RETENTION_DAYS (beat, daily, per portal, with the
+    activity log): an ERP that pulls at least that often has read them all."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ERP_EVENTS_RETENTION_DAYS)
+    deleted, _ = ErpEvent.objects.filter(occurred_at__lt=cutoff).delete()
+    return deleted

@@ -9,6 +9,7 @@ from portal_core.erp.sync.resources import RESOURCES
 from portal_core.erp.sync.stamps import MASTER_RESOURCES
 from portal_core.models import (
     ApiKey,
+    ErpEvent,
     PartyStamp,
     SyncState,
 )
@@ -73,3 +74,13 @@ def sync_status_rows() -> list[dict]:
         {"name": name, "label": spec.label, "state": states.get(name)}
         for name, spec in RESOURCES.items()
     ]
+
+
+def events_after(*, after: int, limit: int) -> tuple[list[ErpEvent], int | None]:
+    """Up to `limit` events with an id above `after`, in id order, and the cursor of the next
+    page (the last id given) when there are more; None when this page reaches the end. Ids
+    commit in order (portal_core.erp.events), so paging by id never skips one."""
+    events = list(ErpEvent.objects.filter(id__gt=after).order_by("id")[: limit + 1])
+    more = len(events) > limit
+    events = events[:limit]
+    return events, (events[-1].id if more else None)

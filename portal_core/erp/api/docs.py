@@ -87,3 +87,21 @@ def batch_model(resource: str) -> type[BaseModel]:
         __config__=ConfigDict(extra="forbid"),
         items=(list[spec.schema], Field(max_length=max_rows, description=description)),
     )
+
+
+class EventOut(BaseModel):
+    id: int = Field(description="Creciente: se confirma en orden, así que paginar por `id` no saltea ninguno.")
+    kind: str = Field(description="registration, registration_approved, invitation_accepted, question_opened, "
+                                  "question_message, question_closed, pickup_scheduled, pickup_cancelled, "
+                                  "pickup_done, colleague_invited, colleague_deactivated.")
+    occurred_at: str = Field(description="Fecha y hora ISO 8601 con zona horaria.")
+    resource: str = Field(description="Recurso de la API al que se refiere (`customers`, `supplier-payments`...), "
+                                      "o vacío si el ERP no tiene clave para él.")
+    external_id: str = Field(description="external_id del registro en ese recurso, o vacío.")
+    data: dict = Field(description="Detalle del evento (por ejemplo `email`, `party`).")
+
+
+class EventsPageOut(BaseModel):
+    events: list[EventOut]
+    next: int | None = Field(description="Valor de `after` para pedir la página siguiente; null cuando no hay más "
+                                         "eventos por ahora (siga consultando con el id del último recibido).")

@@ -4,11 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from portal_core.erp.sync.resources import RESOURCES
 from portal_core.models import PurchaseInvoice, SalesInvoice
 
-from . import views
+from . import reads, views
 
 urlpatterns = [
     path(f"{name}/", views.sync_view_for(name).as_view(), name=f"api-sync-{name}") for name in RESOURCES
 ] + [
+    path("events/", reads.EventsView.as_view(), name="api-events"),
     path("sync-status/", views.SyncStatusView.as_view(), name="api-sync-status"),
     path("sales-invoices/<str:external_id>/pdf/", views.document_pdf_view_for(SalesInvoice, "sales-invoices").as_view(),
          name="api-sales-invoice-pdf"),
