@@ -5,6 +5,7 @@ from django.utils import timezone
 from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.accounts.models import User, normalize_email
+from portal_core.erp.events import event_record
 from portal_core.mail.selectors import company_email_configured
 from portal_core.mail.services import email_queue, link_context
 from portal_core.models import (
@@ -18,6 +19,14 @@ from portal_core.models import (
 def _require_email() -> None:
     if not company_email_configured():
         raise AccessError(AccessError.EMAIL_NOT_CONFIGURED)
+
+
+def _party_events(*, kind: str, email: str, parties) -> None:
+    """One event for the ERP per party an account was linked to, named as the ERP knows it."""
+    for party in parties:
+        if party is not None:
+            event_record(kind=kind, resource="customers" if isinstance(party, Customer) else "suppliers",
+                         external_id=party.external_id, data={"email": email, "party": party.business_name})
 
 
 def _party_ref(party) -> str:

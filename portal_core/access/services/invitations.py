@@ -10,9 +10,10 @@ from django.utils import timezone
 from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.access.selectors import invitation_candidates
-from portal_core.access.services.common import _account_link, _require_email
+from portal_core.access.services.common import _account_link, _party_events, _require_email
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record
+from portal_core.erp.events import Kind as EventKind
 from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import (
     Invitation,
@@ -151,4 +152,6 @@ def invitation_accept(*, token: str, password: str, base_url: str) -> User:
         status=RegistrationRequest.Status.APPROVED, decided_at=invitation.accepted_at, verify_token_hash="")
     audit_record(kind=Kind.INVITATION_ACCEPTED, actor=user, target=f"{user.email} → {_party_label(invitation)}",
                  detail={"owner_notified": notified})
+    _party_events(kind=EventKind.INVITATION_ACCEPTED, email=user.email,
+                  parties=[invitation.customer, invitation.supplier])
     return user

@@ -13,10 +13,12 @@ from django.utils import timezone
 from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.access.selectors import match_strength
-from portal_core.access.services.common import _account_link, _party_ref, _require_email
+from portal_core.access.services.common import _account_link, _party_events, _party_ref, _require_email
 from portal_core.accounts import services as accounts
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record, current_ip
+from portal_core.erp.events import Kind as EventKind
+from portal_core.erp.events import event_record
 from portal_core.mail.selectors import company_email_configured
 from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import (
@@ -119,6 +121,10 @@ def registration_verify(*, token: str, base_url: str) -> RegistrationRequest:
     registration.verify_token_hash = ""
     registration.save(update_fields=["status", "verified_at", "verify_token_hash"])
     audit_record(kind=Kind.REGISTRATION_VERIFIED, actor_email=registration.email, target=registration.email)
+    # The ERP hears of a request once its email is confirmed: before that it may be anyone's typing.
+    event_record(kind=EventKind.REGISTRATION, data={
+        "email": registration.email, "party": None, "full_name": registration.full_name,
+        "tax_id": registration.tax_id})
     if company_email_configured():
         for admin_email in User.objects.filter(is_portal_admin=True, is_active=True).values_list("email", flat=True):
             email_queue(to=admin_email, kind="new_request", template="new_request", context={
@@ -167,6 +173,7 @@ def registration_approve(*, registration_id: int, party: Customer | Supplier | N
     audit_record(kind=Kind.REGISTRATION_APPROVED, actor=by, target=f"{user.email} → {party.business_name}",
                  detail={"match": match.code, "acknowledged": bool(acknowledged), "party": _party_ref(party),
                          "owner_notified": notified})
+    _party_events(kind=EventKind.REGISTRATION_APPROVED, email=user.email, parties=[party])
     return user
 
 
