@@ -19,7 +19,9 @@ class RequestAwarePydanticExtension(PydanticExtension):
     def map_serializer(self, auto_schema, direction):
         from pydantic.json_schema import model_json_schema
 
-        mode = "validation" if direction == "request" else "serialization"
+        # Rows read back are in the shape the ERP posts: described as posted, so each resource's
+        # rows have one schema (the same components) both ways.
+        mode = "validation" if direction == "request" or issubclass(self.target, RowsPage) else "serialization"
         schema = model_json_schema(self.target, ref_template="#/components/schemas/{model}", mode=mode)
         for name, sub_schema in schema.pop("$defs", {}).items():
             auto_schema.registry.register_on_missing(
@@ -105,3 +107,47 @@ class EventsPageOut(BaseModel):
     events: list[EventOut]
     next: int | None = Field(description="Valor de `after` para pedir la página siguiente; null cuando no hay más "
                                          "eventos por ahora (siga consultando con el id del último recibido).")
+
+
+class RowsPage(BaseModel):
+    """A page of rows read back (`GET /api/v1/<resource>/`)."""
+
+    next: str | None = Field(description="Cursor de la página siguiente (`?cursor=`), o null si no hay más filas "
+                                         "por ahora.")
+    resume: str | None = Field(description="Cursor posterior a la última fila de esta página: guárdelo y úselo "
+                                           "más tarde para leer solo lo que cambie desde entonces (null si no se "
+                                           "leyó ninguna fila).")
+
+
+def rows_page_model(resource: str) -> type[BaseModel]:
+    spec = RESOURCES[resource]
+    return create_model(
+        f"{spec.schema.__name__.removesuffix('In')}Page", __base__=RowsPage,
+        items=(list[spec.schema], Field(description="Filas en el mismo formato en que el ERP las envía.")),
+    )
+
+
+class TallyOut(BaseModel):
+    count: int
+    checksum: str = Field(description="16 dígitos hexadecimales (ver el algoritmo en la descripción).")
+
+
+class ReconcileOut(BaseModel):
+    resources: dict[str, TallyOut]
+
+
+class RangeOut(TallyOut):
+    prefix: str = Field(description="Prefijo hexadecimal de md5(external_id) de las filas del rango.")
+
+
+class RowHashOut(BaseModel):
+    external_id: str
+    content_hash: str
+
+
+class ReconcileRangesOut(TallyOut):
+    resource: str
+    prefix: str
+    ranges: list[RangeOut] = Field(description="Los 16 rangos de un dígito más, del `0` al `f`, vacíos incluidos.")
+    rows: list[RowHashOut] | None = Field(description="Las filas del prefijo ordenadas por external_id cuando son "
+                                                      "`limit` o menos; null si son más.")

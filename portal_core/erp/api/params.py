@@ -1,7 +1,7 @@
 """Query parameters of the API's reads, checked strictly: a bad one is a JSON 400 that names it,
 never a silent default (an ERP that sent `limit=5000` must learn it got 1000 at most)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive
@@ -47,7 +47,11 @@ def query_datetime(request, name: str) -> datetime | None:
         value = None
     if value is None or is_naive(value):
         raise BadParameter(gettext(_DATETIME) % {"name": name})
-    return value
+    try:
+        # In UTC: PostgreSQL refuses offsets Python accepts (up to 24 hours).
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise BadParameter(gettext(_DATETIME) % {"name": name}) from None
 
 
 def query_choice(request, name: str, choices, *, default: str | None = None) -> str | None:

@@ -10,6 +10,8 @@ urlpatterns = [
     path(f"{name}/", views.sync_view_for(name).as_view(), name=f"api-sync-{name}") for name in RESOURCES
 ] + [
     path("events/", reads.EventsView.as_view(), name="api-events"),
+    path("reconcile/", reads.ReconcileView.as_view(), name="api-reconcile"),
+    path("reconcile/<str:resource>/", reads.ReconcileRangesView.as_view(), name="api-reconcile-ranges"),
     path("sync-status/", views.SyncStatusView.as_view(), name="api-sync-status"),
     path("sales-invoices/<str:external_id>/pdf/", views.document_pdf_view_for(SalesInvoice, "sales-invoices").as_view(),
          name="api-sales-invoice-pdf"),

@@ -1,10 +1,11 @@
-"""The ERP sync API: one bulk upsert endpoint per resource, all or nothing."""
+"""The ERP sync API: one endpoint per resource to upsert in bulk (all or nothing) and to read back."""
 
 import json
 from decimal import Decimal
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import BaseParser, JSONParser
@@ -14,12 +15,14 @@ from rest_framework.views import APIView
 from config.observability.metrics import erp_sync_recorded
 from portal_core.erp import selectors, services
 from portal_core.erp.errors import ErpError
+from portal_core.erp.sync import readback
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
 from portal_core.erp.sync.resources import RESOURCES
 
-from . import docs
+from . import docs, reads
 from .exceptions import NO_SUCH_ENDPOINT, PDF_TOO_LARGE, domain_error_response, error_response
+from .params import bad_cursor, query_datetime, query_int
 
 
 class PdfParser(BaseParser):
@@ -61,6 +64,18 @@ class SyncView(APIView):
         erp_sync_recorded(resource=self.resource, rows=result.created + result.updated)
         return Response(result.as_dict())
 
+    def get(self, request, *args, **kwargs):
+        limit = query_int(request, "limit", default=100, minimum=1, maximum=settings.ERP_READ_MAX_LIMIT)
+        updated_since = query_datetime(request, "updated_since")
+        cursor = request.query_params.get("cursor")
+        try:
+            after = readback.Position.decode(cursor) if cursor is not None else None
+        except readback.InvalidCursor:
+            raise bad_cursor("cursor") from None
+        page = readback.rows_page(resource=self.resource, limit=limit, after=after, updated_since=updated_since)
+        return Response({"items": page.items, "next": page.next and page.next.encode(),
+                         "resume": page.resume and page.resume.encode()})
+
 
 def _body_too_large(request):
     try:
@@ -77,7 +92,7 @@ def sync_view_for(resource: str) -> type[SyncView]:
     spec = RESOURCES[resource]
     errors = OpenApiResponse(docs.ErrorResponse)
     view = type(f"{spec.model.__name__}SyncView", (SyncView,), {"resource": resource})
-    return extend_schema_view(post=extend_schema(
+    return extend_schema_view(get=_read_schema(resource), post=extend_schema(
         operation_id=f"sync_{resource.replace('-', '_')}",
         summary=f"Sincronizar {spec.label}",
         description=(
@@ -90,6 +105,33 @@ def sync_view_for(resource: str) -> type[SyncView]:
         responses={200: docs.BatchResultOut, 400: errors, 401: errors, 413: errors, 429: errors},
         tags=["Sincronización"],
     ))(view)
+
+
+def _read_schema(resource: str):
+    spec = RESOURCES[resource]
+    errors = OpenApiResponse(docs.ErrorResponse)
+    return extend_schema(
+        operation_id=f"read_{resource.replace('-', '_')}",
+        summary=f"Leer {spec.label}",
+        description=(
+            f"Las {spec.label} que tiene el portal, en el mismo formato en que el ERP las envía (`external_id` de "
+            "las referencias, renglones dentro de cada comprobante), ordenadas por última modificación y `id`. "
+            "Mientras `next` no sea null, pida `?cursor=<next>` para la página siguiente: ninguna fila se saltea "
+            "ni se repite aunque lleguen lotes mientras se lee; una fila que cambia vuelve a aparecer más "
+            "adelante. Para leer luego solo lo que cambió, guarde `resume` de la última página y pídalo como "
+            "`cursor`. `updated_since` limita a las filas escritas desde ese momento. Una fila se considera "
+            "escrita cuando su contenido cambió, no cuando se reenvió igual."
+        ),
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR, required=False,
+                             description="`next` o `resume` de una respuesta anterior."),
+            OpenApiParameter("updated_since", OpenApiTypes.DATETIME, required=False,
+                             description="Solo filas escritas en este momento o después (ISO 8601 con zona horaria)."),
+            reads.limit_parameter(100),
+        ],
+        responses={200: docs.rows_page_model(resource), 400: errors, 401: errors, 429: errors},
+        tags=["Lectura"],
+    )
 
 
 class SyncStatusView(APIView):

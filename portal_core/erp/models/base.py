@@ -9,7 +9,9 @@ class ErpRecord(models.Model):
     """A row the ERP feeds: `external_id` is the ERP's key, so the sync is an idempotent upsert.
 
     `content_hash` is the hash of the row as last received (lines included): a replayed row
-    whose hash matches is left untouched.
+    whose hash matches is left untouched. `synced_at` changes only when the content does (the
+    sync writes it itself; the ORM's auto_now only on a save() outside the sync): the API reads
+    rows back in (synced_at, id) order, which every concrete model indexes.
     """
 
     external_id = models.CharField(_("id en el ERP"), max_length=64, unique=True)

@@ -112,6 +112,7 @@ class SalesInvoice(Document):
             models.Index(fields=["-issue_date"], name="sales_date_idx"),
             models.Index(fields=["number"], name="sales_number_idx"),
             models.Index(fields=["branch", "issue_date"], name="sales_branch_date_idx"),
+            models.Index(fields=["synced_at", "id"], name="sales_synced_idx"),
         ]
 
 
@@ -133,6 +134,7 @@ class PurchaseInvoice(Document):
         indexes = [
             models.Index(fields=["supplier", "-issue_date"], name="purchase_supplier_date_idx"),
             models.Index(fields=["number"], name="purchase_number_idx"),
+            models.Index(fields=["synced_at", "id"], name="purchase_synced_idx"),
         ]
 
 

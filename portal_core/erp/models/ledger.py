@@ -53,6 +53,7 @@ class CustomerAccountEntry(AccountEntry):
                          name="cust_entry_customer_due_idx"),
             models.Index(fields=["associated_customer", "due_date"], include=["open_balance"],
                          condition=Q(invoice_voided=False), name="cust_entry_assoc_due_idx"),
+            models.Index(fields=["synced_at", "id"], name="cust_entry_synced_idx"),
         ]
 
 
@@ -67,4 +68,5 @@ class SupplierAccountEntry(AccountEntry):
             models.Index(fields=["supplier", "-date"], name="supp_entry_supplier_date_idx"),
             models.Index(fields=["supplier", "due_date"], include=["open_balance"], condition=Q(invoice_voided=False),
                          name="supp_entry_supplier_due_idx"),
+            models.Index(fields=["synced_at", "id"], name="supp_entry_synced_idx"),
         ]

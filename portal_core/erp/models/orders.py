@@ -16,7 +16,8 @@ class Order(ErpRecord):
     class Meta:
         verbose_name = _("pedido")
         verbose_name_plural = _("pedidos")
-        indexes = [models.Index(fields=["customer", "pending", "-ordered_at"], name="order_customer_pending_idx")]
+        indexes = [models.Index(fields=["customer", "pending", "-ordered_at"], name="order_customer_pending_idx"),
+                   models.Index(fields=["synced_at", "id"], name="order_synced_idx")]
 
     def __str__(self):
         return self.number

@@ -45,6 +45,7 @@ class Customer(Party):
             models.Index(fields=["business_name"], name="customer_name_idx"),
             models.Index(fields=["tax_id"], name="customer_tax_id_idx"),
             models.Index(fields=["email"], name="customer_email_idx"),
+            models.Index(fields=["synced_at", "id"], name="customer_synced_idx"),
         ]
 
 
@@ -56,6 +57,7 @@ class Supplier(Party):
             models.Index(fields=["business_name"], name="supplier_name_idx"),
             models.Index(fields=["tax_id"], name="supplier_tax_id_idx"),
             models.Index(fields=["email"], name="supplier_email_idx"),
+            models.Index(fields=["synced_at", "id"], name="supplier_synced_idx"),
         ]
 
 
@@ -65,6 +67,7 @@ class Branch(ErpRecord):
     class Meta:
         verbose_name = _("sucursal")
         verbose_name_plural = _("sucursales")
+        indexes = [models.Index(fields=["synced_at", "id"], name="branch_synced_idx")]
 
     def __str__(self):
         return self.name
@@ -81,7 +84,8 @@ class Article(ErpRecord):
     class Meta:
         verbose_name = _("artículo")
         verbose_name_plural = _("artículos")
-        indexes = [models.Index(fields=["code"], name="article_code_idx")]
+        indexes = [models.Index(fields=["code"], name="article_code_idx"),
+                   models.Index(fields=["synced_at", "id"], name="article_synced_idx")]
 
     def __str__(self):
         return f"{self.code} {self.description}"

@@ -22,7 +22,8 @@ class SupplierPayment(ErpRecord):
     class Meta:
         verbose_name = _("orden de pago")
         verbose_name_plural = _("órdenes de pago")
-        indexes = [models.Index(fields=["supplier", "status", "-date"], name="payment_supplier_status_idx")]
+        indexes = [models.Index(fields=["supplier", "status", "-date"], name="payment_supplier_status_idx"),
+                   models.Index(fields=["synced_at", "id"], name="payment_synced_idx")]
 
     def __str__(self):
         return self.number
