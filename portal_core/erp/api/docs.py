@@ -151,3 +151,17 @@ class ReconcileRangesOut(TallyOut):
     ranges: list[RangeOut] = Field(description="Los 16 rangos de un dígito más, del `0` al `f`, vacíos incluidos.")
     rows: list[RowHashOut] | None = Field(description="Las filas del prefijo ordenadas por external_id cuando son "
                                                       "`limit` o menos; null si son más.")
+
+
+class DeleteResultOut(BaseModel):
+    resource: str
+    received: int
+    deleted: int
+    synced_at: str
+    message: str
+
+
+class DeleteBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_ids: list[str] = Field(description="external_id de cada registro a borrar.")

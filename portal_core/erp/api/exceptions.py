@@ -27,6 +27,7 @@ MESSAGES = {
 PDF_TOO_LARGE = _("El PDF supera el tamaño máximo.")
 NO_SUCH_ENDPOINT = _("No existe este recurso de la API.")
 INVALID_REQUEST = _("Solicitud inválida.")
+DELETE_ENVELOPE = _("Envíe un objeto JSON con una única clave «external_ids» que sea una lista.")
 
 
 def error_response(code: str, http_status: int, *, message=None, errors: list | None = None, **params) -> Response:

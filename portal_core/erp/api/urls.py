@@ -8,7 +8,14 @@ from . import reads, views
 
 urlpatterns = [
     path(f"{name}/", views.sync_view_for(name).as_view(), name=f"api-sync-{name}") for name in RESOURCES
-] + [
+]
+for name in RESOURCES:
+    row_view, batch_view = views.delete_views_for(name)
+    urlpatterns += [
+        path(f"{name}/delete/", batch_view.as_view(), name=f"api-delete-batch-{name}"),
+        path(f"{name}/<str:external_id>/", row_view.as_view(), name=f"api-delete-{name}"),
+    ]
+urlpatterns += [
     path("events/", reads.EventsView.as_view(), name="api-events"),
     path("reconcile/", reads.ReconcileView.as_view(), name="api-reconcile"),
     path("reconcile/<str:resource>/", reads.ReconcileRangesView.as_view(), name="api-reconcile-ranges"),

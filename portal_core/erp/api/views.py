@@ -16,12 +16,19 @@ from config.observability.metrics import erp_sync_recorded
 from portal_core.erp import selectors, services
 from portal_core.erp.errors import ErpError
 from portal_core.erp.sync import readback
+from portal_core.erp.sync.deletes import batch_delete
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.erp.sync.errors import BatchInvalid, BatchTooLarge
+from portal_core.erp.sync.errors import NOT_IN_PORTAL, STILL_REFERENCED, BatchInvalid, BatchTooLarge
 from portal_core.erp.sync.resources import RESOURCES
 
 from . import docs, reads
-from .exceptions import NO_SUCH_ENDPOINT, PDF_TOO_LARGE, domain_error_response, error_response
+from .exceptions import (
+    DELETE_ENVELOPE,
+    NO_SUCH_ENDPOINT,
+    PDF_TOO_LARGE,
+    domain_error_response,
+    error_response,
+)
 from .params import bad_cursor, query_datetime, query_int
 
 
@@ -134,10 +141,88 @@ def _read_schema(resource: str):
     )
 
 
+def _deleted(resource: str, external_ids: list, *, single: bool = False) -> Response:
+    """The answer of a delete: the result, or each refused id (400; for a lone id, 404 when the
+    portal does not have it and 409 when other rows use it)."""
+    try:
+        result = batch_delete(resource=resource, external_ids=external_ids)
+    except BatchTooLarge as error:
+        return domain_error_response(error, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    except BatchInvalid as error:
+        http_status = status.HTTP_400_BAD_REQUEST
+        if single:
+            http_status = {NOT_IN_PORTAL: status.HTTP_404_NOT_FOUND, STILL_REFERENCED: status.HTTP_409_CONFLICT}.get(
+                error.errors[0].code, http_status)
+        return domain_error_response(error, http_status, errors=[e.as_dict() for e in error.errors])
+    return Response(result.as_dict())
+
+
+class RowDeleteView(APIView):
+    """DELETE one row the ERP removed."""
+
+    resource: str = ""
+
+    def delete(self, request, external_id: str):
+        return _deleted(self.resource, [external_id], single=True)
+
+
+class BatchDeleteView(APIView):
+    """POST `{"external_ids": [...]}`: the rows the ERP removed, all or nothing."""
+
+    resource: str = ""
+
+    def post(self, request, *args, **kwargs):
+        too_large = _body_too_large(request)
+        if too_large:
+            return too_large
+        try:
+            payload = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return error_response("invalid_json", status.HTTP_400_BAD_REQUEST)
+        external_ids = payload.get("external_ids") if isinstance(payload, dict) else None
+        if not isinstance(external_ids, list) or set(payload) != {"external_ids"}:
+            return error_response("invalid_envelope", status.HTTP_400_BAD_REQUEST, message=DELETE_ENVELOPE)
+        return _deleted(self.resource, external_ids)
+
+    def delete(self, request, *args, **kwargs):
+        # `<resource>/delete/` is this view's path: DELETE there is the row whose id is "delete".
+        return _deleted(self.resource, ["delete"], single=True)
+
+
+def delete_views_for(resource: str) -> tuple[type[APIView], type[APIView]]:
+    spec = RESOURCES[resource]
+    errors = OpenApiResponse(docs.ErrorResponse)
+    operation = resource.replace("-", "_")
+    follow_ups = ("Como en un lote de alta, se actualizan la última sincronización del recurso y las páginas "
+                  "de los clientes y proveedores afectados; los movimientos de cuenta corriente de un comprobante "
+                  "borrado quedan sin comprobante.")
+    single = extend_schema(
+        operation_id=f"delete_{operation}", summary=f"Borrar un registro de {spec.label}",
+        description=("Borra el registro que el ERP eliminó. 404 si no existe en el portal; 409 si otros registros "
+                     "lo usan (por ejemplo un cliente con comprobantes o con cuentas del portal). " + follow_ups),
+        request=None,
+        responses={200: docs.DeleteResultOut, 400: errors, 401: errors, 404: errors, 409: errors, 429: errors},
+        tags=["Sincronización"])
+    bulk = extend_schema(
+        operation_id=f"delete_batch_{operation}", summary=f"Borrar {spec.label} en lote",
+        description=(f"Borra los registros que el ERP eliminó (hasta {settings.ERP_SYNC_MAX_BATCH_ROWS} por lote), "
+                     "todo o nada: un `external_id` que no existe en el portal o que otros registros usan rechaza "
+                     "el lote entero (400) con el error de cada uno. " + follow_ups),
+        request=docs.DeleteBatchIn, responses={200: docs.DeleteResultOut, 400: errors, 401: errors, 413: errors,
+                                               429: errors},
+        tags=["Sincronización"])
+    name = spec.model.__name__
+    row_view = type(f"{name}DeleteView", (RowDeleteView,), {"resource": resource})
+    batch_view = type(f"{name}BatchDeleteView", (BatchDeleteView,), {"resource": resource})
+    return (extend_schema_view(delete=single)(row_view),
+            extend_schema_view(post=bulk, delete=extend_schema(exclude=True))(batch_view))
+
+
 class SyncStatusView(APIView):
     @extend_schema(
         operation_id="sync_status", summary="Última sincronización de cada recurso",
-        responses={200: docs.SyncStatusOut, 401: OpenApiResponse(docs.ErrorResponse)}, tags=["Sincronización"],
+        responses={200: docs.SyncStatusOut, 401: OpenApiResponse(docs.ErrorResponse),
+                   429: OpenApiResponse(docs.ErrorResponse)}, tags=["Sincronización"],
     )
     def get(self, request, *args, **kwargs):
         states = selectors.sync_states()

@@ -68,8 +68,8 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
         _resolve(spec, indexed, errors)  # report unknown references together with the rest
         raise BatchInvalid(errors)
     with transaction.atomic():
-        _lock(spec)
-        now = _clock()
+        resource_lock(spec)
+        now = sync_now()
         # Rows identical to what is stored need neither their references resolved nor a write.
         stored = _stored_hashes(spec, indexed)
         kept = [(pair, h) for pair, h in zip(indexed, hashes, strict=True) if stored.get(pair[1].external_id) != h]
@@ -88,7 +88,7 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
     return BatchResult(spec.name, len(items), created, len(written) - created, now)
 
 
-def _lock(spec: Resource) -> None:
+def resource_lock(spec: Resource) -> None:
     """One batch of a resource at a time per portal: what is stored cannot change between
     reading it and writing it, so pre-aggregates add exactly what was written."""
     with connection.cursor() as cursor:
@@ -113,7 +113,7 @@ def _write(spec: Resource, indexed, hashes, ids, *, stored: dict, now) -> dict[s
     return written
 
 
-def _clock():
+def sync_now():
     """The batch's `synced_at`, read from the database's clock once the resource's lock is held:
     batches of a resource commit in the order of their stamps, so a reader paging the
     resource by (synced_at, id) (portal_core.erp.sync.readback) never sees a smaller stamp

@@ -14,6 +14,9 @@ UNKNOWN_REFERENCE = "unknown_reference"
 DUPLICATE_IN_BATCH = "duplicate_in_batch"
 INVALID_ROW = "invalid_row"
 INVALID_CHARACTERS = "invalid_characters"
+# Deleting rows the ERP removed (deletes.py).
+NOT_IN_PORTAL = "not_in_portal"
+STILL_REFERENCED = "still_referenced"
 # The schemas' own validators (schemas.py).
 INVALID_CUIT = "invalid_cuit"
 INVALID_EMAIL = "invalid_email"
@@ -31,6 +34,8 @@ ROW_MESSAGES = {
     DUPLICATE_IN_BATCH: _("Este external_id ya aparece antes en el mismo lote."),
     INVALID_ROW: _("Cada registro debe ser un objeto JSON."),
     INVALID_CHARACTERS: _("Contiene caracteres no permitidos (NUL)."),
+    NOT_IN_PORTAL: _("No existe «{value}» en el portal."),
+    STILL_REFERENCED: _("No se puede borrar «{value}»: lo usan {label} ({count}). Bórrelos o cámbielos antes."),
     INVALID_CUIT: _("CUIT inválido: deben ser 11 dígitos con dígito verificador correcto."),
     INVALID_EMAIL: _("Email inválido."),
     INVALID_CAE: _("El CAE debe tener 14 dígitos."),
@@ -100,6 +105,7 @@ def row_refusal(code: str) -> PydanticCustomError:
 class SyncError(DomainError):
     TOO_MANY_ROWS = "too_many_rows"
     INVALID_ROWS = "invalid_rows"
+    INVALID_DELETES = "invalid_deletes"
     # Reading an ERP export file (erp_import).
     UNKNOWN_RESOURCE = "unknown_resource"
     FILE_UNREADABLE = "file_unreadable"
@@ -110,6 +116,7 @@ class SyncError(DomainError):
     MESSAGES = {
         TOO_MANY_ROWS: _("El lote tiene %(rows)d registros: el máximo es %(limit)d."),
         INVALID_ROWS: _("%(count)d error(es): no se guardó ningún registro del lote."),
+    INVALID_DELETES: _("%(count)d error(es): no se borró ningún registro."),
         UNKNOWN_RESOURCE: _("Recurso desconocido «%(resource)s». Use uno de: %(known)s."),
         # `detail`: the system's or the JSON parser's own words, which say where the file is wrong.
         FILE_UNREADABLE: _("No se pudo leer «%(path)s»: %(detail)s"),
@@ -127,8 +134,8 @@ class BatchTooLarge(SyncError):
 class BatchInvalid(SyncError):
     """The batch changed nothing: each bad row is listed."""
 
-    def __init__(self, errors: list[RowError]):
-        super().__init__(SyncError.INVALID_ROWS, count=len(errors))
+    def __init__(self, errors: list[RowError], code: str = SyncError.INVALID_ROWS):
+        super().__init__(code, count=len(errors))
         self.errors = sorted(errors, key=lambda error: (error.index, error.field))
 
 

@@ -2,7 +2,7 @@
 references, lines inside their documents), page by page in (synced_at, id) order.
 
 `synced_at` is stamped only when a row's content changes (the upsert's `WHERE content_hash IS
-DISTINCT FROM`), from the database's clock under the resource's lock (engine._clock): batches
+DISTINCT FROM`), from the database's clock under the resource's lock (engine.sync_now): batches
 commit in stamp order, so a reader following the cursor sees every row written after the page
 it last read, a changed row again, and never loses one behind its cursor."""
 
