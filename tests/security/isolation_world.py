@@ -167,6 +167,9 @@ def seed_portal(company, p: str) -> Seed:
                       {"tab": "proveedores", "party_id": supplier[1].pk}],
             "erp_sales_invoice": [{"external_id": f"{p}F1"}],
             "erp_purchase_invoice": [{"external_id": f"{p}P1"}],
+            "erp_customer": [{"external_id": f"{p}C1"}],
+            "erp_supplier": [{"external_id": f"{p}S1"}],
+            "erp_supplier_payment": [{"external_id": f"{p}OP1"}],
         }
         seed.other = {
             "sales_invoice": [{"document_id": doc(SalesInvoice, "F2")}],

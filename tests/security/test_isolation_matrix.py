@@ -79,6 +79,14 @@ NEW_PASSWORD = {"password": "nueva2024", "password_repeat": "nueva2024"}
 # ids: the kind of object (or token) its arguments take, filled by `Seed.kwargs`; data: a POST
 # body that the view would accept from the right person (so a refusal is about who sends it).
 
+# Which rows of the other portal fill `<external_id>` when a row is deleted through the API.
+ERP_ROWS = {
+    "customers": "erp_customer", "suppliers": "erp_supplier", "branches": "erp_customer",
+    "articles": "erp_customer", "sales-invoices": "erp_sales_invoice", "purchase-invoices": "erp_purchase_invoice",
+    "customer-account-entries": "erp_sales_invoice", "supplier-account-entries": "erp_purchase_invoice",
+    "orders": "erp_sales_invoice", "supplier-payments": "erp_supplier_payment",
+}
+
 TENANT_URLS: dict[str, Rule] = {
     # Public: the ways in and the links of emails (another portal's valid token is an invalid link here).
     "login": Rule(PUBLIC, GET_POST),
@@ -151,16 +159,13 @@ TENANT_URLS: dict[str, Rule] = {
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),
     # The ERP's API (Authorization: Bearer <key>).
-    "api-sync-customers": Rule(API, POST),
-    "api-sync-suppliers": Rule(API, POST),
-    "api-sync-branches": Rule(API, POST),
-    "api-sync-articles": Rule(API, POST),
-    "api-sync-sales-invoices": Rule(API, POST),
-    "api-sync-purchase-invoices": Rule(API, POST),
-    "api-sync-customer-account-entries": Rule(API, POST),
-    "api-sync-supplier-account-entries": Rule(API, POST),
-    "api-sync-orders": Rule(API, POST),
-    "api-sync-supplier-payments": Rule(API, POST),
+    # Each resource: read back (GET) and upsert (POST); delete one row and delete in bulk.
+    **{f"api-sync-{name}": Rule(API, GET_POST) for name in ERP_ROWS},
+    **{f"api-delete-batch-{name}": Rule(API, POST) for name in ERP_ROWS},
+    **{f"api-delete-{name}": Rule(API, DELETE, ids=ids) for name, ids in ERP_ROWS.items()},
+    "api-events": Rule(API),
+    "api-reconcile": Rule(API),
+    "api-reconcile-ranges": Rule(API, args={"resource": "customers"}),
     "api-sync-status": Rule(API),
     "api-sales-invoice-pdf": Rule(API, PUT + DELETE, ids="erp_sales_invoice"),
     "api-purchase-invoice-pdf": Rule(API, PUT + DELETE, ids="erp_purchase_invoice"),
