@@ -167,7 +167,8 @@ class RowDeleteView(APIView):
 
 
 class BatchDeleteView(APIView):
-    """POST `{"external_ids": [...]}`: the rows the ERP removed, all or nothing."""
+    """POST `{"external_ids": [...]}`: the rows the ERP removed, all or nothing. Its path
+    (`<resource>/delete/`) shadows the row whose external_id is "delete": that one is deleted here."""
 
     resource: str = ""
 
@@ -183,10 +184,6 @@ class BatchDeleteView(APIView):
         if not isinstance(external_ids, list) or set(payload) != {"external_ids"}:
             return error_response("invalid_envelope", status.HTTP_400_BAD_REQUEST, message=DELETE_ENVELOPE)
         return _deleted(self.resource, external_ids)
-
-    def delete(self, request, *args, **kwargs):
-        # `<resource>/delete/` is this view's path: DELETE there is the row whose id is "delete".
-        return _deleted(self.resource, ["delete"], single=True)
 
 
 def delete_views_for(resource: str) -> tuple[type[APIView], type[APIView]]:
@@ -215,7 +212,7 @@ def delete_views_for(resource: str) -> tuple[type[APIView], type[APIView]]:
     row_view = type(f"{name}DeleteView", (RowDeleteView,), {"resource": resource})
     batch_view = type(f"{name}BatchDeleteView", (BatchDeleteView,), {"resource": resource})
     return (extend_schema_view(delete=single)(row_view),
-            extend_schema_view(post=bulk, delete=extend_schema(exclude=True))(batch_view))
+            extend_schema_view(post=bulk)(batch_view))
 
 
 class SyncStatusView(APIView):

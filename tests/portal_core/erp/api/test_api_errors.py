@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD, host_client
 
 NOT_FOUND = {"error": {"code": "not_found", "message": "No existe este recurso de la API."}}
 METHODS = ["get", "post", "put", "patch", "delete", "options", "head"]
-UNKNOWN_PATHS = ["/api/v1/no-existe/", "/api/v1/customers/extra/", "/api/v1/sales-invoices/F1/",
+UNKNOWN_PATHS = ["/api/v1/no-existe/", "/api/v1/customers/C1/extra/", "/api/v1/sales-invoices/F1/otro/",
                  "/api/v1/customers", "/api/v1/", "/api/v1/%E2%80%AE%00/"]
 
 

@@ -176,10 +176,11 @@ def test_too_many_ids_get_413(api, alfa, branches):
     assert len(external_ids(alfa, Branch)) == 4
 
 
-def test_a_row_whose_id_is_delete_can_be_deleted(api, alfa):
+def test_a_row_whose_id_is_delete_is_deleted_in_bulk(api, alfa):
     api.post("branches", [{"external_id": "delete", "name": "Sucursal"}])
 
-    assert delete_one(api, "branches", "delete").status_code == 200
+    assert delete_one(api, "branches", "delete").status_code == 405  # the bulk form's path
+    assert delete_batch(api, "branches", ["delete"]).status_code == 200
     assert external_ids(alfa, Branch) == []
 
 
