@@ -29,6 +29,7 @@ from portal_core.accounts.services import admin_account_create
 from tenants import schema_template
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
 from tenants.queue import enqueue_on_commit
+from tenants.selectors import subdomain_taken
 
 from . import errors
 from .confirmation import owner_confirm_send
@@ -210,7 +211,7 @@ def _erp_company_errors(erp_company_id: str | None) -> list[FieldError]:
 
 def subdomain_taken_error(subdomain: str) -> FieldError | None:
     """The "taken" error, with a free variant to suggest, or None when the subdomain is free."""
-    if not Company.objects.filter(slug=subdomain).exists():
+    if not subdomain_taken(subdomain):
         return None
     return FieldError(errors.NAME_TAKEN, subdomain=subdomain, suggestion=subdomain_suggestion(subdomain))
 
@@ -218,7 +219,7 @@ def subdomain_taken_error(subdomain: str) -> FieldError | None:
 def subdomain_suggestion(subdomain: str) -> str:
     """The first free `name-N` variant of a taken subdomain."""
     for candidate in subdomain_variants(subdomain):
-        if not Company.objects.filter(slug=candidate).exists():
+        if not subdomain_taken(candidate):
             return candidate
     raise AssertionError("unreachable")
 

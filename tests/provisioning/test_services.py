@@ -112,9 +112,11 @@ def test_two_simultaneous_requests_for_one_name_create_one_portal(committed_db, 
         assert User.objects.count() == 1
 
 
-def test_a_failure_midway_leaves_no_portal_rows_and_the_spare_unclaimed(committed_db):
-    # given: a stray domain row for the hostname the new portal needs makes the claim fail
-    # after the company row was already updated inside the transaction.
+def test_a_failure_midway_leaves_no_portal_rows_and_the_spare_unclaimed(committed_db, monkeypatch):
+    # given: a stray domain row for the hostname the new portal needs, made after the name was
+    # checked (a race: the check is told it is free), makes the claim fail after the company
+    # row was already updated inside the transaction.
+    monkeypatch.setattr(services, "subdomain_taken", lambda slug: False)
     services.spare_pool_refill(size=1)
     alfa = Company.objects.get(slug="alfa")
     Domain.objects.create(domain="huerfano.localhost", tenant=alfa, is_primary=False)
