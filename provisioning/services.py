@@ -23,6 +23,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
+from redis.exceptions import LockError
 
 from portal_core.accounts.models import normalize_email
 from portal_core.accounts.services import admin_account_create
@@ -43,7 +44,9 @@ CLAIM_ATTEMPTS = 3
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
 ERP_COMPANY_ID_MAX_LENGTH = 64
-POOL_REFILL_LOCK_SECONDS = 600
+# Long enough for one spare made through the migrations; renewed after each spare, so a
+# refill of many keeps it, and one whose worker was killed frees it within this time.
+POOL_REFILL_LOCK_SECONDS = 120
 
 
 # --- The pool ------------------------------------------------------------------------------
@@ -96,8 +99,12 @@ def spare_pool_refill(*, size: int) -> int:
         while Company.objects.filter(status=Company.Status.SPARE).count() < size:
             spare_portal_create()
             created += 1
+            lock.reacquire()
+    except LockError:
+        pass  # a spare took longer than the lock time: another refill may be running, leave it the work
     finally:
-        lock.release()
+        with contextlib.suppress(LockError):
+            lock.release()
     return created
 
 
