@@ -198,6 +198,12 @@ def _ledger_movements(party: Customer | Supplier, filters: Filters) -> tuple[Que
     return CustomerAccountEntry.objects.filter(scope, invoice_voided=False), "customer"
 
 
+def ledger_scope(*, party: Customer | Supplier, filters: Filters) -> QuerySet:
+    """A party's movements as the ledger's scope checks (and nothing else of its filter bar)
+    select them: what its statement (billing_views.statements) is made of."""
+    return _ledger_movements(party, filters)[0]
+
+
 def ledger_entries(*, party: Customer | Supplier, filters: Filters, today: date) -> QuerySet:
     """The current account's rows (CustomerAccountEntry or SupplierAccountEntry), filtered and
     sorted as the filter bar asks, each with `is_overdue` today."""
