@@ -242,6 +242,11 @@ def list_count(queryset: QuerySet, *, version: str) -> int:
     return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
 
 
+def open_balance_figures(*, movements: QuerySet, today: date) -> dict:
+    """The ledger page's summary of `movements`, uncached: what the ERP says is still open, aged today."""
+    return _ledger_summary(movements, today)
+
+
 def _ledger_summary(queryset: QuerySet, today: date) -> dict:
     """Pending balance, balance in favour, overdue amount and aging buckets, in one query."""
     owed = Q(open_balance__gt=0)

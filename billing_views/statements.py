@@ -4,11 +4,12 @@ in the invoices' style or as XLSX.
 - Opening balance (saldo anterior): the sum of the party's movements dated before the period.
 - Each movement of the period, oldest first, with its running balance; the closing balance is
   the opening plus the period's movements.
-- Aging at the period's end, of the closing balance: the ERP's `open_balance` of each movement
-  is as of today (payments after the period have already reduced it), so a past period's open
-  debts are rebuilt first in, first out: the closing balance is what is left of the newest
-  debits, and each part is aged by its due date against the period's last day. The buckets
-  therefore always add up to the closing balance the statement shows.
+- Aging at the period's end. For a period that ends today it is the ERP's own `open_balance`
+  of each movement, aged exactly as the ledger page ages it (the customer sees the same
+  figures in both). Those open balances are as of today, though (payments after a past period
+  have already reduced them), so a past period's open debts are rebuilt first in, first out:
+  the closing balance is what is left of the newest debits, and each part is aged by its due
+  date against the period's last day; those buckets add up to the closing balance shown.
 - Scope as on the ledger page: the party's own movements, and for a customer its *Relacionado*
   and *Asociado* checks; voided documents' movements are left out everywhere.
 - Without balances (the portal hides them from that kind of party), the statement lists the
@@ -33,7 +34,7 @@ from django.utils import timezone
 from portal_core.models import Customer, Supplier
 
 from .errors import BillingError
-from .selectors import Filters, ledger_scope
+from .selectors import Filters, ledger_scope, open_balance_figures
 
 PDF, XLSX = "pdf", "xlsx"
 FORMATS = (PDF, XLSX)
@@ -80,6 +81,7 @@ class Statement:
     credits: Decimal
     count: int
     aging: dict = field(default_factory=dict)
+    aging_from_erp: bool = False  # else rebuilt first in, first out (a past period)
     issued: date = field(default_factory=timezone.localdate)
 
 
@@ -127,9 +129,21 @@ def statement_read(request: StatementRequest) -> Statement:
     statement = Statement(request=request, opening=opening, closing=closing, debits=debits, credits=credits,
                           count=period.count())
     if request.with_balances:
-        statement.aging = aging_at(movements.filter(date__lte=request.date_to), balance=closing,
-                                   as_of=request.date_to)
+        until_end = movements.filter(date__lte=request.date_to)
+        if request.date_to >= timezone.localdate():
+            statement.aging, statement.aging_from_erp = erp_aging(until_end, today=request.date_to), True
+        else:
+            statement.aging = aging_at(until_end, balance=closing, as_of=request.date_to)
     return statement
+
+
+def erp_aging(movements, *, today: date) -> dict:
+    """A period ending today: the ERP's own open balances, aged as the ledger page ages them
+    (the same figures the customer sees there)."""
+    figures = open_balance_figures(movements=movements, today=today)
+    return {"not_due": figures["not_due"], "days_1_30": figures["days_0_30"], "days_31_60": figures["days_31_60"],
+            "days_61_90": figures["days_61_90"], "days_90_plus": figures["days_90_plus"],
+            "in_favour": figures["in_favour"]}
 
 
 def statement_lines(statement: Statement) -> Iterator[Line]:

@@ -356,3 +356,38 @@ def test_without_balances_the_statement_lists_movements_only(ledger, login):
         assert hidden not in text
     assert ["Fecha", "Comprobante", "Vencimiento", "Debe", "Haber", None] in rows  # as wide as the widest row
     assert not any(cell in (700, 2050, "Saldo anterior", "Saldo") for row in rows for cell in row)
+
+
+def test_erp_text_is_text_in_the_pdf(ledger, login):
+    with tenant_context(ledger):
+        Customer.objects.filter(external_id="C9").update(
+            business_name='<img src="http://127.0.0.1:9/x.png"> Pérez & Cía <b>S.A.</b>')
+
+    response = login(ledger, "resumen@alfa.test").get("/cuenta-corriente/resumen/", {**PERIOD, "formato": "pdf"})
+
+    assert '<img src="http://127.0.0.1:9/x.png"> Pérez & Cía <b>S.A.</b>' in _pdf_text(response.content)
+
+
+def test_a_period_ending_today_ages_the_erps_open_balances_as_the_ledger_page(book, login):
+    client = login(book, "cliente@alfa.test")
+    summary = client.get("/cuenta-corriente/").context["summary"]
+
+    with tenant_context(book):
+        statement = statements.statement_read(statements.StatementRequest(
+            party=Customer.objects.get(external_id="C1"), date_from=TODAY.replace(day=1), date_to=TODAY))
+    text = _pdf_text(client.get("/cuenta-corriente/resumen/", {
+        "desde": (TODAY - timedelta(days=200)).isoformat(), "hasta": TODAY.isoformat(), "formato": "pdf"}).content)
+
+    assert statement.aging_from_erp
+    assert statement.aging == {"not_due": summary["not_due"], "days_1_30": summary["days_0_30"],
+                               "days_31_60": summary["days_31_60"], "days_61_90": summary["days_61_90"],
+                               "days_90_plus": summary["days_90_plus"], "in_favour": summary["in_favour"]}
+    assert statement.aging["days_1_30"] == Decimal("1000.00") and statement.aging["in_favour"] == Decimal("300.00")
+    assert "Según el saldo pendiente de cada comprobante" in text
+
+
+def test_a_past_period_says_its_aging_is_rebuilt(ledger, login):
+    text = _pdf_text(login(ledger, "resumen@alfa.test").get("/cuenta-corriente/resumen/",
+                                                            {**PERIOD, "formato": "pdf"}).content)
+
+    assert "Estimada imputando los pagos" in text
