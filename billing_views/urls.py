@@ -7,6 +7,8 @@ urlpatterns = [
     path("administrador/cuentas-corrientes/<str:tab>/", admin_views.balances, name="admin_balances_tab"),
     path("administrador/cuentas-corrientes/<str:tab>/<int:party_id>/", admin_views.party_ledger,
          name="admin_party_ledger"),
+    path("administrador/cuentas-corrientes/<str:tab>/<int:party_id>/resumen/", admin_views.party_statement,
+         name="admin_party_statement"),
     path("administrador/ventas/", admin_views.sales, name="admin_sales"),
     path("administrador/perfil/", admin_views.profile, name="profile"),
     path("administrador/perfil/imagen/", admin_views.profile_image, name="profile_image"),

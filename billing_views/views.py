@@ -7,21 +7,19 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.activity.services import Kind, audit_record
-from portal_core.models import Customer
 from portal_core.web.menu import menu_for
 
-from . import downloads, pdf, selectors, statements
+from . import downloads, pdf, selectors
 from .access import require_customer, require_supplier
 from .errors import BillingError
-from .forms import FilterForm, StatementForm, SupplierFilterForm
-from .ledger import ledger_response
+from .forms import FilterForm, SupplierFilterForm
+from .ledger import ledger_response, statement_response
 from .paging import party_version, rows_key, synced_page
 
 
@@ -73,7 +71,7 @@ def customer_ledger(request):
 @never_cache
 def customer_statement(request):
     customer = require_customer(request, "customer_ledger")
-    return _statement_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
+    return statement_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
                                menu_entry="customer_ledger", ledger_url=reverse("customer_ledger"),
                                export_name="customer_statement", title=_("Cuenta corriente"))
 
@@ -130,36 +128,9 @@ def supplier_ledger(request):
 @never_cache
 def supplier_statement(request):
     supplier = require_supplier(request, "supplier_ledger")
-    return _statement_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
+    return statement_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
                                menu_entry="supplier_ledger", ledger_url=reverse("supplier_ledger"),
                                export_name="supplier_statement", title=_("Cuenta corriente proveedores"))
-
-
-def _statement_response(request, *, party, show_balances: bool, menu_entry: str, ledger_url: str, export_name: str,
-                        title: str) -> HttpResponse:
-    """*Descargar resumen*: the form (the current month to start with) or, once it is valid,
-    the file, with its row in the activity log. A bad period, or a PDF too long, shows the form
-    again with the reason and makes nothing."""
-    form = StatementForm(request.GET or None, customer=isinstance(party, Customer), today=timezone.localdate())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            file = statements.statement_file(
-                party=party, date_from=data["desde"], date_to=data["hasta"], file_format=data["formato"],
-                company=request.tenant, related=data.get("relacionado", False),
-                associated=data.get("asociado", False), with_balances=show_balances, logo=_logo(request))
-        except BillingError as error:
-            form.add_error(None, error.as_form_error())
-        else:
-            audit_record(kind=Kind.EXPORT, actor=request.user, target=party.business_name, detail={
-                "what": export_name, "format": data["formato"], "desde": data["desde"].isoformat(),
-                "hasta": data["hasta"].isoformat()})
-            response = HttpResponse(file.content, content_type=file.content_type)
-            response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file.filename)
-            return response
-    return _render(request, "statement.html", menu_entry, title=title, party=party, form=form,
-                   show_balances=show_balances, ledger_url=ledger_url,
-                   max_movements=statements.thousands(settings.STATEMENT_PDF_MAX_MOVEMENTS))
 
 
 @login_required

@@ -391,3 +391,32 @@ def test_a_past_period_says_its_aging_is_rebuilt(ledger, login):
                                                             {**PERIOD, "formato": "pdf"}).content)
 
     assert "Estimada imputando los pagos" in text
+
+
+# --- The portal admin ------------------------------------------------------------------------
+
+
+def test_the_admin_downloads_any_partys_statement_from_its_ledger(ledger, login):
+    admin = login(ledger, "admin@alfa.test")
+    c9 = _customer(ledger).id
+    with tenant_context(ledger):
+        portal_settings_update(changes={"customer_balances": False})  # hidden from customers, not from the admin
+
+    page = admin.get(f"/administrador/cuentas-corrientes/clientes/{c9}/").content.decode()
+    response = admin.get(f"/administrador/cuentas-corrientes/clientes/{c9}/resumen/", {**PERIOD, "formato": "pdf"})
+
+    assert f'href="/administrador/cuentas-corrientes/clientes/{c9}/resumen/"' in page
+    assert "Cliente Resumen S.A." in _pdf_text(response.content) and "$ 2.050,00" in _pdf_text(response.content)
+    assert _exports(ledger) == [("Cliente Resumen S.A.", {"what": "admin_party_statement", "format": "pdf",
+                                                          "desde": START.isoformat(), "hasta": END.isoformat()})]
+
+
+def test_the_admin_statement_refuses_parties_and_tabs_that_do_not_exist_and_non_admins(ledger, login):
+    admin = login(ledger, "admin@alfa.test")
+    c9 = _customer(ledger).id
+
+    assert admin.get(f"/administrador/cuentas-corrientes/clientes/{c9 + 1000}/resumen/").status_code == 404
+    assert admin.get(f"/administrador/cuentas-corrientes/otros/{c9}/resumen/").status_code == 404
+    assert login(ledger, "resumen@alfa.test").get(
+        f"/administrador/cuentas-corrientes/clientes/{c9}/resumen/", {**PERIOD, "formato": "pdf"}).status_code == 404
+    assert _exports(ledger) == []

@@ -149,6 +149,7 @@ TENANT_URLS: dict[str, Rule] = {
     "admin_balances": Rule(ADMIN),
     "admin_balances_tab": Rule(ADMIN, args={"tab": "clientes"}),
     "admin_party_ledger": Rule(ADMIN, ids="party"),
+    "admin_party_statement": Rule(ADMIN, ids="party"),
     "admin_sales": Rule(ADMIN),
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),

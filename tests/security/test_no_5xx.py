@@ -150,6 +150,8 @@ FORMS = [
     Form("admin_balances_tab", "GET", "admin", {**PERIOD, "buscar": ("Molinos",), "formato": ("csv",)},
          kwargs="tab"),
     Form("admin_party_ledger", "GET", "admin", {**FILTERS, "vencidos": ("on",)}, kwargs="party"),
+    Form("admin_party_statement", "GET", "admin", {**PERIOD, "relacionado": ("on",), "formato": ("pdf", "xlsx")},
+         kwargs="party"),
     Form("admin_sales", "GET", "admin", {"r-desde": DATES, "r-hasta": DATES, "r-sucursal": ("1",),
                                          "a-desde": DATES, "a-proveedor": ("1",), "a-por": ("importe",),
                                          "formato": ("ranking", "articulos")}),
