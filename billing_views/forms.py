@@ -15,6 +15,7 @@ from .selectors import DOCUMENT_SORTS, ENTRY_SORTS, Filters
 from .statements import FORMATS, default_period, period_check
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric"}, format="%d/%m/%Y")
 
 
 def parse_amount(value: str) -> Decimal:
@@ -137,14 +138,15 @@ def ledger_filter_form(party: Customer | Supplier, data, *, balances: bool) -> L
 
 class StatementForm(forms.Form):
     """*Descargar resumen*: the period (both days included) and the file's format; a customer
-    also chooses the ledger's scope checks. Shown unbound with the current month."""
+    also chooses the ledger's scope checks. Shown unbound with the current month. Dates are
+    typed as in the filter bar (a date input shows the browser's own format, not dd/mm/aaaa)."""
 
     desde = forms.DateField(label=_("Desde"), input_formats=DATE_FORMATS,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            widget=DATE_WIDGET,
                             error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa."),
                                             "required": _("Ingrese la fecha desde.")})
     hasta = forms.DateField(label=_("Hasta"), input_formats=DATE_FORMATS,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            widget=DATE_WIDGET,
                             error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa."),
                                             "required": _("Ingrese la fecha hasta.")})
     relacionado = forms.BooleanField(label=_("Incluir cuentas relacionadas"), required=False)
