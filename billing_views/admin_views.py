@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from . import sheets
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
 from .formats import money
-from .ledger import ledger_response
+from .ledger import ledger_response, statement_response
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
@@ -64,13 +65,30 @@ def balances(request, tab="clientes"):
 @never_cache
 def party_ledger(request, tab, party_id: int):
     """One party's current account, as the admin sees it from the balances list."""
+    kind, party = _tab_party(tab, party_id)
+    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
+                           accounts=core_selectors.party_accounts(**{kind: party}),
+                           statement_url=reverse("admin_party_statement", args=[tab, party.pk]))
+
+
+@portal_admin_required
+@require_GET
+@never_cache
+def party_statement(request, tab, party_id: int):
+    """*Descargar resumen* of any party, as the party itself would get it, with balances (the
+    admin always sees them)."""
+    _, party = _tab_party(tab, party_id)
+    return statement_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                              ledger_url=reverse("admin_party_ledger", args=[tab, party.pk]),
+                              export_name="admin_party_statement", title=party.business_name)
+
+
+def _tab_party(tab: str, party_id: int):
     kind = {"clientes": "customer", "proveedores": "supplier"}.get(tab)
     if kind is None:
         raise Http404
-    party = get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
-    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
-                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
-                           accounts=core_selectors.party_accounts(**{kind: party}))
+    return kind, get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
 
 
 @portal_admin_required

@@ -11,12 +11,22 @@ class BillingError(DomainError):
     # The ZIP download's status (JSON, read by the page's script).
     DOWNLOAD_NOT_FOUND = "not_found"
     DOWNLOAD_FAILED = "failed"
+    # Descargar resumen.
+    STATEMENT_PERIOD_REVERSED = "statement_period_reversed"
+    STATEMENT_PERIOD_FUTURE = "statement_period_future"
+    STATEMENT_PERIOD_TOO_LONG = "statement_period_too_long"
+    STATEMENT_TOO_MANY = "statement_too_many"
 
     MESSAGES = {
         PARTY_SUSPENDED: _("El acceso de %(party)s a este portal está suspendido por %(company)s. Si cree que es "
                            "un error, comuníquese con la empresa."),
         DOWNLOAD_NOT_FOUND: _("El enlace no existe o venció."),
         DOWNLOAD_FAILED: _("No se pudo preparar el archivo. Vuelva a pedirlo."),
+        STATEMENT_PERIOD_REVERSED: _("«Hasta» debe ser posterior a «Desde»."),
+        STATEMENT_PERIOD_FUTURE: _("«Hasta» no puede ser posterior a hoy."),
+        STATEMENT_PERIOD_TOO_LONG: _("El período no puede superar los 5 años."),
+        STATEMENT_TOO_MANY: _("El período tiene %(count)s movimientos y el PDF admite hasta %(limit)s. Elija un "
+                              "período más corto o descargue el resumen en Excel."),
     }
 
 

@@ -19,7 +19,7 @@ from . import downloads, pdf, selectors
 from .access import require_customer, require_supplier
 from .errors import BillingError
 from .forms import FilterForm, SupplierFilterForm
-from .ledger import ledger_response
+from .ledger import ledger_response, statement_response
 from .paging import party_version, rows_key, synced_page
 
 
@@ -62,7 +62,18 @@ def sales_invoice_pdf(request, document_id: int):
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     return ledger_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
-                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"))
+                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"),
+                           statement_url=reverse("customer_statement"))
+
+
+@login_required
+@require_GET
+@never_cache
+def customer_statement(request):
+    customer = require_customer(request, "customer_ledger")
+    return statement_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
+                               menu_entry="customer_ledger", ledger_url=reverse("customer_ledger"),
+                               export_name="customer_statement", title=_("Cuenta corriente"))
 
 
 @login_required
@@ -109,7 +120,17 @@ def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
     return ledger_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
-                           title=_("Cuenta corriente proveedores"))
+                           title=_("Cuenta corriente proveedores"), statement_url=reverse("supplier_statement"))
+
+
+@login_required
+@require_GET
+@never_cache
+def supplier_statement(request):
+    supplier = require_supplier(request, "supplier_ledger")
+    return statement_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
+                               menu_entry="supplier_ledger", ledger_url=reverse("supplier_ledger"),
+                               export_name="supplier_statement", title=_("Cuenta corriente proveedores"))
 
 
 @login_required

@@ -96,6 +96,9 @@ ACCESS_REQUESTS_PER_HOUR = env.int("ACCESS_REQUESTS_PER_HOUR", 10)
 # "Descargar todas": how long a ZIP of documents stays downloadable.
 ZIP_DOWNLOAD_TTL = env.int("ZIP_DOWNLOAD_TTL", 3600)
 ZIP_MAX_DOCUMENTS = env.int("ZIP_MAX_DOCUMENTS", 2000)
+# "Descargar resumen": the most movements a statement's PDF holds (xhtml2pdf takes about 3 ms and
+# 45 KB of memory a row, within a request); a longer period is offered as XLSX, which has no limit.
+STATEMENT_PDF_MAX_MOVEMENTS = env.int("STATEMENT_PDF_MAX_MOVEMENTS", 2000)
 
 # --- ERP sync API --------------------------------------------------------------------------
 

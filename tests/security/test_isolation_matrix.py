@@ -111,11 +111,13 @@ TENANT_URLS: dict[str, Rule] = {
     "download_status": Rule(CUSTOMER, ids="download"),
     "download_file": Rule(CUSTOMER, ids="download", control=False),  # the owner's needs a built ZIP
     "customer_ledger": Rule(CUSTOMER),
+    "customer_statement": Rule(CUSTOMER),
     "orders": Rule(CUSTOMER),
     # Suppliers.
     "purchase_invoices": Rule(SUPPLIER),
     "purchase_invoice_pdf": Rule(SUPPLIER, ids="purchase_invoice"),
     "supplier_ledger": Rule(SUPPLIER),
+    "supplier_statement": Rule(SUPPLIER),
     "supplier_payments": Rule(SUPPLIER),
     "certificate_pdf": Rule(SUPPLIER, ids="certificate"),
     # The portal's admins.
@@ -147,6 +149,7 @@ TENANT_URLS: dict[str, Rule] = {
     "admin_balances": Rule(ADMIN),
     "admin_balances_tab": Rule(ADMIN, args={"tab": "clientes"}),
     "admin_party_ledger": Rule(ADMIN, ids="party"),
+    "admin_party_statement": Rule(ADMIN, ids="party"),
     "admin_sales": Rule(ADMIN),
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),

@@ -102,10 +102,13 @@ FORMS = [
     # Customers and suppliers: the filter bars (GET) and "Descargar todas".
     Form("sales_invoices", "GET", "customer", FILTERS),
     Form("customer_ledger", "GET", "customer", {**FILTERS, "vencidos": ("on",)}),
+    Form("customer_statement", "GET", "customer", {**PERIOD, "relacionado": ("on",), "asociado": ("on",),
+                                                   "formato": ("pdf", "xlsx")}),
     Form("orders", "GET", "customer", {"pagina": ("1", "2")}, examples=8),
     Form("sales_invoices_zip", "POST", "customer", {"query": ("desde=01/01/2026", "numero=1001")}),
     Form("purchase_invoices", "GET", "supplier", FILTERS),
     Form("supplier_ledger", "GET", "supplier", {**FILTERS, "vencidos": ("on",)}),
+    Form("supplier_statement", "GET", "supplier", {**PERIOD, "formato": ("pdf", "xlsx")}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
@@ -147,6 +150,8 @@ FORMS = [
     Form("admin_balances_tab", "GET", "admin", {**PERIOD, "buscar": ("Molinos",), "formato": ("csv",)},
          kwargs="tab"),
     Form("admin_party_ledger", "GET", "admin", {**FILTERS, "vencidos": ("on",)}, kwargs="party"),
+    Form("admin_party_statement", "GET", "admin", {**PERIOD, "relacionado": ("on",), "formato": ("pdf", "xlsx")},
+         kwargs="party"),
     Form("admin_sales", "GET", "admin", {"r-desde": DATES, "r-hasta": DATES, "r-sucursal": ("1",),
                                          "a-desde": DATES, "a-proveedor": ("1",), "a-por": ("importe",),
                                          "formato": ("ranking", "articulos")}),
