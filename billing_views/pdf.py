@@ -33,9 +33,9 @@ ARCA_DOCUMENT_CODES = {
     ("FA", "M"): 51, ("ND", "M"): 52, ("NC", "M"): 53,
 }
 LOGO_PATH = Path(settings.BASE_DIR) / "static" / "img" / "default-logo.png"
-# A statement shows ERP text in many rows: it may read nothing but its own data: URIs (the logo),
-# no file and no URL, and its render is bounded in time and size.
-STATEMENT_POLICY = ResourceAccessPolicy.server(None, allow_remote=False, max_render_seconds=120)
+# Every PDF shows ERP text: it may read nothing but its own data: URIs (the logo, the ARCA QR),
+# no file and no URL, and its render is bounded in time.
+PDF_POLICY = ResourceAccessPolicy.server(None, allow_remote=False, max_render_seconds=120)
 
 
 def _storage_path(kind: str, document, party, company, logo: str) -> str:
@@ -154,10 +154,10 @@ def _logo_data_uri(path: str) -> str:
     return _default_logo_data_uri()
 
 
-def _render(template: str, context: dict, *, policy: ResourceAccessPolicy | None = None) -> bytes:
+def _render(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     output = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=policy)
+    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=PDF_POLICY)
     if result.err:
         raise RuntimeError(f"PDF rendering failed with {result.err} errors")
     return output.getvalue()
@@ -189,4 +189,4 @@ def statement_pdf(*, statement, lines: list, company, logo: str | None = None) -
         "statement": statement, "request": request, "party": request.party, "lines": lines, "company": company,
         "logo": _logo_data_uri(logo_path(company) if logo is None else logo),
         "several_parties": request.related or request.associated,
-    }, policy=STATEMENT_POLICY)
+    })
