@@ -43,10 +43,12 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def email_queue(*, to: str, kind: str, template: str, context: dict,
-                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False) -> OutboxMessage:
+                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False,
+                headers: dict[str, str] | None = None) -> OutboxMessage:
     """Render the email (see `render_email`), store it, and send it once the current
     transaction commits. `supersede`: this email's link replaces the one of any earlier,
-    still unsent email of the same kind to the same address, which is then not sent at all."""
+    still unsent email of the same kind to the same address, which is then not sent at all.
+    `headers`: stored with it and sent with it (e.g. List-Unsubscribe)."""
     require_portal_schema()
     if supersede:
         OutboxMessage.objects.filter(to=to, kind=kind).exclude(status=OutboxMessage.Status.SENT).update(
@@ -54,6 +56,7 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
     subject, body_text, body_html = render_email(template, context)
     message = OutboxMessage.objects.create(
         kind=kind, sender=sender, to=to, subject=subject, body_text=body_text, body_html=body_html,
+        headers=headers or {},
         message_id=make_msgid(idstring=connection.tenant.slug, domain=settings.PORTAL_BASE_DOMAIN),
     )
     _enqueue(message.pk)
@@ -85,7 +88,7 @@ def outbox_deliver(*, message_id: int) -> str:
     try:
         email, where = compose_email(
             subject=message.subject, body_text=message.body_text, body_html=message.body_html,
-            to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
+            to=message.to, sender=message.sender, headers={**message.headers, "Message-ID": message.message_id})
     except LookupError:  # no email settings yet: waits, not counted as an attempt
         return _record(message, status=unclaimed_status, next_attempt_at=message.claimed_at + NOT_CONFIGURED_RETRY,
                        last_error=_("Falta configurar el envío de email del portal."))
