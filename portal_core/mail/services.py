@@ -79,7 +79,8 @@ def outbox_deliver(*, message_id: int) -> str:
     Claim, send with no transaction open, record (see the module's docstring). Every failure is
     recorded in plain words and retried with backoff (1, 2, 4... minutes, then hourly) until
     OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with their
-    single-use links) are dropped: only the record that it went out remains."""
+    single-use links) and the extra headers (an unsubscribe link) are dropped: only the record
+    that it went out remains."""
     claim = _claim(message_id=message_id)
     if claim is None:  # sent, superseded, not due yet, or being sent right now by another worker
         return _status_of(message_id)
@@ -101,7 +102,7 @@ def outbox_deliver(*, message_id: int) -> str:
     # A message superseded while it was being sent did go out: the record says so.
     return _record(message, also_when=OutboxMessage.Status.SUPERSEDED, status=OutboxMessage.Status.SENT,
                    attempts=message.attempts + 1, sent_at=timezone.now(), last_error="", next_attempt_at=None,
-                   body_text="", body_html="")
+                   body_text="", body_html="", headers={})
 
 
 def _claim(*, message_id: int) -> tuple[OutboxMessage, str] | None:

@@ -24,6 +24,7 @@ from .selectors import kinds_available, notification_settings
 
 DUE_SOON_DAYS = (1, 30)
 BATCH = 500  # notifications taken per transaction
+ITEMS_SHOWN = 30  # per kind in one email; the rest are counted ("y 12 más") and the portal lists them
 
 
 # --- Choices -------------------------------------------------------------------------------
@@ -184,7 +185,8 @@ def _email(user: User, by_kind: dict[str, list[Notification]]) -> int:
     unsubscribe_url = f"{origin}/avisos/baja/{token}/"
     sections = [{
         "heading": k.KINDS[kind].heading, "url": origin + k.KINDS[kind].path,
-        "items": [_item(row.data) for row in by_kind[kind]],
+        "items": [_item(row.data) for row in by_kind[kind][:ITEMS_SHOWN]],
+        "more": max(0, len(by_kind[kind]) - ITEMS_SHOWN),
         "unsubscribe_url": unsubscribe_url if len(kinds) == 1
         else f"{origin}/avisos/baja/{unsubscribe_token(user=user, kinds=[kind])}/",
     } for kind in kinds]

@@ -122,6 +122,8 @@ def test_a_new_invoice_mails_its_customer_once_with_the_company_sender_and_unsub
     assert result.created == 0 and again == []
     with tenant_context(portal):
         assert Notification.objects.count() == 1
+        # and once sent, the outbox keeps no body or unsubscribe link
+        assert list(OutboxMessage.objects.values_list("status", "headers", "body_text")) == [("sent", {}, "")]
 
 
 def test_a_voided_invoice_mails_nobody(portal, customer, smtp):
@@ -163,6 +165,15 @@ def test_several_new_documents_of_one_batch_come_in_one_email(portal, customer, 
     assert message["Subject"] == "Tiene comprobantes nuevos"
     text = text_of(message)
     assert "A 0003-00000020" in text and "A 0003-00000021" in text and "A 0003-00000022" not in text
+
+
+def test_a_large_batch_lists_the_first_documents_and_counts_the_rest(portal, customer, smtp):
+    sync(portal, "sales-invoices", [invoice(f"F{n}", number=n) for n in range(100, 135)])
+
+    [message] = send(portal, smtp)
+    text = text_of(message)
+    assert "A 0003-00000129" in text and "A 0003-00000130" not in text
+    assert "Y 5 más." in text and "Y 5 más: véalos en el portal." in html_of(message)
 
 
 def test_every_account_of_the_customer_gets_it_but_a_deactivated_one(portal, customer, smtp, make_account):
