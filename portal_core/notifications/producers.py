@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from portal_core.models import (
     AccountLink,
@@ -21,6 +22,9 @@ from portal_core.models import (
 from . import kinds as k
 from .models import Delivery
 from .selectors import kinds_enabled, notification_settings
+
+# A document older than this, loaded now (the ERP back-filling its history), is not "new".
+NEW_DOCUMENT_MAX_AGE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,10 @@ def _document_data(document, number: str) -> dict:
 
 
 def _new_documents(invoice_ids: list[int]) -> None:
-    """Documents the batch created, voided ones left out (a voided one shows nowhere)."""
-    invoices = SalesInvoice.objects.filter(id__in=invoice_ids, voided=False).order_by("issue_date", "id")
+    """Documents the batch created, issued lately; voided ones left out (a voided one shows nowhere)."""
+    invoices = SalesInvoice.objects.filter(id__in=invoice_ids, voided=False,
+                                           issue_date__gte=timezone.localdate() - NEW_DOCUMENT_MAX_AGE)
+    invoices = invoices.order_by("issue_date", "id")
     events_record(kind=k.NEW_DOCUMENT, events=[
         Event(invoice.customer_id, invoice.id, f"invoice:{invoice.id}", _document_data(invoice, invoice.display_number))
         for invoice in invoices])

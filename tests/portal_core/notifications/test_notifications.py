@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from portal_core.erp.sync.engine import batch_upsert
@@ -24,12 +25,13 @@ from portal_core.notifications.models import Delivery
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, html_of, text_of
 
-TODAY = date(2026, 12, 3)
+TODAY = date(2026, 12, 3)  # of the due-date runs, which take the day as an argument
+ISSUED = timezone.localdate() - timedelta(days=1)  # new documents are those issued lately
 
 
 def invoice(external_id, customer="C1", number=1, voided=False, **extra):
     return {"external_id": external_id, "customer": customer, "doc_type": "FA", "letter": "A", "point_of_sale": 3,
-            "number": number, "issue_date": "2026-12-02", "due_date": "2026-12-31", "net": "1000.00",
+            "number": number, "issue_date": ISSUED.isoformat(), "due_date": "2026-12-31", "net": "1000.00",
             "vat": "210.00", "total": "1210.00", "voided": voided, "lines": [], **extra}
 
 
@@ -106,7 +108,7 @@ def test_a_new_invoice_mails_its_customer_once_with_the_company_sender_and_unsub
     assert message["From"] == "Alfa <avisos@alfa.test>"
     assert message["Subject"] == "Tiene comprobantes nuevos: Factura A 0003-00000077"
     text = text_of(message)
-    assert "Factura A 0003-00000077 · Fecha 02/12/2026 · Vence 31/12/2026 · $ 1.210,00" in text
+    assert f"Factura A 0003-00000077 · Fecha {ISSUED:%d/%m/%Y} · Vence 31/12/2026 · $ 1.210,00" in text
     assert "Factura A 0003-00000077" in html_of(message)
     assert any(part.get("Content-ID") == "<logo>" for part in message.walk())
     # and the one-click unsubscribe headers of RFC 8058, pointing at this portal
@@ -132,6 +134,12 @@ def test_a_voided_invoice_mails_nobody(portal, customer, smtp):
     assert send(portal, smtp) == []
     with tenant_context(portal):
         assert not Notification.objects.exists()
+
+
+def test_an_old_document_the_erp_loads_now_is_not_announced_as_new(portal, customer, smtp):
+    sync(portal, "sales-invoices", [invoice("F13", issue_date=(ISSUED - timedelta(days=40)).isoformat())])
+
+    assert send(portal, smtp) == []
 
 
 def test_an_invoice_voided_before_the_send_is_not_announced(portal, customer, smtp):
