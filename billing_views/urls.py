@@ -11,6 +11,7 @@ urlpatterns = [
          name="admin_party_statement"),
     path("administrador/ventas/", admin_views.sales, name="admin_sales"),
     path("administrador/perfil/", admin_views.profile, name="profile"),
+    path("administrador/perfil/notificaciones/", admin_views.profile_notifications, name="profile_notifications"),
     path("administrador/perfil/imagen/", admin_views.profile_image, name="profile_image"),
     path("perfil/imagen/", admin_views.profile_image_file, name="profile_image_file"),
     path("facturas/", views.sales_invoices, name="sales_invoices"),

@@ -9,6 +9,7 @@ from portal_core.activity import views as activity_views
 from portal_core.company import views as company_views
 from portal_core.erp import views as erp_views
 from portal_core.mail import views as mail_views
+from portal_core.notifications import views as notification_views
 from portal_core.web import views as web_views
 from provisioning import views as provisioning_views
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("mi-cuenta/verificacion/codigos/", two_factor_views.recovery_codes_regenerate,
          name="recovery_codes_regenerate"),
     path("mi-cuenta/verificacion/desactivar/", two_factor_views.two_factor_disable, name="two_factor_disable"),
+    path("mi-cuenta/notificaciones/", notification_views.preferences, name="notification_preferences"),
+    # The one-click unsubscribe of every notification email (RFC 8058): no login, no CSRF.
+    path("avisos/baja/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("salir/", accounts_views.logout, name="logout"),
     path("registro/", access_views.register, name="register"),
     path("registro/confirmar/<str:token>/", access_views.registration_verify, name="registration_verify"),

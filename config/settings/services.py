@@ -2,6 +2,7 @@
 
 import re
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,6 +54,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.each_portal",
         "schedule": 3600.0,
         "kwargs": {"task_name": "billing_views.expired_zips_delete"},
+    },
+    # Notifications: immediate ones the broker lost; once a day, due dates and digests (at
+    # NOTIFICATIONS_DAILY_HOUR_UTC, 11 = 8 a.m. in Argentina).
+    "notifications-send": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": 60.0,
+        "kwargs": {"task_name": "portal_core.notifications_send"},
+    },
+    "notifications-daily": {
+        "task": "tenants.tasks.each_portal",
+        "schedule": crontab(minute=0, hour=env.int("NOTIFICATIONS_DAILY_HOUR_UTC", 11)),
+        "kwargs": {"task_name": "portal_core.notifications_daily"},
     },
     # "Descargar todas" jobs whose task the broker lost or whose worker died.
     "zip-jobs-requeue": {

@@ -34,6 +34,7 @@ from portal_core.models import (
     Supplier,
     SupplierPayment,
 )
+from portal_core.notifications.services import unsubscribe_token
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
 
@@ -151,6 +152,7 @@ def seed_portal(company, p: str) -> Seed:
             "invitation_token": [{"token": tokens["invitation"]}],
             "notice_token": [{"token": tokens["notice"]}],
             "owner_confirm_token": [{"token": confirmation.owner_confirm_token(company=company)}],
+            "unsubscribe_token": [{"token": unsubscribe_token(user=seed.accounts["cliente"], kinds=["new_document"])}],
             "reset_token": resets,
             "sales_invoice": [{"document_id": doc(SalesInvoice, "F1")}],
             "purchase_invoice": [{"document_id": doc(PurchaseInvoice, "P1")}],

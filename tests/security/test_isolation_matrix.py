@@ -93,6 +93,7 @@ TENANT_URLS: dict[str, Rule] = {
     "invitation_accept": Rule(PUBLIC, GET_POST, ids="invitation_token", data=NEW_PASSWORD, refusal=invalid_link),
     "owner_email_confirm": Rule(PUBLIC, ids="owner_confirm_token", refusal=other_portal_confirmation),
     "owner_confirm_resend": Rule(PUBLIC, POST, refusal=resend_refused),
+    "notification_unsubscribe": Rule(PUBLIC, GET_POST, ids="unsubscribe_token", refusal=invalid_link),
     "profile_image_file": Rule(PUBLIC),  # the portal's own branding
     "set_language": Rule(PUBLIC, GET_POST, data={"language": "en"}),
     "api-schema": Rule(PUBLIC),  # the API's documentation
@@ -103,6 +104,7 @@ TENANT_URLS: dict[str, Rule] = {
     "two_factor_setup": Rule(ACCOUNT, GET_POST, data={"code": "123456"}),
     "recovery_codes_regenerate": Rule(ACCOUNT, POST, data={"codigos-confirmation": PASSWORD}),
     "two_factor_disable": Rule(ACCOUNT, POST, data={"desactivar-confirmation": PASSWORD}),
+    "notification_preferences": Rule(ACCOUNT, GET_POST, data={"new_document": "off", "payment_ready": "off"}),
     # Customers.
     "sales_invoices": Rule(CUSTOMER),
     "sales_invoice_pdf": Rule(CUSTOMER, ids="sales_invoice"),
@@ -153,6 +155,7 @@ TENANT_URLS: dict[str, Rule] = {
     "admin_sales": Rule(ADMIN),
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),
+    "profile_notifications": Rule(ADMIN, POST, data={"kinds": ["overdue"], "due_soon_days": "9"}),
     # The ERP's API (Authorization: Bearer <key>).
     "api-sync-customers": Rule(API, POST),
     "api-sync-suppliers": Rule(API, POST),

@@ -36,6 +36,7 @@ from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
+from portal_core.notifications.services import unsubscribe_token
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
@@ -117,6 +118,11 @@ FORMS = [
          examples=HASHING),
     Form("two_factor_disable", "POST", "two_factor", {"desactivar-confirmation": (PASSWORD, "123456")},
          examples=HASHING),
+    Form("notification_preferences", "POST", "customer", {kind: ("immediate", "digest", "off") for kind in (
+        "new_document", "due_soon", "overdue", "payment_ready")}),
+    # The one-click unsubscribe of notification emails (RFC 8058's body; any body unsubscribes).
+    Form("notification_unsubscribe", "POST", "anonymous", {"List-Unsubscribe": ("One-Click",)},
+         kwargs="unsubscribe"),
     # The portal admin.
     Form("activations", "GET", "admin", {"tipo": ("P", "I", "C"), "estado": ("pending",), "q": ("Peña",),
                                          "pagina": ("1", "2")}),
@@ -159,6 +165,8 @@ FORMS = [
                                       "customer_balances": ("on",), "supplier_payments": ("on",)},
          examples=HASHING),
     Form("profile_image", "POST", "admin", {"next": ("/", "//evil.test/")}, files=("imagen",)),
+    Form("profile_notifications", "POST", "admin", {"kinds": ("new_document", "overdue", "payment_ready"),
+                                                    "due_soon_days": ("3", "30")}),
 ]
 
 # Views with nothing a visitor types (pages, downloads by id or token) and what covers them instead.
@@ -303,12 +311,14 @@ def site(alfa):
         key, _secret = api_key_create(name="ERP")
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
+        unsubscribe = unsubscribe_token(user=customer, kinds=["new_document", "overdue"])
     ids = {
         "notice": {"token": NOTICE_TOKEN}, "invitation": {"token": INVITATION_TOKEN},
         "reset": {"uidb64": uid, "token": "nueva"}, "registration": {"registration_id": registration.pk},
         "notice_id": {"notice_id": notice.pk}, "invitation_id": {"invitation_id": invitation.pk},
         "user": {"user_id": customer.pk}, "batch": {"batch_id": batch.pk}, "message": {"message_id": 999_999},
-        "api_key": {"key_id": key.pk}, "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "api_key": {"key_id": key.pk}, "unsubscribe": {"token": unsubscribe},
+        "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
