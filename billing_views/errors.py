@@ -11,13 +11,27 @@ class BillingError(DomainError):
     # The ZIP download's status (JSON, read by the page's script).
     DOWNLOAD_NOT_FOUND = "not_found"
     DOWNLOAD_FAILED = "failed"
+    # What a colleague (usuario de la empresa) was not granted.
+    NO_DOWNLOADS = "no_downloads"
+    NO_ORDERS = "no_orders"
+    NO_PAYMENTS = "no_payments"
 
     MESSAGES = {
         PARTY_SUSPENDED: _("El acceso de %(party)s a este portal está suspendido por %(company)s. Si cree que es "
                            "un error, comuníquese con la empresa."),
         DOWNLOAD_NOT_FOUND: _("El enlace no existe o venció."),
         DOWNLOAD_FAILED: _("No se pudo preparar el archivo. Vuelva a pedirlo."),
+        NO_DOWNLOADS: _("Su usuario no tiene permiso para descargar comprobantes ni exportar. Pídaselo a quien "
+                        "lo invitó al portal."),
+        NO_ORDERS: _("Su usuario no tiene permiso para ver los pedidos. Pídaselo a quien lo invitó al portal."),
+        NO_PAYMENTS: _("Su usuario no tiene permiso para ver el retiro de pagos. Pídaselo a quien lo invitó "
+                       "al portal."),
     }
+
+
+class PermissionRefused(BillingError):
+    """A colleague asked for what its titular did not grant; answered by the same middleware
+    as PartySuspended, with the message on a 403 page."""
 
 
 class PartySuspended(BillingError):
