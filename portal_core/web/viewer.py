@@ -50,9 +50,11 @@ class Viewer:
 
     @property
     def manages_colleagues(self) -> bool:
-        """A titular of a portal that allows colleagues: sees *Usuarios de la empresa*."""
+        """A titular of a portal that allows colleagues, with a party the ERP keeps active: sees
+        *Usuarios de la empresa*."""
         return (not self.is_admin and self.link is not None and self.link.is_titular
-                and self.settings.colleagues_allowed)
+                and self.settings.colleagues_allowed
+                and any(party.active for party in (self.customer, self.supplier) if party is not None))
 
     @property
     def is_admin(self) -> bool:
