@@ -19,6 +19,9 @@ from portal_core.access.forms import ColleagueInviteForm, ColleaguePermissionsFo
 from portal_core.mail import selectors as mail_selectors
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.pages import base_url, render_page
+from portal_core.web.ratelimit import rate_limited
+
+INVITES_PER_HOUR = 30
 
 
 def titular_required(view):
@@ -55,6 +58,10 @@ def colleague_invite(request):
     form = ColleagueInviteForm(request.POST)
     if not form.is_valid():
         return _page(request, invite_form=form, status=400)
+    # Each invitation says whether an email has an account here: a titular may not probe many.
+    if rate_limited(request, f"colleague_invite:{request.user.pk}", limit=INVITES_PER_HOUR):
+        form.add_error(None, _("Demasiadas invitaciones en la última hora. Espere un rato y vuelva a intentar."))
+        return _page(request, invite_form=form, status=429)
     try:
         access.colleague_invite(titular=request.user, email=form.cleaned_data["email"],
                                 permissions=form.cleaned_data["permissions"], base_url=base_url(request))

@@ -214,6 +214,21 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(team, data):
     assert state(team) == before
 
 
+def test_a_titular_cannot_probe_many_emails(team, smtp):
+    from portal_core.access import colleague_views
+
+    titular = logged_in(team, TITULAR)
+    for n in range(colleague_views.INVITES_PER_HOUR):
+        titular.post(f"{PAGE}invitar/", {"email": f"sondeo{n}@x.test"})
+    before = state(team)
+
+    response = titular.post(f"{PAGE}invitar/", {"email": OTHER_TITULAR})
+
+    assert response.status_code == 429 and "Demasiadas invitaciones" in response.content.decode()
+    assert "ya tiene una cuenta" not in response.content.decode()
+    assert state(team) == before
+
+
 def test_bad_permissions_on_an_existing_colleague_change_nothing(team, smtp):
     accept(team, invite(team, smtp))
     titular = logged_in(team, TITULAR)
