@@ -38,12 +38,12 @@ def titular_required(view):
 def _page(request, invite_form=None, status=200):
     link = request.viewer.link
     colleagues = [{"link": colleague, "form": ColleaguePermissionsForm(
-        initial={"permissions": colleague.permissions}, auto_id=f"id_{colleague.user_id}_%s")}
+        initial={"permissions": colleague.permissions}, auto_id=f"id_{colleague.user_id}_%s", link=link)}
         for colleague in selectors.team_colleagues(link=link)]
     return render_page(request, "colleagues.html", "colleagues", status=status, link=link, colleagues=colleagues,
                        invitations=selectors.team_invitations(link=link),
                        invite_form=invite_form or ColleagueInviteForm(
-                           initial={"permissions": ["balances", "downloads", "orders", "payments"]}),
+                           initial={"permissions": link.applicable_permissions}, link=link),
                        email_configured=mail_selectors.company_email_configured())
 
 
@@ -55,7 +55,7 @@ def colleagues(request):
 @titular_required
 @require_POST
 def colleague_invite(request):
-    form = ColleagueInviteForm(request.POST)
+    form = ColleagueInviteForm(request.POST, link=request.viewer.link)
     if not form.is_valid():
         return _page(request, invite_form=form, status=400)
     # Each invitation says whether an email has an account here: a titular may not probe many.
@@ -86,7 +86,7 @@ def _team_call(service, **kwargs):
 @titular_required
 @require_POST
 def colleague_permissions(request, user_id: int):
-    form = ColleaguePermissionsForm(request.POST)
+    form = ColleaguePermissionsForm(request.POST, link=request.viewer.link)
     if not form.is_valid():
         messages.error(request, _("Elija permisos de la lista."))
         return redirect("colleagues")

@@ -60,6 +60,14 @@ class ColleaguePermissionsForm(forms.Form):
         label=_("Permisos"), choices=PERMISSION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Elija permisos de la lista.")})
 
+    def __init__(self, *args, link: AccountLink | None = None, **kwargs):
+        """`link`: the titular's, whose parties say which permissions apply (see AccountLink)."""
+        super().__init__(*args, **kwargs)
+        if link is not None:
+            applicable = set(link.applicable_permissions)
+            self.fields["permissions"].choices = [(code, label) for code, label in PERMISSION_CHOICES
+                                                  if code in applicable]
+
 
 class ColleagueInviteForm(ColleaguePermissionsForm):
     email = forms.EmailField(

@@ -42,8 +42,9 @@ def titular_link(*, user: User) -> AccountLink:
     return link
 
 
-def _clean_permissions(permissions) -> list[str]:
-    return sorted(set(permissions) & AccountLink.ALL_PERMISSIONS)
+def _clean_permissions(permissions, link: AccountLink) -> list[str]:
+    """Known permissions that apply to the parties (no *ver pedidos* for a supplier alone)."""
+    return sorted(set(permissions) & set(link.applicable_permissions))
 
 
 def _event(kind: str, link, email: str, **data) -> None:
@@ -71,7 +72,7 @@ def colleague_invite(*, titular: User, email: str, permissions, base_url: str) -
     if pending is not None and not (pending.role == Role.COLLEAGUE and pending.customer_id == link.customer_id
                                     and pending.supplier_id == link.supplier_id):
         raise AccessError(AccessError.COLLEAGUE_INVITED_ELSEWHERE, email=email, company=_company())
-    permissions = _clean_permissions(permissions)
+    permissions = _clean_permissions(permissions, link)
     invitation = invitation_send(email=email, customer_id=link.customer_id, supplier_id=link.supplier_id,
                                  by=titular, invited_by=titular, base_url=base_url, role=Role.COLLEAGUE,
                                  permissions=permissions)
@@ -92,7 +93,7 @@ def _team_member(*, link: AccountLink, user_id: int) -> AccountLink:
 @transaction.atomic
 def colleague_permissions_set(*, titular: User, user_id: int, permissions) -> AccountLink:
     member = _team_member(link=titular_link(user=titular), user_id=user_id)
-    before, after = list(member.permissions or []), _clean_permissions(permissions)
+    before, after = list(member.permissions or []), _clean_permissions(permissions, member)
     if before != after:
         member.permissions = after
         member.save(update_fields=["permissions"])

@@ -133,6 +133,14 @@ class AccountLink(models.Model):
         return self.role == self.Role.TITULAR
 
     @property
+    def applicable_permissions(self) -> list[str]:
+        """The permissions that mean something for these parties: orders are a customer's,
+        payment pickup a supplier's."""
+        skip = {self.Permission.ORDERS} if self.customer_id is None else set()
+        skip |= {self.Permission.PAYMENTS} if self.supplier_id is None else set()
+        return [code for code in self.Permission.values if code not in skip]
+
+    @property
     def effective_permissions(self) -> frozenset[str]:
         """What this account may do: everything for a titular, what was granted for a colleague."""
         if self.is_titular:

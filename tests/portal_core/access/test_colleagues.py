@@ -229,6 +229,18 @@ def test_a_titular_cannot_probe_many_emails(team, smtp):
     assert state(team) == before
 
 
+def test_only_the_permissions_of_the_titular_s_parties_are_offered(team):
+    customer_page = logged_in(team, TITULAR).get(PAGE).content.decode()
+    supplier_page = logged_in(team, OTHER_TITULAR).get(PAGE).content.decode()
+
+    assert 'value="orders"' in customer_page and 'value="payments"' not in customer_page
+    assert 'value="payments"' in supplier_page and 'value="orders"' not in supplier_page
+    # a supplier's titular cannot grant orders by posting it
+    response = logged_in(team, OTHER_TITULAR).post(f"{PAGE}invitar/", {"email": "x@molinos.test",
+                                                                       "permissions": ["orders"]})
+    assert response.status_code == 400
+
+
 def test_bad_permissions_on_an_existing_colleague_change_nothing(team, smtp):
     accept(team, invite(team, smtp))
     titular = logged_in(team, TITULAR)
