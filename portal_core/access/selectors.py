@@ -225,11 +225,12 @@ def party_suggestions(*, registration) -> list[dict]:
 def party_accounts(*, customer=None, supplier=None) -> list[dict]:
     """The accounts linked to a customer or supplier (the admin's party view), with whether the
     party's ERP email was told about each."""
-    links = AccountLink.objects.select_related("user").order_by("user__date_joined")
+    links = AccountLink.objects.select_related("user", "invited_by").order_by("user__date_joined")
     links = links.filter(customer=customer) if customer is not None else links.filter(supplier=supplier)
     told = set(OwnerNotice.objects.filter(user__in=[link.user_id for link in links]).values_list("user_id", flat=True))
     return [{"email": link.user.email, "active": link.user.is_active, "since": link.user.date_joined,
-             "owner_notified": link.user_id in told} for link in links]
+             "owner_notified": link.user_id in told, "colleague": not link.is_titular,
+             "invited_by": link.invited_by.email if link.invited_by_id else ""} for link in links]
 
 
 # --- Usuarios de la empresa --------------------------------------------------------------------

@@ -148,6 +148,10 @@ def test_the_admin_sees_every_colleague_and_revokes_one(team, smtp):
     assert "Distribuidora Peñalolén S.A." in row and TITULAR in row and "Ver saldos, Ver pedidos" in row
     assert 'data-email="pendiente@penalolen.test" data-state="invited"' in listing
     assert "Usuarios de empresas" in admin.get("/administrador/activaciones/").content.decode()
+    with tenant_context(team):
+        c1 = Customer.objects.get(external_id="C1").pk
+    accounts = admin.get(f"/administrador/cuentas-corrientes/clientes/{c1}/").content.decode()
+    assert f"usuario de la empresa, invitado por {TITULAR}" in accounts.split('id="party-accounts"')[1]
 
     response = admin.post(f"/administrador/activaciones/usuarios-de-empresas/{colleague_id(team)}/revocar/")
 
