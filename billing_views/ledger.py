@@ -11,10 +11,11 @@ from django.utils.http import content_disposition_header
 
 from portal_core import exports
 from portal_core.activity.services import Kind, audit_record
-from portal_core.models import Customer, Supplier
+from portal_core.models import AccountLink, Customer, Supplier
 from portal_core.web.menu import menu_for
 
 from . import pdf, selectors, sheets, statements
+from .access import require_download
 from .errors import BillingError
 from .forms import StatementForm, ledger_filter_form
 from .paging import party_version, rows_key, synced_page
@@ -32,6 +33,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     entries = selectors.ledger_entries(party=party, filters=filters, today=today)
     export = exports.requested_format(request)
     if export:
+        require_download(request)
         response = sheets.ledger_export(entries, export_format=export, with_balance=show_balances,
                                         filename=f"cuenta-corriente-{party.external_id}")
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
@@ -42,6 +44,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,
+        "downloads": request.viewer.may(AccountLink.Permission.DOWNLOADS),
         "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger"), **context,
     })
 

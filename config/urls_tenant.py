@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from portal_core.access import colleague_views
 from portal_core.access import views as access_views
 from portal_core.accounts import two_factor_views
 from portal_core.accounts import views as accounts_views
@@ -25,6 +26,14 @@ urlpatterns = [
     path("mi-cuenta/notificaciones/", notification_views.preferences, name="notification_preferences"),
     # The one-click unsubscribe of every notification email (RFC 8058): no login, no CSRF.
     path("avisos/baja/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
+    path("mi-cuenta/usuarios/", colleague_views.colleagues, name="colleagues"),
+    path("mi-cuenta/usuarios/invitar/", colleague_views.colleague_invite, name="colleague_invite"),
+    path("mi-cuenta/usuarios/<int:user_id>/permisos/", colleague_views.colleague_permissions,
+         name="colleague_permissions"),
+    path("mi-cuenta/usuarios/<int:user_id>/desactivar/", colleague_views.colleague_active, {"active": False},
+         name="colleague_deactivate"),
+    path("mi-cuenta/usuarios/<int:user_id>/reactivar/", colleague_views.colleague_active, {"active": True},
+         name="colleague_reactivate"),
     path("salir/", accounts_views.logout, name="logout"),
     path("registro/", access_views.register, name="register"),
     path("registro/confirmar/<str:token>/", access_views.registration_verify, name="registration_verify"),
@@ -57,6 +66,10 @@ urlpatterns = [
          {"active": True}, name="account_activate"),
     path("administrador/activaciones/cuentas/<int:user_id>/desactivar/", access_views.account_active,
          {"active": False}, name="account_deactivate"),
+    path("administrador/activaciones/usuarios-de-empresas/", colleague_views.colleagues_admin,
+         name="colleagues_admin"),
+    path("administrador/activaciones/usuarios-de-empresas/<int:user_id>/revocar/", colleague_views.colleague_revoke,
+         name="colleague_revoke"),
     path("administrador/activaciones/cargar/", access_views.invitations_load, name="invitations_load"),
     path("administrador/activaciones/cargar/invitar/", access_views.invitations_send, name="invitations_send"),
     path("administrador/activaciones/invitaciones/lote/<int:batch_id>/", access_views.invitation_batch,

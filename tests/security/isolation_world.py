@@ -19,9 +19,11 @@ from portal_core.access.models import token_hash
 from portal_core.accounts.models import User
 from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.company.services import portal_settings_update
 from portal_core.erp import services
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import (
+    AccountLink,
     ApiKey,
     Customer,
     Invitation,
@@ -105,6 +107,12 @@ def seed_portal(company, p: str) -> Seed:
                                 supplier=supplier[9]),
             "admin_baja": User.objects.create_user(f"admin2@{slug}.test", PASSWORD, is_portal_admin=True),
         }
+        # Usuarios de la empresa: the portal allows them; the customers' titulars each invited one.
+        portal_settings_update(changes={"colleagues_allowed": True})
+        for name, titular, party in (("colega", "cliente", customer[1]), ("colega_ajeno", "ajeno", customer[2])):
+            seed.accounts[name] = party_account_create(email=f"{name}@{slug}.test", password=PASSWORD, customer=party)
+            AccountLink.objects.filter(user=seed.accounts[name]).update(
+                role=AccountLink.Role.COLLEAGUE, invited_by=seed.accounts[titular], permissions=["orders"])
         _, seed.keys["valid"] = services.api_key_create(name="ERP")
         revoked, seed.keys["revoked"] = services.api_key_create(name="ERP viejo")
         services.api_key_revoke(api_key=revoked)
@@ -163,6 +171,7 @@ def seed_portal(company, p: str) -> Seed:
             "notice": [{"notice_id": notice.pk}],
             "invitation": [{"invitation_id": invitation.pk}],
             "account": [{"user_id": seed.accounts["ajeno"].pk}],
+            "colleague": [{"user_id": seed.accounts["colega"].pk}],
             "batch": [{"batch_id": batch.pk}],
             "message": [{"message_id": message.pk}],
             "party": [{"tab": "clientes", "party_id": customer[1].pk},
@@ -176,6 +185,7 @@ def seed_portal(company, p: str) -> Seed:
             # the other supplier's payment and certificate, and one's own payment with the other's certificate
             "certificate": [{"payment_id": op2, "certificate_id": cert2}, {"payment_id": op1, "certificate_id": cert2}],
             "download": [{"token": downloads_of["ajeno"]}],
+            "colleague": [{"user_id": seed.accounts["colega_ajeno"].pk}],
         }
     return seed
 

@@ -57,6 +57,7 @@ from tests.security.isolation import (
     PUBLIC,
     PUT,
     SUPPLIER,
+    TITULAR,
     Rule,
     admin_login,
     api_not_found,
@@ -122,6 +123,12 @@ TENANT_URLS: dict[str, Rule] = {
     "supplier_statement": Rule(SUPPLIER),
     "supplier_payments": Rule(SUPPLIER),
     "certificate_pdf": Rule(SUPPLIER, ids="certificate"),
+    # A party's titular: its colleagues (usuarios de la empresa), by the colleague's account id.
+    "colleagues": Rule(TITULAR),
+    "colleague_invite": Rule(TITULAR, POST, data={"email": "intruso@intruso.test", "permissions": "balances"}),
+    "colleague_permissions": Rule(TITULAR, POST, ids="colleague", data={"permissions": "balances"}),
+    "colleague_deactivate": Rule(TITULAR, POST, ids="colleague"),
+    "colleague_reactivate": Rule(TITULAR, POST, ids="colleague"),
     # The portal's admins.
     "integration": Rule(ADMIN),
     "api_key_create": Rule(ADMIN, POST, data={"name": "ERP intruso"}),
@@ -138,6 +145,8 @@ TENANT_URLS: dict[str, Rule] = {
     "account_activate": Rule(ADMIN, POST, ids="account"),
     "account_deactivate": Rule(ADMIN, POST, ids="account"),
     "invitations_load": Rule(ADMIN),
+    "colleagues_admin": Rule(ADMIN, data={"q": "colega"}),
+    "colleague_revoke": Rule(ADMIN, POST, ids="colleague"),
     "invitations_send": Rule(ADMIN, POST, data={"tipo": "ambos", "modo": "excluir"}),
     "invitation_batch": Rule(ADMIN, ids="batch"),
     "email_settings": Rule(ADMIN, GET_POST, data={
@@ -224,7 +233,7 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
     patterns = url_patterns("config.urls_tenant")
     matrix = Matrix(["public", alfa.schema_name, beta.schema_name])
     host = alfa.hostname
-    pages = (ACCOUNT, CUSTOMER, SUPPLIER, ADMIN)
+    pages = (ACCOUNT, CUSTOMER, SUPPLIER, TITULAR, ADMIN)
 
     anonymous = Actor("anónimo", host, {
         **{cls: Plan(login_redirect, (b.own, b.other)) for cls in pages},
@@ -240,13 +249,17 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
               cookies={"sessionid": s["alfa:admin"]}),
         Actor("admin de beta, en beta, con ids de alfa", beta.hostname,
               {ADMIN: Plan(not_found, (a.own,), only_with_ids=True)}, cookies={"sessionid": s["beta:admin"]}),
+        Actor("admin de alfa en las páginas de un titular", host, {TITULAR: Plan(not_found, (a.own,))},
+              cookies={"sessionid": s["alfa:admin"]}),
         Actor("cliente de alfa", host, {
             CUSTOMER: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
+            TITULAR: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
             SUPPLIER: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:cliente"]}),
         Actor("proveedor de alfa", host, {
             SUPPLIER: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
+            TITULAR: Plan(not_found, (a.own, a.other), only_with_ids=True),
             CUSTOMER: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:proveedor"]}),
@@ -257,6 +270,7 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
         Actor("cuenta de un cliente y proveedor inactivos en el ERP", host, {
             CUSTOMER: Plan(suspended, (a.own, a.other)),
             SUPPLIER: Plan(suspended, (a.own, a.other)),
+            TITULAR: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:suspendido"]}),
         # The ERP's API.

@@ -33,9 +33,18 @@ from portal_core.access.models import token_hash
 from portal_core.accounts import two_factor
 from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.company.services import portal_settings_update
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
+from portal_core.models import (
+    AccountLink,
+    Customer,
+    Invitation,
+    InvitationBatch,
+    OwnerNotice,
+    RegistrationRequest,
+    Supplier,
+)
 from portal_core.notifications.services import unsubscribe_token
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
@@ -70,6 +79,7 @@ EMAIL_SETTINGS = {"host": ("smtp.example.com",), "port": ("587", "465"), "securi
                   "username": ("avisos",), "password": ("secreto",), "password_clear": ("on",),
                   "from_email": ("avisos@alfa.test",), "from_name": ("Alfa",), "reply_to": ("admin@alfa.test",)}
 PERIOD = {"desde": DATES, "hasta": DATES}
+PERMISSIONS = ("balances", "downloads", "orders", "payments")
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -112,6 +122,12 @@ FORMS = [
     Form("supplier_statement", "GET", "supplier", {**PERIOD, "formato": ("pdf", "xlsx")}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
+    # Usuarios de la empresa: the customer's titular invites and manages its colleague.
+    Form("colleague_invite", "POST", "customer", {"email": ("colega2@alfa.test", "proveedor@alfa.test"),
+                                                  "permissions": PERMISSIONS}, examples=HASHING),
+    Form("colleague_permissions", "POST", "customer", {"permissions": PERMISSIONS}, kwargs="colleague"),
+    Form("colleague_deactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
+    Form("colleague_reactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
     Form("two_factor_setup", "POST", "customer", {"code": ("123456",)}),
     Form("recovery_codes_regenerate", "POST", "two_factor", {"codigos-confirmation": (PASSWORD, "123456")},
@@ -140,6 +156,8 @@ FORMS = [
                                                "email": ("cliente@alfa.test",), "excluir": ("x@x.test",)},
          examples=HASHING),
     Form("invitation_batch", "GET", "admin", {"formato": ("json",)}, kwargs="batch", examples=8),
+    Form("colleagues_admin", "GET", "admin", {"q": ("colega", "Peña")}, examples=8),
+    Form("colleague_revoke", "POST", "admin", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
     Form("email_settings", "POST", "admin", EMAIL_SETTINGS),
     Form("email_test", "POST", "admin", {"to": ("admin@alfa.test",)}),
     Form("outbox_retry", "POST", "admin", ANY_FIELD, kwargs="message", examples=ACTIONS),
@@ -173,6 +191,7 @@ FORMS = [
 NOT_FORMS = {
     "home": "a page without input",
     "my_account": "a page without input (its forms post to two_factor_setup and the ones below)",
+    "colleagues": "a page without input (its forms post to colleague_invite and the ones beside it)",
     "registration_verify": "a token in the path only (tests/portal_core/access/test_registrations.py)",
     "owner_email_confirm": "a token in the path only (tests/provisioning/test_confirmation.py)",
     "integration": "a page without input (its form posts to api_key_create)",
@@ -308,6 +327,10 @@ def site(alfa):
         notice = OwnerNotice.objects.create(user=customer, customer=c1, sent_to="titular@alfa.test",
                                             token_hash=token_hash(NOTICE_TOKEN))
         batch = InvitationBatch.objects.create(parties=[], total=0)
+        portal_settings_update(changes={"colleagues_allowed": True})
+        colleague = party_account_create(email="colega@alfa.test", password=PASSWORD, customer=c1)
+        AccountLink.objects.filter(user=colleague).update(role=AccountLink.Role.COLLEAGUE, invited_by=customer,
+                                                          permissions=["orders"])
         key, _secret = api_key_create(name="ERP")
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
@@ -319,6 +342,7 @@ def site(alfa):
         "user": {"user_id": customer.pk}, "batch": {"batch_id": batch.pk}, "message": {"message_id": 999_999},
         "api_key": {"key_id": key.pk}, "unsubscribe": {"token": unsubscribe},
         "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "colleague": {"user_id": colleague.pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
