@@ -31,6 +31,8 @@ MENU = [
     MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER, "supplier_payments"),
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
+    MenuEntry(_("Entregas del día"), _("Entregas"), "pickup_deliveries", "cash", ADMIN,
+              "supplier_payments"),
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
     MenuEntry(_("Registro de actividad"), _("Actividad"), "activity_log", "list", ADMIN),
     MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
