@@ -23,9 +23,9 @@ class PickupError(DomainError):
         SLOT_UNKNOWN: _("Ese turno ya no está disponible. Elija otro."),
         SLOT_FULL: _("Ese turno se completó recién. Elija otro."),
         TOO_LATE: _("El turno ya empezó: no se puede cambiar ni cancelar."),
-        CODE_UNKNOWN: _("El código %(code)s no corresponde a ningún retiro. Revíselo e intente de nuevo."),
-        CODE_CANCELLED: _("El retiro con el código %(code)s fue cancelado: no se puede entregar."),
+        CODE_UNKNOWN: _("El código %(pickup_code)s no corresponde a ningún retiro. Revíselo e intente de nuevo."),
+        CODE_CANCELLED: _("El retiro con el código %(pickup_code)s fue cancelado: no se puede entregar."),
         CODE_DONE: _("La orden de pago %(number)s ya fue retirada el %(when)s. No se registró nada."),
-        CODE_OTHER_DAY: _("El código %(code)s es de un retiro programado para el %(day)s, no para hoy."),
+        CODE_OTHER_DAY: _("El código %(pickup_code)s es de un retiro programado para el %(day)s, no para hoy."),
         PAYMENT_COLLECTED: _("La orden de pago %(number)s ya figura como retirada. No se registró nada."),
     }

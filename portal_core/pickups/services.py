@@ -165,7 +165,7 @@ def pickup_hand_over(*, code: str, by, now: datetime | None = None) -> PickupSch
     now, code = now or timezone.now(), code_normalize(code)
     found = PickupSchedule.objects.filter(code=code).values_list("payment_id", flat=True).first()
     if found is None:
-        raise PickupError(PickupError.CODE_UNKNOWN, code=code)
+        raise PickupError(PickupError.CODE_UNKNOWN, pickup_code=code)
     with transaction.atomic():
         payment = SupplierPayment.objects.select_for_update().select_related("supplier").get(pk=found)
         schedule = PickupSchedule.objects.select_for_update().get(code=code)
@@ -183,13 +183,13 @@ def pickup_hand_over(*, code: str, by, now: datetime | None = None) -> PickupSch
 
 def _hand_over_check(schedule: PickupSchedule, payment: SupplierPayment, now: datetime) -> None:
     if schedule.status == Status.CANCELLED:
-        raise PickupError(PickupError.CODE_CANCELLED, code=schedule.code)
+        raise PickupError(PickupError.CODE_CANCELLED, pickup_code=schedule.code)
     if schedule.status == Status.DONE:
         raise PickupError(PickupError.CODE_DONE, number=payment.number, when=_shown(schedule.closed_at))
     if payment.status != SupplierPayment.Status.READY:
         raise PickupError(PickupError.PAYMENT_COLLECTED, number=payment.number)
     if timezone.localdate(schedule.slot_start) != timezone.localdate(now):
-        raise PickupError(PickupError.CODE_OTHER_DAY, code=schedule.code,
+        raise PickupError(PickupError.CODE_OTHER_DAY, pickup_code=schedule.code,
                           day=formats.date_format(timezone.localdate(schedule.slot_start), "d/m/Y"))
 
 
