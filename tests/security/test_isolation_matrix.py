@@ -118,6 +118,10 @@ TENANT_URLS: dict[str, Rule] = {
     "supplier_ledger": Rule(SUPPLIER),
     "supplier_payments": Rule(SUPPLIER),
     "certificate_pdf": Rule(SUPPLIER, ids="certificate"),
+    "pickup_schedule": Rule(SUPPLIER, GET_POST, ids="payment", data={
+        "slot": "1-209901011000", "person_name": "Intruso Pérez", "person_dni": "30123456"}),
+    "pickup_detail": Rule(SUPPLIER, ids="payment"),
+    "pickup_cancel": Rule(SUPPLIER, POST, ids="payment"),
     # The portal's admins.
     "integration": Rule(ADMIN),
     "api_key_create": Rule(ADMIN, POST, data={"name": "ERP intruso"}),
@@ -150,6 +154,14 @@ TENANT_URLS: dict[str, Rule] = {
     "admin_sales": Rule(ADMIN),
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),
+    "pickup_windows": Rule(ADMIN, GET_POST, data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_edit": Rule(ADMIN, GET_POST, ids="window", data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_delete": Rule(ADMIN, POST, ids="window"),
+    "pickup_deliveries": Rule(ADMIN, GET_POST, data={"code": "ABCDEFGH"}),
     # The ERP's API (Authorization: Bearer <key>).
     "api-sync-customers": Rule(API, POST),
     "api-sync-suppliers": Rule(API, POST),

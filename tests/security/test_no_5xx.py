@@ -13,7 +13,7 @@ that carry them byte for byte, are in hostile.py.
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -35,7 +35,15 @@ from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
+from portal_core.models import (
+    Customer,
+    Invitation,
+    InvitationBatch,
+    OwnerNotice,
+    PickupWindow,
+    RegistrationRequest,
+    Supplier,
+)
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
@@ -69,6 +77,8 @@ EMAIL_SETTINGS = {"host": ("smtp.example.com",), "port": ("587", "465"), "securi
                   "username": ("avisos",), "password": ("secreto",), "password_clear": ("on",),
                   "from_email": ("avisos@alfa.test",), "from_name": ("Alfa",), "reply_to": ("admin@alfa.test",)}
 PERIOD = {"desde": DATES, "hasta": DATES}
+WINDOW = {"weekdays": ("0", "6"), "starts_at": ("09:00",), "ends_at": ("13:00",), "place": ("Av. Corrientes 1234",),
+          "slot_minutes": ("30",), "capacity": ("2",)}
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -107,6 +117,10 @@ FORMS = [
     Form("purchase_invoices", "GET", "supplier", FILTERS),
     Form("supplier_ledger", "GET", "supplier", {**FILTERS, "vencidos": ("on",)}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
+    Form("pickup_schedule", "POST", "supplier", {"slot": ("1-209901011000", "x"), "person_name": ("Ana Pérez",),
+                                                 "person_dni": ("30123456", "30.123.456"), "replacing": ("1",)},
+         kwargs="payment"),
+    Form("pickup_cancel", "POST", "supplier", ANY_FIELD, kwargs="payment", examples=ACTIONS),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
     Form("two_factor_setup", "POST", "customer", {"code": ("123456",)}),
@@ -154,6 +168,10 @@ FORMS = [
                                       "customer_balances": ("on",), "supplier_payments": ("on",)},
          examples=HASHING),
     Form("profile_image", "POST", "admin", {"next": ("/", "//evil.test/")}, files=("imagen",)),
+    Form("pickup_windows", "POST", "admin", WINDOW),
+    Form("pickup_window_edit", "POST", "admin", WINDOW, kwargs="window"),
+    Form("pickup_window_delete", "POST", "admin", ANY_FIELD, kwargs="window", examples=ACTIONS),
+    Form("pickup_deliveries", "POST", "admin", {"code": ("ABCDEFGH", "abcd-efgh")}),
 ]
 
 # Views with nothing a visitor types (pages, downloads by id or token) and what covers them instead.
@@ -169,6 +187,7 @@ NOT_FORMS = {
     "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "purchase_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "certificate_pdf": "a PDF by ids (tests/billing_views/test_pdf.py)",
+    "pickup_detail": "a page by id (tests/billing_views/test_pickups.py)",
     "download": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
@@ -296,6 +315,9 @@ def site(alfa):
                                             token_hash=token_hash(NOTICE_TOKEN))
         batch = InvitationBatch.objects.create(parties=[], total=0)
         key, _secret = api_key_create(name="ERP")
+        window = PickupWindow.objects.create(weekdays=[0, 6], starts_at=time(8), ends_at=time(18), place="Caja 1",
+                                             slot_minutes=30, capacity=2)
+        op1 = s1.payments.get(external_id="OP1").pk
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
     ids = {
@@ -304,6 +326,8 @@ def site(alfa):
         "notice_id": {"notice_id": notice.pk}, "invitation_id": {"invitation_id": invitation.pk},
         "user": {"user_id": customer.pk}, "batch": {"batch_id": batch.pk}, "message": {"message_id": 999_999},
         "api_key": {"key_id": key.pk}, "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "payment": {"payment_id": op1},
+        "window": {"window_id": window.pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
