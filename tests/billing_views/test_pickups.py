@@ -3,11 +3,15 @@ appointment with its code and QR (on the page and by email, read from a real SMT
 Entregas del día, where the code marks the order collected. Bad input and strangers change nothing."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django_tenants.utils import tenant_context
 
+from portal_core.accounts.models import User
 from portal_core.models import AuditEvent, ErpEvent, PickupSchedule, PickupWindow, SupplierPayment
+from portal_core.pickups import services
+from portal_core.pickups.errors import PickupError
 from tests.billing_views.conftest import doc_id
 from tests.billing_views.pickups_helpers import PLACE, schedule_today, slot_key, window_create
 from tests.conftest import host_client
@@ -225,16 +229,40 @@ def test_the_supplier_cancels_and_can_schedule_again(book, login):
     assert supplier.post(f"/retiro-de-pagos/{payment_id}/retiro/cancelar/").status_code == 404  # none active
 
 
-def test_an_appointment_that_has_started_cannot_be_cancelled(book, login):
-    schedule_today(book, hour=8)  # 08:00 today: started (or past) whenever the test runs after it
-    supplier = login(book, "proveedor@alfa.test")
-    payment_id = doc_id(book, SupplierPayment, "OP1")
+def test_an_appointment_that_has_started_cannot_be_cancelled_or_moved_that_day(book):
+    schedule = schedule_today(book, hour=8)
+    started = schedule.slot_start + timedelta(minutes=1)
     before = rows(book)
 
-    response = supplier.post(f"/retiro-de-pagos/{payment_id}/retiro/cancelar/", follow=True)
+    with tenant_context(book):
+        supplier = User.objects.get(email="proveedor@alfa.test")
+        refusals = []
+        for attempt in (lambda: services.pickup_cancel(schedule=schedule, by=supplier, now=started),
+                        lambda: services.pickup_schedule(
+                            payment=schedule.payment, slot_key=slot_key(schedule.window, hour=10),
+                            person_name="Ana Pérez", person_dni="30123456", by=supplier, page_url="http://x/",
+                            replacing=schedule.pk, now=started)):
+            try:
+                attempt()
+            except PickupError as error:
+                refusals.append(error.code)
 
-    assert "El turno ya empezó: no se puede cambiar ni cancelar." in response.content.decode()
+    assert refusals == [PickupError.TOO_LATE, PickupError.TOO_LATE]
     assert rows(book) == before
+
+
+def test_a_missed_appointment_can_be_moved_from_the_next_day(book):
+    schedule = schedule_today(book, hour=8)
+    next_day = schedule.slot_start + timedelta(days=1) - timedelta(hours=7)  # 01:00 the next day
+
+    with tenant_context(book):
+        moved = services.pickup_schedule(
+            payment=schedule.payment, slot_key=slot_key(schedule.window, days=2, hour=10), person_name="Ana Pérez",
+            person_dni="30123456", by=User.objects.get(email="proveedor@alfa.test"), page_url="http://x/",
+            replacing=schedule.pk, now=next_day)
+        schedule.refresh_from_db()
+
+    assert (schedule.status, moved.status) == ("cancelled", "scheduled")
 
 
 def test_strangers_and_orders_not_ready_get_404_and_nothing_changes(book, login, beta):
