@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, views
+from . import admin_views, pickups, views
 
 urlpatterns = [
     path("administrador/cuentas-corrientes/", admin_views.balances, name="admin_balances"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("administrador/perfil/", admin_views.profile, name="profile"),
     path("administrador/perfil/notificaciones/", admin_views.profile_notifications, name="profile_notifications"),
     path("administrador/perfil/imagen/", admin_views.profile_image, name="profile_image"),
+    path("administrador/perfil/retiros/", pickups.pickup_windows, name="pickup_windows"),
+    path("administrador/perfil/retiros/<int:window_id>/", pickups.pickup_windows, name="pickup_window_edit"),
+    path("administrador/perfil/retiros/<int:window_id>/eliminar/", pickups.pickup_window_delete,
+         name="pickup_window_delete"),
+    path("administrador/entregas/", pickups.pickup_deliveries, name="pickup_deliveries"),
     path("perfil/imagen/", admin_views.profile_image_file, name="profile_image_file"),
     path("facturas/", views.sales_invoices, name="sales_invoices"),
     path("facturas/<int:document_id>/pdf/", views.sales_invoice_pdf, name="sales_invoice_pdf"),
@@ -28,6 +33,9 @@ urlpatterns = [
     path("cuenta-corriente-proveedor/", views.supplier_ledger, name="supplier_ledger"),
     path("cuenta-corriente-proveedor/resumen/", views.supplier_statement, name="supplier_statement"),
     path("retiro-de-pagos/", views.supplier_payments, name="supplier_payments"),
+    path("retiro-de-pagos/<int:payment_id>/programar/", pickups.pickup_schedule, name="pickup_schedule"),
+    path("retiro-de-pagos/<int:payment_id>/retiro/", pickups.pickup_detail, name="pickup_detail"),
+    path("retiro-de-pagos/<int:payment_id>/retiro/cancelar/", pickups.pickup_cancel, name="pickup_cancel"),
     path("retiro-de-pagos/<int:payment_id>/certificados/<int:certificate_id>/pdf/", views.certificate_pdf,
          name="certificate_pdf"),
 ]

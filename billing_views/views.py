@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.activity.services import Kind, audit_record
 from portal_core.models import AccountLink
+from portal_core.pickups import selectors as pickup_selectors
 from portal_core.web.menu import menu_for
 
 from . import downloads, pdf, selectors
@@ -144,10 +145,14 @@ def supplier_statement(request):
 @require_GET
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
-    return _render(request, "payments.html", "supplier_payments", supplier=supplier,
+    page = synced_page(request, selectors.supplier_payments(supplier=supplier),
+                       version=party_version(request, supplier, "supplier-payments"))
+    pickups = pickup_selectors.pickups_by_payment(payment_ids=[payment.pk for payment in page])
+    for payment in page:
+        payment.pickup = pickups.get(payment.pk)
+    return _render(request, "payments.html", "supplier_payments", supplier=supplier, page=page,
                    downloads=request.viewer.may(DOWNLOADS),
-                   page=synced_page(request, selectors.supplier_payments(supplier=supplier),
-                                    version=party_version(request, supplier, "supplier-payments")))
+                   pickups_offered=pickup_selectors.windows_active().exists())
 
 
 @login_required

@@ -35,6 +35,8 @@ MENU = [
               "supplier_payments", "payments"),
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
+    MenuEntry(_("Entregas del día"), _("Entregas"), "pickup_deliveries", "cash", ADMIN,
+              "supplier_payments"),
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
     MenuEntry(_("Registro de actividad"), _("Actividad"), "activity_log", "list", ADMIN),
     MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),

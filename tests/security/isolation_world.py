@@ -5,7 +5,7 @@ in the other."""
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -30,6 +30,7 @@ from portal_core.models import (
     InvitationBatch,
     OutboxMessage,
     OwnerNotice,
+    PickupWindow,
     PurchaseInvoice,
     RegistrationRequest,
     SalesInvoice,
@@ -37,6 +38,7 @@ from portal_core.models import (
     SupplierPayment,
 )
 from portal_core.notifications.services import unsubscribe_token
+from portal_core.pickups import services as pickups
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
 
@@ -147,6 +149,15 @@ def seed_portal(company, p: str) -> Seed:
         assert all(password_reset_tokens.check_token(user, reset["token"]) for user, reset in
                    zip((seed.accounts["cliente"], seed.accounts["admin"]), resets, strict=True))
 
+        # Programar retiro: a window, and an appointment for tomorrow on each supplier's order.
+        window = PickupWindow.objects.create(weekdays=list(range(7)), starts_at=time(8), ends_at=time(18),
+                                             place="Caja 1", slot_minutes=30, capacity=5)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        for ext, account in (("OP1", "proveedor"), ("OP2", "otroprov")):
+            pickups.pickup_schedule(payment=SupplierPayment.objects.get(external_id=f"{p}{ext}"),
+                                    slot_key=f"{window.pk}-{tomorrow:%Y%m%d}1000", person_name="Ana Pérez",
+                                    person_dni="30123456", by=seed.accounts[account], page_url="http://x/")
+
         def doc(model, ext):
             return model.objects.get(external_id=f"{p}{ext}").pk
 
@@ -165,6 +176,8 @@ def seed_portal(company, p: str) -> Seed:
             "sales_invoice": [{"document_id": doc(SalesInvoice, "F1")}],
             "purchase_invoice": [{"document_id": doc(PurchaseInvoice, "P1")}],
             "certificate": [{"payment_id": op1, "certificate_id": cert1}],
+            "payment": [{"payment_id": op1}],
+            "window": [{"window_id": window.pk}],
             "download": [{"token": downloads_of["cliente"]}],
             "api_key": [{"key_id": ApiKey.objects.get(name="ERP").pk}],
             "registration": [{"registration_id": pending.pk}],
@@ -186,6 +199,7 @@ def seed_portal(company, p: str) -> Seed:
             "certificate": [{"payment_id": op2, "certificate_id": cert2}, {"payment_id": op1, "certificate_id": cert2}],
             "download": [{"token": downloads_of["ajeno"]}],
             "colleague": [{"user_id": seed.accounts["colega_ajeno"].pk}],
+            "payment": [{"payment_id": op2}],
         }
     return seed
 

@@ -129,6 +129,10 @@ TENANT_URLS: dict[str, Rule] = {
     "colleague_permissions": Rule(TITULAR, POST, ids="colleague", data={"permissions": "balances"}),
     "colleague_deactivate": Rule(TITULAR, POST, ids="colleague"),
     "colleague_reactivate": Rule(TITULAR, POST, ids="colleague"),
+    "pickup_schedule": Rule(SUPPLIER, GET_POST, ids="payment", data={
+        "slot": "1-209901011000", "person_name": "Intruso Pérez", "person_dni": "30123456"}),
+    "pickup_detail": Rule(SUPPLIER, ids="payment"),
+    "pickup_cancel": Rule(SUPPLIER, POST, ids="payment"),
     # The portal's admins.
     "integration": Rule(ADMIN),
     "api_key_create": Rule(ADMIN, POST, data={"name": "ERP intruso"}),
@@ -165,6 +169,14 @@ TENANT_URLS: dict[str, Rule] = {
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),
     "profile_notifications": Rule(ADMIN, POST, data={"kinds": ["overdue"], "due_soon_days": "9"}),
+    "pickup_windows": Rule(ADMIN, GET_POST, data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_edit": Rule(ADMIN, GET_POST, ids="window", data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_delete": Rule(ADMIN, POST, ids="window"),
+    "pickup_deliveries": Rule(ADMIN, GET_POST, data={"code": "ABCDEFGH"}),
     # The ERP's API (Authorization: Bearer <key>).
     "api-sync-customers": Rule(API, POST),
     "api-sync-suppliers": Rule(API, POST),

@@ -13,7 +13,7 @@ that carry them byte for byte, are in hostile.py.
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -42,6 +42,7 @@ from portal_core.models import (
     Invitation,
     InvitationBatch,
     OwnerNotice,
+    PickupWindow,
     RegistrationRequest,
     Supplier,
 )
@@ -80,6 +81,8 @@ EMAIL_SETTINGS = {"host": ("smtp.example.com",), "port": ("587", "465"), "securi
                   "from_email": ("avisos@alfa.test",), "from_name": ("Alfa",), "reply_to": ("admin@alfa.test",)}
 PERIOD = {"desde": DATES, "hasta": DATES}
 PERMISSIONS = ("balances", "downloads", "orders", "payments")
+WINDOW = {"weekdays": ("0", "6"), "starts_at": ("09:00",), "ends_at": ("13:00",), "place": ("Av. Corrientes 1234",),
+          "slot_minutes": ("30",), "capacity": ("2",)}
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -121,6 +124,10 @@ FORMS = [
     Form("supplier_ledger", "GET", "supplier", {**FILTERS, "vencidos": ("on",)}),
     Form("supplier_statement", "GET", "supplier", {**PERIOD, "formato": ("pdf", "xlsx")}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
+    Form("pickup_schedule", "POST", "supplier", {"slot": ("1-209901011000", "x"), "person_name": ("Ana Pérez",),
+                                                 "person_dni": ("30123456", "30.123.456"), "replacing": ("1",)},
+         kwargs="payment"),
+    Form("pickup_cancel", "POST", "supplier", ANY_FIELD, kwargs="payment", examples=ACTIONS),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
     # Usuarios de la empresa: the customer's titular invites and manages its colleague.
     Form("colleague_invite", "POST", "customer", {"email": ("colega2@alfa.test", "proveedor@alfa.test"),
@@ -185,6 +192,10 @@ FORMS = [
     Form("profile_image", "POST", "admin", {"next": ("/", "//evil.test/")}, files=("imagen",)),
     Form("profile_notifications", "POST", "admin", {"kinds": ("new_document", "overdue", "payment_ready"),
                                                     "due_soon_days": ("3", "30")}),
+    Form("pickup_windows", "POST", "admin", WINDOW),
+    Form("pickup_window_edit", "POST", "admin", WINDOW, kwargs="window"),
+    Form("pickup_window_delete", "POST", "admin", ANY_FIELD, kwargs="window", examples=ACTIONS),
+    Form("pickup_deliveries", "POST", "admin", {"code": ("ABCDEFGH", "abcd-efgh")}),
 ]
 
 # Views with nothing a visitor types (pages, downloads by id or token) and what covers them instead.
@@ -201,6 +212,7 @@ NOT_FORMS = {
     "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "purchase_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "certificate_pdf": "a PDF by ids (tests/billing_views/test_pdf.py)",
+    "pickup_detail": "a page by id (tests/billing_views/test_pickups.py)",
     "download": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
@@ -332,6 +344,9 @@ def site(alfa):
         AccountLink.objects.filter(user=colleague).update(role=AccountLink.Role.COLLEAGUE, invited_by=customer,
                                                           permissions=["orders"])
         key, _secret = api_key_create(name="ERP")
+        window = PickupWindow.objects.create(weekdays=[0, 6], starts_at=time(8), ends_at=time(18), place="Caja 1",
+                                             slot_minutes=30, capacity=2)
+        op1 = s1.payments.get(external_id="OP1").pk
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
         unsubscribe = unsubscribe_token(user=customer, kinds=["new_document", "overdue"])
@@ -343,6 +358,8 @@ def site(alfa):
         "api_key": {"key_id": key.pk}, "unsubscribe": {"token": unsubscribe},
         "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
         "colleague": {"user_id": colleague.pk},
+        "payment": {"payment_id": op1},
+        "window": {"window_id": window.pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
