@@ -28,6 +28,9 @@ class NotificationKind:
     help: str
     heading: str  # the email's first line, and the digest's section title
     path: str  # the portal page the email links to
+    # The AccountLink.Permission a colleague (usuario de la empresa) needs to get it: what the
+    # email shows must be what its pages may show it. Titulars have every permission.
+    permission: str = ""
 
 
 KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in (
@@ -36,16 +39,16 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in (
                      _("Tiene comprobantes nuevos"), "/facturas/"),
     NotificationKind(DUE_SOON, CUSTOMER, "customer_ledger", _("Próximos vencimientos"),
                      _("Unos días antes de que venza un comprobante con saldo pendiente."),
-                     _("Comprobantes por vencer"), "/cuenta-corriente/"),
+                     _("Comprobantes por vencer"), "/cuenta-corriente/", "balances"),
     NotificationKind(OVERDUE, CUSTOMER, "customer_ledger", _("Comprobantes vencidos"),
                      _("Un recordatorio por semana mientras un comprobante vencido tenga saldo pendiente."),
-                     _("Comprobantes vencidos con saldo pendiente"), "/cuenta-corriente/"),
+                     _("Comprobantes vencidos con saldo pendiente"), "/cuenta-corriente/", "balances"),
     NotificationKind(PAYMENT_READY, SUPPLIER, "supplier_payments", _("Pagos listos para retirar"),
                      _("Cuando una orden de pago queda lista para retirar."),
-                     _("Tiene pagos listos para retirar"), "/retiro-de-pagos/"),
+                     _("Tiene pagos listos para retirar"), "/retiro-de-pagos/", "payments"),
     NotificationKind(WITHHOLDING_CERTIFICATE, SUPPLIER, "supplier_payments", _("Certificados de retención"),
                      _("Cuando la empresa emite un certificado de retención a su nombre."),
-                     _("Tiene certificados de retención nuevos"), "/retiro-de-pagos/"),
+                     _("Tiene certificados de retención nuevos"), "/retiro-de-pagos/", "payments"),
 )}
 
 

@@ -21,12 +21,14 @@ def kinds_enabled(*, settings_row: NotificationSettings | None = None, switches=
 
 
 def kinds_available(*, link, switches=None) -> list[k.NotificationKind]:
-    """The kinds an account may choose: by its customer/supplier link and the admin's choice."""
+    """The kinds an account may choose: by its customer/supplier link, the admin's choice and,
+    for a colleague, the permissions its titular granted."""
     if link is None:
         return []
     enabled = kinds_enabled(switches=switches)
+    granted = link.effective_permissions
     return [kind for kind in k.kinds_for(customer=link.customer_id is not None, supplier=link.supplier_id is not None)
-            if kind.code in enabled]
+            if kind.code in enabled and (not kind.permission or kind.permission in granted)]
 
 
 def preferences_of(*, user) -> dict[str, str]:

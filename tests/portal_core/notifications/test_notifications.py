@@ -384,3 +384,23 @@ def test_the_admin_chooses_the_kinds_and_the_days_in_perfil(portal, customer, sm
     page = host_client(portal)
     page.post("/ingresar/", {"username": "ana@penalolen.test", "password": PASSWORD})
     assert "Comprobantes nuevos" not in page.get("/mi-cuenta/notificaciones/").content.decode()
+
+
+def test_a_colleague_gets_only_the_kinds_its_permissions_let_it_see(portal, customer, smtp, make_account):
+    # given: two colleagues (usuarios de la empresa) of C1, one without *ver saldos*
+    for email, permissions in (("sin-saldos@penalolen.test", []), ("con-saldos@penalolen.test", ["balances"])):
+        user = make_account(portal, email)
+        with tenant_context(portal):
+            AccountLink.objects.create(user=user, customer=Customer.objects.get(external_id="C1"),
+                                       role=AccountLink.Role.COLLEAGUE, invited_by=customer, permissions=permissions)
+    sync(portal, "customer-account-entries", [entry("M20", TODAY - timedelta(days=1), number=20)])
+
+    # when
+    overdue = daily(portal, smtp)
+    sync(portal, "sales-invoices", [invoice("F20", number=20)])
+    new = send(portal, smtp)
+
+    # then: the overdue balance goes to those who may see balances; the new invoice to all three
+    assert sorted(m["To"] for m in overdue) == ["ana@penalolen.test", "con-saldos@penalolen.test"]
+    assert sorted(m["To"] for m in new) == ["ana@penalolen.test", "con-saldos@penalolen.test",
+                                            "sin-saldos@penalolen.test"]
