@@ -1,15 +1,18 @@
 """Which parties an account may see. Every section and document is looked up through these,
 so a party that is not the account's own answers 404 exactly like one that does not exist, and
 a party the ERP marks inactive answers the "acceso suspendido" page (its other party's
-sections keep working)."""
+sections keep working). A colleague (usuario de la empresa) is refused, with a 403 that says
+why, the sections and downloads its titular did not grant (SECTION_PERMISSIONS, require_download)."""
 
 from django.http import Http404
 from django.shortcuts import render
 
 from portal_core.access.selectors import account_link
-from portal_core.models import Customer, Supplier
+from portal_core.models import AccountLink, Customer, Supplier
 
-from .errors import PartySuspended
+from .errors import PartySuspended, PermissionRefused
+
+Permission = AccountLink.Permission
 
 
 def account_customer(user) -> Customer | None:
@@ -32,18 +35,40 @@ def _active(party):
     return party
 
 
+# The sections that need a colleague's permission (AccountLink.Permission), and the refusal.
+SECTION_PERMISSIONS = {"customer_orders": (Permission.ORDERS, PermissionRefused.NO_ORDERS),
+                       "supplier_payments": (Permission.PAYMENTS, PermissionRefused.NO_PAYMENTS)}
+
+
+def _require_permission(request, section: str) -> None:
+    permission, refusal = SECTION_PERMISSIONS.get(section, (None, None))
+    if permission and not request.viewer.may(permission):
+        raise PermissionRefused(refusal)
+
+
 def require_customer(request, section: str) -> Customer:
     _require_section(request, section)
-    return _active(request.viewer.customer)
+    customer = _active(request.viewer.customer)
+    _require_permission(request, section)
+    return customer
 
 
 def require_supplier(request, section: str) -> Supplier:
     _require_section(request, section)
-    return _active(request.viewer.supplier)
+    supplier = _active(request.viewer.supplier)
+    _require_permission(request, section)
+    return supplier
+
+
+def require_download(request) -> None:
+    """Every PDF, ZIP and CSV/XLSX of a party's documents: refused (403) to a colleague without
+    *descargar comprobantes*. Call it after require_customer/require_supplier."""
+    if not request.viewer.may(Permission.DOWNLOADS):
+        raise PermissionRefused(PermissionRefused.NO_DOWNLOADS)
 
 
 class PartySuspendedMiddleware:
-    """Turns PartySuspended into a clear page (403) instead of an error."""
+    """Turns PartySuspended and PermissionRefused into a clear page (403) instead of an error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,11 +77,12 @@ class PartySuspendedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, PartySuspended):
+        if not isinstance(exception, PartySuspended | PermissionRefused):
             return None
         from portal_core.web.menu import menu_for
 
-        response = render(request, "billing_views/suspended.html", {
+        template = "suspended.html" if isinstance(exception, PartySuspended) else "refused.html"
+        response = render(request, f"billing_views/{template}", {
             "error": exception, "menu": menu_for(request, None)}, status=403)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -49,6 +49,10 @@ class SwitchesForm(forms.Form):
     supplier_invoices = forms.BooleanField(label=_("Facturas de compra"), required=False)
     supplier_ledger = forms.BooleanField(label=_("Cuenta corriente proveedores"), required=False)
     supplier_payments = forms.BooleanField(label=_("Retiro de pagos"), required=False)
+    colleagues_allowed = forms.BooleanField(
+        label=_("Los clientes y proveedores pueden invitar a usuarios de su empresa"), required=False,
+        help_text=_("Quien tiene el primer acceso de cada cliente o proveedor invita a sus compañeros desde "
+                    "«Usuarios de la empresa» y elige qué puede ver y descargar cada uno."))
 
     def customer_fields(self):
         return [self[name] for name in self.fields if name.startswith("customer_")]

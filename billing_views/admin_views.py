@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +17,11 @@ from portal_core.accounts import two_factor
 from portal_core.company import services as company
 from portal_core.company.errors import ImageRejected
 from portal_core.models import Customer, Supplier
+from portal_core.notifications import services as notifications
+from portal_core.notifications.errors import NotificationError
+from portal_core.notifications.forms import NotificationSettingsForm
+from portal_core.notifications.kinds import KINDS as NOTIFICATION_KINDS
+from portal_core.notifications.selectors import notification_settings
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
 from tenants.images import png_response
@@ -25,12 +31,14 @@ from . import sheets
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
 from .formats import money
-from .ledger import ledger_response
+from .ledger import ledger_response, statement_response
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
 
 def _render(request, template, url_name, status=200, **context):
+    if template == "profile.html" and "notification_form" not in context:  # Perfil's every answer
+        context["notification_form"] = _notification_form()
     return render(request, f"billing_views/admin/{template}", {"menu": menu_for(request, url_name), **context},
                   status=status)
 
@@ -64,13 +72,30 @@ def balances(request, tab="clientes"):
 @never_cache
 def party_ledger(request, tab, party_id: int):
     """One party's current account, as the admin sees it from the balances list."""
+    kind, party = _tab_party(tab, party_id)
+    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
+                           accounts=core_selectors.party_accounts(**{kind: party}),
+                           statement_url=reverse("admin_party_statement", args=[tab, party.pk]))
+
+
+@portal_admin_required
+@require_GET
+@never_cache
+def party_statement(request, tab, party_id: int):
+    """*Descargar resumen* of any party, as the party itself would get it, with balances (the
+    admin always sees them)."""
+    _, party = _tab_party(tab, party_id)
+    return statement_response(request, party=party, show_balances=True, menu_entry="admin_balances",
+                              ledger_url=reverse("admin_party_ledger", args=[tab, party.pk]),
+                              export_name="admin_party_statement", title=party.business_name)
+
+
+def _tab_party(tab: str, party_id: int):
     kind = {"clientes": "customer", "proveedores": "supplier"}.get(tab)
     if kind is None:
         raise Http404
-    party = get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
-    return ledger_response(request, party=party, show_balances=True, menu_entry="admin_balances",
-                           export_name="admin_party_ledger", title=party.business_name, back_tab=tab,
-                           accounts=core_selectors.party_accounts(**{kind: party}))
+    return kind, get_object_or_404(Customer if kind == "customer" else Supplier, pk=party_id)
 
 
 @portal_admin_required
@@ -130,6 +155,33 @@ def _profile_two_factor(request, current):
     two_factor.two_factor_policy_set(policy=policy_form.cleaned_data["two_factor_policy"], actor=request.user)
     messages.success(request, _("Cambios guardados."))
     return redirect("profile")
+
+
+def _notification_form(data=None):
+    current = notification_settings()
+    return NotificationSettingsForm(data, initial={
+        "kinds": [code for code in NOTIFICATION_KINDS if code not in current.disabled_kinds],
+        "due_soon_days": current.due_soon_days})
+
+
+@portal_admin_required
+@require_POST
+def profile_notifications(request):
+    """Perfil → Notificaciones: which notification kinds the portal sends."""
+    form = _notification_form(request.POST)
+    if form.is_valid():
+        try:
+            notifications.notification_settings_save(enabled_kinds=set(form.cleaned_data["kinds"]),
+                                                     due_soon_days=form.cleaned_data["due_soon_days"], by=request.user)
+        except NotificationError as error:
+            form.add_error("due_soon_days", error.as_form_error())
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect(reverse("profile") + "#notificaciones")
+    current = request.viewer.settings
+    switches = SwitchesForm(initial={name: getattr(current, name) for name in SwitchesForm.base_fields})
+    return _render(request, "profile.html", "profile", status=400, form=switches, image_form=ProfileImageForm(),
+                   policy_form=_policy_form(current), notification_form=form)
 
 
 @portal_admin_required

@@ -18,7 +18,9 @@ def money(value, currency: str = "ARS") -> str:
 def decimal_ar(value, places: int = 2) -> str:
     """`1234,56`: a plain number with a decimal comma, rounded half up like `money`."""
     quantum = Decimal(1).scaleb(-places)
-    return f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+    amount = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    # An amount that rounds to zero prints "0,00", never "-0,00" (Decimal keeps the sign).
+    return f"{amount.copy_abs() if amount.is_zero() else amount:f}".replace(".", ",")
 
 
 def date_ar(value) -> str:

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from portal_core.models import Customer, Supplier
 from portal_core.web.forms import DateRangeForm
 
+from .errors import BillingError
 from .selectors import DOCUMENT_SORTS, ENTRY_SORTS, Filters
+from .statements import FORMATS, default_period, period_check
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric"}, format="%d/%m/%Y")
 
 
 def parse_amount(value: str) -> Decimal:
@@ -131,3 +134,41 @@ def ledger_filter_form(party: Customer | Supplier, data, *, balances: bool) -> L
     """A current account's filter bar, whoever looks at it: a supplier's has no checks."""
     form_class = SupplierLedgerFilterForm if isinstance(party, Supplier) else LedgerFilterForm
     return form_class(data, balances=balances)
+
+
+class StatementForm(forms.Form):
+    """*Descargar resumen*: the period (both days included) and the file's format; a customer
+    also chooses the ledger's scope checks. Shown unbound with the current month. Dates are
+    typed as in the filter bar (a date input shows the browser's own format, not dd/mm/aaaa)."""
+
+    desde = forms.DateField(label=_("Desde"), input_formats=DATE_FORMATS,
+                            widget=DATE_WIDGET,
+                            error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa."),
+                                            "required": _("Ingrese la fecha desde.")})
+    hasta = forms.DateField(label=_("Hasta"), input_formats=DATE_FORMATS,
+                            widget=DATE_WIDGET,
+                            error_messages={"invalid": _("Fecha inválida: use dd/mm/aaaa."),
+                                            "required": _("Ingrese la fecha hasta.")})
+    relacionado = forms.BooleanField(label=_("Incluir cuentas relacionadas"), required=False)
+    asociado = forms.BooleanField(label=_("Incluir comprobantes asociados"), required=False)
+    formato = forms.ChoiceField(choices=[(name, name) for name in FORMATS], widget=forms.HiddenInput,
+                                error_messages={"required": _("Elija PDF o Excel."),
+                                                "invalid_choice": _("Elija PDF o Excel.")})
+
+    def __init__(self, data=None, *, customer: bool, today):
+        since, until = default_period(today)
+        super().__init__(data, initial={"desde": since, "hasta": until})
+        self.today = today
+        if not customer:
+            del self.fields["relacionado"]
+            del self.fields["asociado"]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("desde"), cleaned.get("hasta")
+        if since and until:
+            try:
+                period_check(date_from=since, date_to=until, today=self.today)
+            except BillingError as error:
+                self.add_error("hasta", error.as_form_error())
+        return cleaned

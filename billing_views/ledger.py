@@ -1,17 +1,23 @@
-"""The current account page (cuenta corriente), one for all who see one: a customer and a
-supplier their own, the portal admin any party's from Cuentas corrientes. The callers say
-what differs: whose it is, whether balances show, the menu entry, the title."""
+"""The current account page (cuenta corriente) and its *Descargar resumen*, one for all who
+see one: a customer and a supplier their own, the portal admin any party's from Cuentas
+corrientes. The callers say what differs: whose it is, whether balances show, the menu entry,
+the title."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from portal_core import exports
-from portal_core.models import Customer, Supplier
+from portal_core.activity.services import Kind, audit_record
+from portal_core.models import AccountLink, Customer, Supplier
 from portal_core.web.menu import menu_for
 
-from . import selectors, sheets
-from .forms import ledger_filter_form
+from . import pdf, selectors, sheets, statements
+from .access import require_download
+from .errors import BillingError
+from .forms import StatementForm, ledger_filter_form
 from .paging import party_version, rows_key, synced_page
 
 LEDGER_RESOURCE = {Customer: "customer-account-entries", Supplier: "supplier-account-entries"}
@@ -27,6 +33,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     entries = selectors.ledger_entries(party=party, filters=filters, today=today)
     export = exports.requested_format(request)
     if export:
+        require_download(request)
         response = sheets.ledger_export(entries, export_format=export, with_balance=show_balances,
                                         filename=f"cuenta-corriente-{party.external_id}")
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
@@ -37,5 +44,38 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,
+        "downloads": request.viewer.may(AccountLink.Permission.DOWNLOADS),
         "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger"), **context,
     })
+
+
+def statement_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str, ledger_url: str,
+                       export_name: str, title: str) -> HttpResponse:
+    """*Descargar resumen*: the form (the current month to start with) or, once it is valid,
+    the file, with its row in the activity log. A bad period, or a PDF too long, shows the form
+    again with the reason and makes nothing."""
+    form = StatementForm(request.GET or None, customer=isinstance(party, Customer), today=timezone.localdate())
+    if form.is_valid():
+        try:
+            return _statement_download(request, party=party, data=form.cleaned_data, show_balances=show_balances,
+                                       export_name=export_name)
+        except BillingError as error:
+            form.add_error(None, error.as_form_error())
+    return render(request, "billing_views/statement.html", {
+        "menu": menu_for(request, menu_entry), "title": title, "party": party, "form": form,
+        "show_balances": show_balances, "ledger_url": ledger_url,
+        "max_movements": statements.thousands(settings.STATEMENT_PDF_MAX_MOVEMENTS)})
+
+
+def _statement_download(request, *, party, data: dict, show_balances: bool, export_name: str) -> HttpResponse:
+    file = statements.statement_file(
+        party=party, date_from=data["desde"], date_to=data["hasta"], file_format=data["formato"],
+        company=request.tenant, related=data.get("relacionado", False), associated=data.get("asociado", False),
+        with_balances=show_balances,
+        logo=pdf.logo_path(request.tenant, profile_image=request.viewer.settings.profile_image))
+    audit_record(kind=Kind.EXPORT, actor=request.user, target=party.business_name, detail={
+        "what": export_name, "format": data["formato"], "desde": data["desde"].isoformat(),
+        "hasta": data["hasta"].isoformat()})
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file.filename)
+    return response

@@ -19,6 +19,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from PIL import Image
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from portal_core.cuit import cuit_normalize
 
@@ -32,6 +33,9 @@ ARCA_DOCUMENT_CODES = {
     ("FA", "M"): 51, ("ND", "M"): 52, ("NC", "M"): 53,
 }
 LOGO_PATH = Path(settings.BASE_DIR) / "static" / "img" / "default-logo.png"
+# Every PDF shows ERP text: it may read nothing but its own data: URIs (the logo, the ARCA QR),
+# no file and no URL, and its render is bounded in time.
+PDF_POLICY = ResourceAccessPolicy.server(None, allow_remote=False, max_render_seconds=120)
 
 
 def _storage_path(kind: str, document, party, company, logo: str) -> str:
@@ -153,7 +157,7 @@ def _logo_data_uri(path: str) -> str:
 def _render(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     output = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
+    result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=PDF_POLICY)
     if result.err:
         raise RuntimeError(f"PDF rendering failed with {result.err} errors")
     return output.getvalue()
@@ -174,4 +178,15 @@ def certificate_pdf(*, payment, certificate, company, logo: str | None = None) -
     return _render("billing_views/pdf/certificate.html", {
         "payment": payment, "certificate": certificate, "company": company, "supplier": payment.supplier,
         "logo": _logo_data_uri(logo_path(company) if logo is None else logo),
+    })
+
+
+def statement_pdf(*, statement, lines: list, company, logo: str | None = None) -> bytes:
+    """A current account's statement (billing_views.statements), never stored: it depends on
+    the day it is asked for as much as on the data."""
+    request = statement.request
+    return _render("billing_views/pdf/statement.html", {
+        "statement": statement, "request": request, "party": request.party, "lines": lines, "company": company,
+        "logo": _logo_data_uri(logo_path(company) if logo is None else logo),
+        "several_parties": request.related or request.associated,
     })

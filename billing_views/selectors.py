@@ -198,6 +198,12 @@ def _ledger_movements(party: Customer | Supplier, filters: Filters) -> tuple[Que
     return CustomerAccountEntry.objects.filter(scope, invoice_voided=False), "customer"
 
 
+def ledger_scope(*, party: Customer | Supplier, filters: Filters) -> QuerySet:
+    """A party's movements as the ledger's scope checks (and nothing else of its filter bar)
+    select them: what its statement (billing_views.statements) is made of."""
+    return _ledger_movements(party, filters)[0]
+
+
 def ledger_entries(*, party: Customer | Supplier, filters: Filters, today: date) -> QuerySet:
     """The current account's rows (CustomerAccountEntry or SupplierAccountEntry), filtered and
     sorted as the filter bar asks, each with `is_overdue` today."""
@@ -234,6 +240,11 @@ def list_count(queryset: QuerySet, *, version: str) -> int:
     query's SQL with its parameters: the party's ids, every filter and the day are in it."""
     sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()
     return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
+
+
+def open_balance_figures(*, movements: QuerySet, today: date) -> dict:
+    """The ledger page's summary of `movements`, uncached: what the ERP says is still open, aged today."""
+    return _ledger_summary(movements, today)
 
 
 def _ledger_summary(queryset: QuerySet, today: date) -> dict:

@@ -13,14 +13,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal_core.activity.services import Kind, audit_record
+from portal_core.models import AccountLink
+from portal_core.pickups import selectors as pickup_selectors
 from portal_core.web.menu import menu_for
 
 from . import downloads, pdf, selectors
-from .access import require_customer, require_supplier
+from .access import require_customer, require_download, require_supplier
 from .errors import BillingError
 from .forms import FilterForm, SupplierFilterForm
-from .ledger import ledger_response
+from .ledger import ledger_response, statement_response
 from .paging import party_version, rows_key, synced_page
+
+DOWNLOADS = AccountLink.Permission.DOWNLOADS
 
 
 def _render(request, template, url_name, status=200, **context):
@@ -39,10 +43,10 @@ def sales_invoices(request):
     filters = form.filters()
     version = party_version(request, customer, "sales-invoices")
     page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters), version=version)
-    show_balances = request.viewer.settings.customer_balances
+    show_balances, downloads = request.viewer.shows_balances("customer"), request.viewer.may(DOWNLOADS)
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
-                   form=form, filters=filters, page=page, show_balances=show_balances,
-                   rows_key=rows_key(version, customer, filters, page, show_balances, "sales"),
+                   form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
+                   rows_key=rows_key(version, customer, filters, page, show_balances, downloads, "sales"),
                    pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
 
 
@@ -51,6 +55,7 @@ def sales_invoices(request):
 @never_cache
 def sales_invoice_pdf(request, document_id: int):
     customer = require_customer(request, "customer_invoices")
+    require_download(request)
     document = selectors.access_sales_document(customer=customer, document_id=document_id)
     return _pdf_response(pdf.sales_document_pdf(document=document, company=request.tenant,
                                                 logo=_logo(request)), document)
@@ -61,8 +66,20 @@ def sales_invoice_pdf(request, document_id: int):
 @never_cache
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
-    return ledger_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
-                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"))
+    return ledger_response(request, party=customer, show_balances=request.viewer.shows_balances("customer"),
+                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"),
+                           statement_url=reverse("customer_statement"))
+
+
+@login_required
+@require_GET
+@never_cache
+def customer_statement(request):
+    customer = require_customer(request, "customer_ledger")
+    require_download(request)
+    return statement_response(request, party=customer, show_balances=request.viewer.shows_balances("customer"),
+                               menu_entry="customer_ledger", ledger_url=reverse("customer_ledger"),
+                               export_name="customer_statement", title=_("Cuenta corriente"))
 
 
 @login_required
@@ -85,11 +102,11 @@ def purchase_invoices(request):
     filters = form.filters()
     version = party_version(request, supplier, "purchase-invoices")
     page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters), version=version)
-    show_balances = request.viewer.settings.supplier_balances
+    show_balances, downloads = request.viewer.shows_balances("supplier"), request.viewer.may(DOWNLOADS)
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
-                   form=form, filters=filters, page=page, show_balances=show_balances,
+                   form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
                    pdf_url_name="purchase_invoice_pdf",
-                   rows_key=rows_key(version, supplier, filters, page, show_balances, "purchases"))
+                   rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases"))
 
 
 @login_required
@@ -97,6 +114,7 @@ def purchase_invoices(request):
 @never_cache
 def purchase_invoice_pdf(request, document_id: int):
     supplier = require_supplier(request, "supplier_invoices")
+    require_download(request)
     document = selectors.access_purchase_document(supplier=supplier, document_id=document_id)
     return _pdf_response(pdf.purchase_document_pdf(document=document, company=request.tenant,
                                                    logo=_logo(request)), document)
@@ -107,18 +125,34 @@ def purchase_invoice_pdf(request, document_id: int):
 @never_cache
 def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
-    return ledger_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
+    return ledger_response(request, party=supplier, show_balances=request.viewer.shows_balances("supplier"),
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
-                           title=_("Cuenta corriente proveedores"))
+                           title=_("Cuenta corriente proveedores"), statement_url=reverse("supplier_statement"))
+
+
+@login_required
+@require_GET
+@never_cache
+def supplier_statement(request):
+    supplier = require_supplier(request, "supplier_ledger")
+    require_download(request)
+    return statement_response(request, party=supplier, show_balances=request.viewer.shows_balances("supplier"),
+                               menu_entry="supplier_ledger", ledger_url=reverse("supplier_ledger"),
+                               export_name="supplier_statement", title=_("Cuenta corriente proveedores"))
 
 
 @login_required
 @require_GET
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
-    return _render(request, "payments.html", "supplier_payments", supplier=supplier,
-                   page=synced_page(request, selectors.supplier_payments(supplier=supplier),
-                                    version=party_version(request, supplier, "supplier-payments")))
+    page = synced_page(request, selectors.supplier_payments(supplier=supplier),
+                       version=party_version(request, supplier, "supplier-payments"))
+    pickups = pickup_selectors.pickups_by_payment(payment_ids=[payment.pk for payment in page])
+    for payment in page:
+        payment.pickup = pickups.get(payment.pk)
+    return _render(request, "payments.html", "supplier_payments", supplier=supplier, page=page,
+                   downloads=request.viewer.may(DOWNLOADS),
+                   pickups_offered=pickup_selectors.windows_active().exists())
 
 
 @login_required
@@ -126,6 +160,7 @@ def supplier_payments(request):
 @never_cache
 def certificate_pdf(request, payment_id: int, certificate_id: int):
     supplier = require_supplier(request, "supplier_payments")
+    require_download(request)
     payment, certificate = selectors.access_certificate(
         supplier=supplier, payment_id=payment_id, certificate_id=certificate_id
     )
@@ -138,6 +173,7 @@ def certificate_pdf(request, payment_id: int, certificate_id: int):
 @require_POST
 def sales_invoices_zip(request):
     require_customer(request, "customer_invoices")
+    require_download(request)
     token = downloads.sales_zip_request(user=request.user, query=request.POST.get("query", ""))
     return redirect("download", token=token)
 
@@ -146,6 +182,7 @@ def sales_invoices_zip(request):
 @require_GET
 def download(request, token: str):
     require_customer(request, "customer_invoices")
+    require_download(request)
     job = downloads.zip_job_for(token=token, user=request.user)
     if job is None:
         return _render(request, "download_expired.html", None, status=404)
@@ -158,6 +195,7 @@ def download(request, token: str):
 @never_cache
 def download_status(request, token: str):
     require_customer(request, "customer_invoices")
+    require_download(request)
     job = downloads.zip_job_for(token=token, user=request.user)
     if job is None:
         return JsonResponse(_download_error(BillingError.DOWNLOAD_NOT_FOUND), status=404)
@@ -179,6 +217,7 @@ def _download_error(code: str) -> dict:
 @never_cache
 def download_file(request, token: str):
     customer = require_customer(request, "customer_invoices")
+    require_download(request)
     job = downloads.zip_job_for(token=token, user=request.user)
     if job is None or job.status != job.Status.READY or not job.path:
         raise Http404

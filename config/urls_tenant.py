@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from portal_core.access import colleague_views
 from portal_core.access import views as access_views
 from portal_core.accounts import two_factor_views
 from portal_core.accounts import views as accounts_views
@@ -9,6 +10,7 @@ from portal_core.activity import views as activity_views
 from portal_core.company import views as company_views
 from portal_core.erp import views as erp_views
 from portal_core.mail import views as mail_views
+from portal_core.notifications import views as notification_views
 from portal_core.web import views as web_views
 from provisioning import views as provisioning_views
 
@@ -21,6 +23,17 @@ urlpatterns = [
     path("mi-cuenta/verificacion/codigos/", two_factor_views.recovery_codes_regenerate,
          name="recovery_codes_regenerate"),
     path("mi-cuenta/verificacion/desactivar/", two_factor_views.two_factor_disable, name="two_factor_disable"),
+    path("mi-cuenta/notificaciones/", notification_views.preferences, name="notification_preferences"),
+    # The one-click unsubscribe of every notification email (RFC 8058): no login, no CSRF.
+    path("avisos/baja/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
+    path("mi-cuenta/usuarios/", colleague_views.colleagues, name="colleagues"),
+    path("mi-cuenta/usuarios/invitar/", colleague_views.colleague_invite, name="colleague_invite"),
+    path("mi-cuenta/usuarios/<int:user_id>/permisos/", colleague_views.colleague_permissions,
+         name="colleague_permissions"),
+    path("mi-cuenta/usuarios/<int:user_id>/desactivar/", colleague_views.colleague_active, {"active": False},
+         name="colleague_deactivate"),
+    path("mi-cuenta/usuarios/<int:user_id>/reactivar/", colleague_views.colleague_active, {"active": True},
+         name="colleague_reactivate"),
     path("salir/", accounts_views.logout, name="logout"),
     path("registro/", access_views.register, name="register"),
     path("registro/confirmar/<str:token>/", access_views.registration_verify, name="registration_verify"),
@@ -53,6 +66,10 @@ urlpatterns = [
          {"active": True}, name="account_activate"),
     path("administrador/activaciones/cuentas/<int:user_id>/desactivar/", access_views.account_active,
          {"active": False}, name="account_deactivate"),
+    path("administrador/activaciones/usuarios-de-empresas/", colleague_views.colleagues_admin,
+         name="colleagues_admin"),
+    path("administrador/activaciones/usuarios-de-empresas/<int:user_id>/revocar/", colleague_views.colleague_revoke,
+         name="colleague_revoke"),
     path("administrador/activaciones/cargar/", access_views.invitations_load, name="invitations_load"),
     path("administrador/activaciones/cargar/invitar/", access_views.invitations_send, name="invitations_send"),
     path("administrador/activaciones/invitaciones/lote/<int:batch_id>/", access_views.invitation_batch,

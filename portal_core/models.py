@@ -30,11 +30,14 @@ from portal_core.erp.models import (
     WithholdingCertificate,
 )
 from portal_core.mail.models import OutboxMessage
+from portal_core.notifications.models import Notification, NotificationPreference, NotificationSettings
+from portal_core.pickups.models import PickupSchedule, PickupWindow
 
 __all__ = [
     "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
-    "CustomerAccountEntry", "DocumentType", "ErpEvent", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
-    "OutboxMessage", "OwnerNotice", "PartyStamp", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
+    "CustomerAccountEntry", "DocumentType", "ErpEvent", "Invitation", "InvitationBatch", "Letter", "Notification",
+    "NotificationPreference", "NotificationSettings", "Order", "OrderLine", "OutboxMessage", "OwnerNotice",
+    "PartyStamp", "PickupSchedule", "PickupWindow", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
     "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
     "SupplierPayment", "SyncState", "WithholdingCertificate",
 ]

@@ -4,5 +4,6 @@ still find it."""
 
 from portal_core.access import tasks as access_tasks
 from portal_core.mail import tasks as mail_tasks
+from portal_core.notifications import tasks as notification_tasks
 
-__all__ = ["access_tasks", "mail_tasks"]
+__all__ = ["access_tasks", "mail_tasks", "notification_tasks"]

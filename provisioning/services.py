@@ -23,12 +23,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
+from redis.exceptions import LockError
 
 from portal_core.accounts.models import normalize_email
 from portal_core.accounts.services import admin_account_create
 from tenants import schema_template
 from tenants.models import Company, Domain, PendingSchema, new_schema_name
 from tenants.queue import enqueue_on_commit
+from tenants.selectors import subdomain_taken
 
 from . import errors
 from .confirmation import owner_confirm_send
@@ -42,7 +44,9 @@ CLAIM_ATTEMPTS = 3
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
 ERP_COMPANY_ID_MAX_LENGTH = 64
-POOL_REFILL_LOCK_SECONDS = 600
+# Long enough for one spare made through the migrations; renewed after each spare, so a
+# refill of many keeps it, and one whose worker was killed frees it within this time.
+POOL_REFILL_LOCK_SECONDS = 120
 
 
 # --- The pool ------------------------------------------------------------------------------
@@ -95,8 +99,12 @@ def spare_pool_refill(*, size: int) -> int:
         while Company.objects.filter(status=Company.Status.SPARE).count() < size:
             spare_portal_create()
             created += 1
+            lock.reacquire()
+    except LockError:
+        pass  # a spare took longer than the lock time: another refill may be running, leave it the work
     finally:
-        lock.release()
+        with contextlib.suppress(LockError):
+            lock.release()
     return created
 
 
@@ -210,7 +218,7 @@ def _erp_company_errors(erp_company_id: str | None) -> list[FieldError]:
 
 def subdomain_taken_error(subdomain: str) -> FieldError | None:
     """The "taken" error, with a free variant to suggest, or None when the subdomain is free."""
-    if not Company.objects.filter(slug=subdomain).exists():
+    if not subdomain_taken(subdomain):
         return None
     return FieldError(errors.NAME_TAKEN, subdomain=subdomain, suggestion=subdomain_suggestion(subdomain))
 
@@ -218,7 +226,7 @@ def subdomain_taken_error(subdomain: str) -> FieldError | None:
 def subdomain_suggestion(subdomain: str) -> str:
     """The first free `name-N` variant of a taken subdomain."""
     for candidate in subdomain_variants(subdomain):
-        if not Company.objects.filter(slug=candidate).exists():
+        if not subdomain_taken(candidate):
             return candidate
     raise AssertionError("unreachable")
 

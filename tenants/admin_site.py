@@ -4,6 +4,7 @@ operator's authenticator app (or one of their recovery codes). Operators enrol w
 
 from django import forms
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -32,6 +33,13 @@ class OperatorAuthenticationForm(OTPAdminAuthenticationForm):
         "device_required": _("Esta cuenta no tiene la verificación en dos pasos configurada: "
                              "use «manage.py operator_otp_setup»."),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Django's AuthenticationForm sets the username's max_length after the field was built,
+        # so nothing enforced it: a longer one reached django-axes' varchar(255) and answered 500.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean_otp(self, user):
         try:

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
-from .models import Company
+from .models import Company, Domain
 
 
 def portals_list() -> QuerySet[Company]:
@@ -20,3 +21,10 @@ def portal_for_erp_company(*, erp_company_id: str) -> Company | None:
 
 def spare_count() -> int:
     return Company.objects.filter(status=Company.Status.SPARE).count()
+
+
+def subdomain_taken(slug: str) -> bool:
+    """A portal has this subdomain, or some portal's other domain is its hostname (an operator
+    may have added one under the base domain): either way a new portal cannot have it."""
+    return (Company.objects.filter(slug=slug).exists()
+            or Domain.objects.filter(domain=f"{slug}.{settings.PORTAL_BASE_DOMAIN}").exists())

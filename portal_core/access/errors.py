@@ -16,6 +16,10 @@ class AccessError(DomainError):
     OWN_ACCOUNT = "own_account"
     NOT_VERIFIED = "not_verified"
     ACKNOWLEDGEMENT_REQUIRED = "acknowledgement_required"
+    COLLEAGUES_OFF = "colleagues_off"
+    COLLEAGUE_ACCOUNT_EXISTS = "colleague_account_exists"
+    COLLEAGUE_INVITED_ELSEWHERE = "colleague_invited_elsewhere"
+    COLLEAGUE_NOT_FOUND = "colleague_not_found"
 
     MESSAGES = {
         EMAIL_NOT_CONFIGURED: MailError.MESSAGES[EMAIL_NOT_CONFIGURED],
@@ -30,4 +34,10 @@ class AccessError(DomainError):
         ACKNOWLEDGEMENT_REQUIRED: _("El email de la petición no es el que el ERP tiene para %(party)s. "
                                     "Para aprobarla confirme que verificó por otro medio que esta persona "
                                     "pertenece a la empresa."),
+        COLLEAGUES_OFF: _("%(company)s no permite invitar a usuarios de la empresa en este portal."),
+        COLLEAGUE_ACCOUNT_EXISTS: _("%(email)s ya tiene una cuenta en este portal: no se le puede enviar una "
+                                    "invitación. Si es de su empresa, pídale a %(company)s que le dé acceso."),
+        COLLEAGUE_INVITED_ELSEWHERE: _("%(email)s ya tiene una invitación pendiente de %(company)s para otra "
+                                       "cuenta: no se puede invitar hasta que la use o venza."),
+        COLLEAGUE_NOT_FOUND: _("Ese usuario no existe o no es de su empresa."),
     }

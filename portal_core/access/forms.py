@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal_core.accounts.models import User, normalize_email
 from portal_core.cuit import cuit_is_valid, cuit_normalize
+from portal_core.models import AccountLink
 from portal_core.web.forms import NewPasswordForm
 
 
@@ -47,3 +48,32 @@ class ObjectionForm(forms.Form):
 
 
 
+
+
+PERMISSION_CHOICES = AccountLink.Permission.choices
+
+
+class ColleaguePermissionsForm(forms.Form):
+    """What a colleague (usuario de la empresa) may do; unknown values are refused."""
+
+    permissions = forms.MultipleChoiceField(
+        label=_("Permisos"), choices=PERMISSION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Elija permisos de la lista.")})
+
+    def __init__(self, *args, link: AccountLink | None = None, **kwargs):
+        """`link`: the titular's, whose parties say which permissions apply (see AccountLink)."""
+        super().__init__(*args, **kwargs)
+        if link is not None:
+            applicable = set(link.applicable_permissions)
+            self.fields["permissions"].choices = [(code, label) for code, label in PERMISSION_CHOICES
+                                                  if code in applicable]
+
+
+class ColleagueInviteForm(ColleaguePermissionsForm):
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, error_messages={
+            "required": _("Ingrese el email de la persona que quiere invitar."),
+            "invalid": _("Ingrese un email válido, por ejemplo nombre@empresa.com.ar.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+
+    field_order = ["email", "permissions"]

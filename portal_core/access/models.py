@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal_core.erp.models.parties import Customer, Supplier
+from portal_core.erp.models.parties import AccountLink, Customer, Supplier
 
 
 def token_hash(token: str) -> str:
@@ -91,6 +91,10 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("aceptada"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # A titular's invitation of a colleague (usuario de la empresa): the account it makes gets this
+    # role and these permissions (AccountLink.Role, AccountLink.Permission); `created_by` is the titular.
+    role = models.CharField(max_length=10, choices=AccountLink.Role.choices, default=AccountLink.Role.TITULAR)
+    permissions = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("invitación")

@@ -35,6 +35,18 @@ class AuditEvent(models.Model):
         SETTINGS_PROFILE = "settings_profile", _("Perfil modificado")
         EXPORT = "export", _("Exportación")
         ZIP_DOWNLOAD = "zip_download", _("Descarga de comprobantes")
+        COLLEAGUE_INVITED = "colleague_invited", _("Usuario de la empresa invitado")
+        COLLEAGUE_JOINED = "colleague_joined", _("Usuario de la empresa aceptó la invitación")
+        COLLEAGUE_PERMISSIONS = "colleague_permissions", _("Permisos de usuario de la empresa modificados")
+        COLLEAGUE_DEACTIVATED = "colleague_deactivated", _("Usuario de la empresa desactivado")
+        COLLEAGUE_REACTIVATED = "colleague_reactivated", _("Usuario de la empresa reactivado")
+        COLLEAGUE_REVOKED = "colleague_revoked", _("Usuario de la empresa revocado por el administrador")
+        PICKUP_WINDOW_SAVED = "pickup_window_saved", _("Ventana de retiro guardada")
+        PICKUP_WINDOW_DELETED = "pickup_window_deleted", _("Ventana de retiro eliminada")
+        PICKUP_SCHEDULED = "pickup_scheduled", _("Retiro programado")
+        PICKUP_CANCELLED = "pickup_cancelled", _("Retiro cancelado")
+        PICKUP_DONE = "pickup_done", _("Pago retirado")
+        PICKUP_KEPT = "pickup_kept", _("Retiro conservado ante la sincronización")
 
     created_at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

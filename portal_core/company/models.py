@@ -13,6 +13,9 @@ class PortalSettings(models.Model):
     supplier_invoices = models.BooleanField(_("Facturas de compra"), default=True)
     supplier_ledger = models.BooleanField(_("Cuenta corriente proveedores"), default=True)
     supplier_payments = models.BooleanField(_("Retiro de pagos"), default=True)
+    # Usuarios de la empresa: each party's titular may invite colleagues (portal_core.access.services.colleagues).
+    colleagues_allowed = models.BooleanField(
+        _("Los clientes y proveedores pueden invitar a usuarios de su empresa"), default=False)
 
     class TwoFactor(models.TextChoices):
         OPTIONAL = "optional", _("Opcional para todos")

@@ -24,7 +24,7 @@ def portal_settings_update(*, changes: dict, by: User | None = None) -> PortalSe
     """Save the admin's switches (and only known fields); the log lists the ones that changed."""
     require_portal_schema()
     settings_row = PortalSettings.objects.order_by("id").first() or PortalSettings()
-    allowed = {"customer_balances", "supplier_balances", *PortalSettings.SECTIONS}
+    allowed = {"customer_balances", "supplier_balances", "colleagues_allowed", *PortalSettings.SECTIONS}
     changed = {}
     for name, value in changes.items():
         if name in allowed and getattr(settings_row, name) != bool(value):

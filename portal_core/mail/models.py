@@ -34,6 +34,8 @@ class OutboxMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField()
     message_id = models.CharField(max_length=200, unique=True)
+    # Extra headers the sent message carries (List-Unsubscribe of notifications), kept after sending.
+    headers = models.JSONField(default=dict, db_default={}, blank=True)
     status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("motivo"), blank=True)

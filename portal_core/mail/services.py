@@ -43,10 +43,12 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def email_queue(*, to: str, kind: str, template: str, context: dict,
-                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False) -> OutboxMessage:
+                sender: str = OutboxMessage.Sender.COMPANY, supersede: bool = False,
+                headers: dict[str, str] | None = None) -> OutboxMessage:
     """Render the email (see `render_email`), store it, and send it once the current
     transaction commits. `supersede`: this email's link replaces the one of any earlier,
-    still unsent email of the same kind to the same address, which is then not sent at all."""
+    still unsent email of the same kind to the same address, which is then not sent at all.
+    `headers`: stored with it and sent with it (e.g. List-Unsubscribe)."""
     require_portal_schema()
     if supersede:
         OutboxMessage.objects.filter(to=to, kind=kind).exclude(status=OutboxMessage.Status.SENT).update(
@@ -54,6 +56,7 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
     subject, body_text, body_html = render_email(template, context)
     message = OutboxMessage.objects.create(
         kind=kind, sender=sender, to=to, subject=subject, body_text=body_text, body_html=body_html,
+        headers=headers or {},
         message_id=make_msgid(idstring=connection.tenant.slug, domain=settings.PORTAL_BASE_DOMAIN),
     )
     _enqueue(message.pk)
@@ -76,7 +79,8 @@ def outbox_deliver(*, message_id: int) -> str:
     Claim, send with no transaction open, record (see the module's docstring). Every failure is
     recorded in plain words and retried with backoff (1, 2, 4... minutes, then hourly) until
     OUTBOX_GIVE_UP_HOURS after the message was queued. Once sent, the bodies (with their
-    single-use links) are dropped: only the record that it went out remains."""
+    single-use links) and the extra headers (an unsubscribe link) are dropped: only the record
+    that it went out remains."""
     claim = _claim(message_id=message_id)
     if claim is None:  # sent, superseded, not due yet, or being sent right now by another worker
         return _status_of(message_id)
@@ -85,7 +89,7 @@ def outbox_deliver(*, message_id: int) -> str:
     try:
         email, where = compose_email(
             subject=message.subject, body_text=message.body_text, body_html=message.body_html,
-            to=message.to, sender=message.sender, headers={"Message-ID": message.message_id})
+            to=message.to, sender=message.sender, headers={**message.headers, "Message-ID": message.message_id})
     except LookupError:  # no email settings yet: waits, not counted as an attempt
         return _record(message, status=unclaimed_status, next_attempt_at=message.claimed_at + NOT_CONFIGURED_RETRY,
                        last_error=_("Falta configurar el envío de email del portal."))
@@ -98,7 +102,7 @@ def outbox_deliver(*, message_id: int) -> str:
     # A message superseded while it was being sent did go out: the record says so.
     return _record(message, also_when=OutboxMessage.Status.SUPERSEDED, status=OutboxMessage.Status.SENT,
                    attempts=message.attempts + 1, sent_at=timezone.now(), last_error="", next_attempt_at=None,
-                   body_text="", body_html="")
+                   body_text="", body_html="", headers={})
 
 
 def _claim(*, message_id: int) -> tuple[OutboxMessage, str] | None:

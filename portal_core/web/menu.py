@@ -1,13 +1,14 @@
 """The portal's navigation: one list, shown as the side menu on wide screens and as the
 bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
-linked to a customer, or accounts linked to a supplier."""
+linked to a customer, accounts linked to a supplier, or a party's titular (usuarios de la
+empresa); and, for a colleague, the permission it needs."""
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-ALL, ADMIN, CUSTOMER, SUPPLIER = "all", "admin", "customer", "supplier"
+ALL, ADMIN, CUSTOMER, SUPPLIER, TITULAR = "all", "admin", "customer", "supplier", "titular"
 
 
 @dataclass(frozen=True)
@@ -18,25 +19,31 @@ class MenuEntry:
     icon: str
     audience: str = ALL
     switch: str = ""  # the PortalSettings field that can hide this section
+    permission: str = ""  # the AccountLink.Permission a colleague (usuario de la empresa) needs to see it
 
 
 MENU = [
     MenuEntry(_("Inicio"), _("Inicio"), "home", "home"),
     MenuEntry(_("Facturas de venta"), _("Facturas"), "sales_invoices", "doc", CUSTOMER, "customer_invoices"),
     MenuEntry(_("Cuenta corriente"), _("Cta. cte."), "customer_ledger", "ledger", CUSTOMER, "customer_ledger"),
-    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER, "customer_orders"),
+    MenuEntry(_("Seguimiento de pedidos"), _("Pedidos"), "orders", "box", CUSTOMER, "customer_orders",
+              "orders"),
     MenuEntry(_("Facturas de compra"), _("Compras"), "purchase_invoices", "doc", SUPPLIER, "supplier_invoices"),
     MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER,
               "supplier_ledger"),
-    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER, "supplier_payments"),
+    MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER,
+              "supplier_payments", "payments"),
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
+    MenuEntry(_("Entregas del día"), _("Entregas"), "pickup_deliveries", "cash", ADMIN,
+              "supplier_payments"),
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
     MenuEntry(_("Registro de actividad"), _("Actividad"), "activity_log", "list", ADMIN),
     MenuEntry(_("Envío de email"), _("Email"), "email_settings", "mail", ADMIN),
     MenuEntry(_("Integración ERP"), _("ERP"), "integration", "plug", ADMIN),
     MenuEntry(_("Empresa"), _("Empresa"), "company_settings", "building", ADMIN),
     MenuEntry(_("Perfil"), _("Perfil"), "profile", "user", ADMIN),
+    MenuEntry(_("Usuarios de la empresa"), _("Usuarios"), "colleagues", "users", TITULAR),
     MenuEntry(_("Mi cuenta"), _("Cuenta"), "my_account", "user"),
 ]
 
@@ -49,6 +56,8 @@ def audiences_for(viewer) -> set[str]:
         audiences.add(CUSTOMER)
     if viewer.supplier is not None:
         audiences.add(SUPPLIER)
+    if viewer.manages_colleagues:
+        audiences.add(TITULAR)
     return audiences
 
 
@@ -58,6 +67,8 @@ def menu_for(request, current_url_name: str | None) -> list[dict]:
     items = []
     for entry in MENU:
         if entry.audience not in audiences or (entry.switch and not getattr(switches, entry.switch)):
+            continue
+        if entry.permission and not request.viewer.may(entry.permission):
             continue
         try:
             url = reverse(entry.url_name)

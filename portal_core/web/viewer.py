@@ -1,10 +1,11 @@
 """Who is looking at a portal page, resolved once per request.
 
 `ViewerMiddleware` puts a `Viewer` on every request of a portal: the account, its customer and
-supplier links, the portal's switches (PortalSettings) and the version of the ERP's master data. Each
-is read on first use and kept for the rest of the request, so a page that needs none of them
-costs no query, and one that needs them all reads each once. Views pass the viewer (or what
-they take from it) on; selectors take plain keyword arguments, never the request.
+supplier links and what it may do there (a colleague's permissions), the portal's switches
+(PortalSettings) and the version of the ERP's master data. Each is read on first use and kept
+for the rest of the request, so a page that needs none of them costs no query, and one that
+needs them all reads each once. Views pass the viewer (or what they take from it) on; selectors
+take plain keyword arguments, never the request.
 """
 
 from functools import cached_property
@@ -12,6 +13,7 @@ from functools import cached_property
 from portal_core.access.selectors import account_link
 from portal_core.company.selectors import portal_settings
 from portal_core.erp.selectors import sync_marks
+from portal_core.models import AccountLink
 
 
 class Viewer:
@@ -30,6 +32,29 @@ class Viewer:
     @property
     def supplier(self):
         return self.link.supplier if self.link and self.link.supplier_id else None
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """What this account may do in its parties' sections (AccountLink.Permission): all of it
+        for a titular (and for an account with no link, which has no such sections), what its
+        titular granted for a colleague (usuario de la empresa)."""
+        return self.link.effective_permissions if self.link else AccountLink.ALL_PERMISSIONS
+
+    def may(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def shows_balances(self, kind: str) -> bool:
+        """Balances on a customer's ("customer") or a supplier's ("supplier") pages: the portal's
+        switch for that kind, and the account's *ver saldos*."""
+        return getattr(self.settings, f"{kind}_balances") and self.may(AccountLink.Permission.BALANCES)
+
+    @property
+    def manages_colleagues(self) -> bool:
+        """A titular of a portal that allows colleagues, with a party the ERP keeps active: sees
+        *Usuarios de la empresa*."""
+        return (not self.is_admin and self.link is not None and self.link.is_titular
+                and self.settings.colleagues_allowed
+                and any(party.active for party in (self.customer, self.supplier) if party is not None))
 
     @property
     def is_admin(self) -> bool:

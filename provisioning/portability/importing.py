@@ -24,6 +24,7 @@ from django_tenants.utils import schema_exists
 
 from tenants.models import Company, PendingSchema, new_schema_name
 from tenants.schema_migrations import migration_leaves
+from tenants.selectors import subdomain_taken
 from tenants.services import portal_files_folder, storage_folder_delete
 
 from ..services import schema_build
@@ -81,7 +82,7 @@ def _subdomain_checked(slug: str) -> str:
         valid = False
     if not valid:
         raise PortabilityError(PortabilityError.SUBDOMAIN_INVALID, slug)
-    if Company.objects.filter(slug=slug).exists():
+    if subdomain_taken(slug):
         raise PortabilityError(PortabilityError.SUBDOMAIN_TAKEN, slug)
     return slug
 
@@ -107,7 +108,7 @@ def _restore(*, manifest: dict, rows: PublicRows, slug: str, work: Path) -> Impo
             PendingSchema.objects.filter(schema_name=schema_name).delete()
     except BaseException as error:
         _undo(schema_name)
-        if isinstance(error, IntegrityError) and Company.objects.filter(slug=slug).exists():
+        if isinstance(error, IntegrityError) and subdomain_taken(slug):
             raise PortabilityError(PortabilityError.SUBDOMAIN_TAKEN, slug) from error  # taken meanwhile
         raise
     return ImportReport(company=company, tables=len(manifest["tables"]), rows=loaded, files=files, seconds=0,

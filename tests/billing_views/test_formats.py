@@ -82,6 +82,11 @@ def test_decimal_ar_rounds_half_up_like_money(value, places, expected):
     assert decimal_ar(value, places) == expected
 
 
+@pytest.mark.parametrize("value", [Decimal("-0.004"), Decimal("-0.00"), Decimal("-0.0049")])
+def test_decimal_ar_of_an_amount_that_rounds_to_zero_has_no_minus_sign(value):
+    assert decimal_ar(value) == "0,00"
+
+
 # --- date_ar ---------------------------------------------------------------------------------
 
 

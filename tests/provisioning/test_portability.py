@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -242,6 +243,8 @@ def test_a_taken_or_invalid_subdomain_is_refused_and_changes_nothing(source, tmp
 
     _refused(tmp_path / "origen.tar.gz", PortabilityError.SUBDOMAIN_TAKEN, subdomain=None)  # the archive's: origen
     _refused(tmp_path / "origen.tar.gz", PortabilityError.SUBDOMAIN_TAKEN, subdomain="alfa")
+    Domain.objects.create(domain=f"otro.{settings.PORTAL_BASE_DOMAIN}", tenant=Company.objects.get(slug="alfa"))
+    _refused(tmp_path / "origen.tar.gz", PortabilityError.SUBDOMAIN_TAKEN, subdomain="otro")  # alfa's other domain
     _refused(tmp_path / "origen.tar.gz", PortabilityError.SUBDOMAIN_INVALID, subdomain="www")
     _refused(tmp_path / "origen.tar.gz", PortabilityError.SUBDOMAIN_INVALID, subdomain="Copia Nueva")
 

@@ -1,6 +1,7 @@
 """The spare-schema pool, the concurrent-create race and failures midway, with real commits."""
 
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, connections
@@ -72,6 +73,49 @@ def test_pool_refill_tops_up_to_the_requested_size(committed_db):
     assert Company.objects.filter(status=Company.Status.SPARE).count() == 2
 
 
+REFILL_LOCK = "provisioning:spare-pool-refill"
+
+
+def test_a_refill_whose_worker_was_killed_stops_blocking_the_pool_after_the_lock_time(committed_db, monkeypatch):
+    # given: the refill's lock left behind by a worker killed mid-refill (never released)
+    from django.core.cache import cache
+
+    for spare in Company.objects.filter(status=Company.Status.SPARE):
+        spare.delete(force_drop=True)
+    assert cache.lock(REFILL_LOCK, timeout=1).acquire(blocking=False)
+
+    # when / then: refills wait while it lasts, and go on once it expired
+    assert services.spare_pool_refill(size=1) == 0
+    time.sleep(1.5)
+    assert services.spare_pool_refill(size=1) == 1
+
+
+def test_a_refill_of_several_spares_renews_its_lock_after_each(committed_db, monkeypatch):
+    from django.core.cache import cache
+
+    for spare in Company.objects.filter(status=Company.Status.SPARE):
+        spare.delete(force_drop=True)
+    create = services.spare_portal_create
+    lock_left_ms = []  # the lock's time left as each spare starts and ends
+
+    def create_watched():
+        lock_left_ms.append(cache.pttl(REFILL_LOCK))
+        create()
+        lock_left_ms.append(cache.pttl(REFILL_LOCK))
+
+    monkeypatch.setattr(services, "spare_portal_create", create_watched)
+
+    # when
+    created = services.spare_pool_refill(size=2)
+
+    # then: the time left went down while the first spare was made, and was back up (renewed)
+    # when the second began; the lock is gone at the end
+    first_start, first_end, second_start, _ = lock_left_ms
+    assert created == 2
+    assert first_end < first_start and second_start > first_end
+    assert not cache.has_key(REFILL_LOCK)
+
+
 def test_two_simultaneous_requests_for_one_name_create_one_portal(committed_db, monkeypatch):
     # given: both requests pass validation (the name is free) before either claims a spare,
     # so the database's unique constraint is what decides.
@@ -112,9 +156,11 @@ def test_two_simultaneous_requests_for_one_name_create_one_portal(committed_db, 
         assert User.objects.count() == 1
 
 
-def test_a_failure_midway_leaves_no_portal_rows_and_the_spare_unclaimed(committed_db):
-    # given: a stray domain row for the hostname the new portal needs makes the claim fail
-    # after the company row was already updated inside the transaction.
+def test_a_failure_midway_leaves_no_portal_rows_and_the_spare_unclaimed(committed_db, monkeypatch):
+    # given: a stray domain row for the hostname the new portal needs, made after the name was
+    # checked (a race: the check is told it is free), makes the claim fail after the company
+    # row was already updated inside the transaction.
+    monkeypatch.setattr(services, "subdomain_taken", lambda slug: False)
     services.spare_pool_refill(size=1)
     alfa = Company.objects.get(slug="alfa")
     Domain.objects.create(domain="huerfano.localhost", tenant=alfa, is_primary=False)

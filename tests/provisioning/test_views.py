@@ -129,6 +129,15 @@ def test_taken_suggestion_skips_variants_already_taken(public_client, db):
     assert "Pruebe con «alfa-3»" in response.content.decode()
 
 
+def test_a_subdomain_that_is_another_portals_domain_is_taken(public_client, alfa):
+    Domain.objects.create(domain="gamma.localhost", tenant=alfa)  # an operator's extra domain of alfa
+
+    response = public_client.post("/", {**VALID, "name": "Gamma"})
+
+    assert "Pruebe con «gamma-2»" in response.content.decode()
+    assert not Company.objects.filter(slug="gamma").exists()
+
+
 def test_address_preview_reports_the_subdomain_and_whether_it_is_free(public_client, db):
     free = public_client.get("/crear-portal/direccion/", {"nombre": "Lácteos del Sur"}).json()
     taken = public_client.get("/crear-portal/direccion/", {"nombre": "Beta"}).json()

@@ -23,10 +23,11 @@ PUBLIC = "public"  # anyone: login, registration, links of emails, Crear Portal,
 ACCOUNT = "account"  # any logged-in portal account (Mi cuenta, home)
 CUSTOMER = "customer"  # an account linked to an active customer
 SUPPLIER = "supplier"  # an account linked to an active supplier
+TITULAR = "titular"  # a party's titular managing its colleagues (usuarios de la empresa)
 ADMIN = "admin"  # the portal's admins
 API = "api"  # the ERP, with one of the portal's API keys
 OPERATOR = "operator"  # the platform's operators on the root domain (staff + verified TOTP)
-CLASSES = (PUBLIC, ACCOUNT, CUSTOMER, SUPPLIER, ADMIN, API, OPERATOR)
+CLASSES = (PUBLIC, ACCOUNT, CUSTOMER, SUPPLIER, TITULAR, ADMIN, API, OPERATOR)
 
 GET, POST, PUT, DELETE = ("GET",), ("POST",), ("PUT",), ("DELETE",)
 GET_POST = ("GET", "POST")

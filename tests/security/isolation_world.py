@@ -5,7 +5,7 @@ in the other."""
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -19,21 +19,26 @@ from portal_core.access.models import token_hash
 from portal_core.accounts.models import User
 from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.company.services import portal_settings_update
 from portal_core.erp import services
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import (
+    AccountLink,
     ApiKey,
     Customer,
     Invitation,
     InvitationBatch,
     OutboxMessage,
     OwnerNotice,
+    PickupWindow,
     PurchaseInvoice,
     RegistrationRequest,
     SalesInvoice,
     Supplier,
     SupplierPayment,
 )
+from portal_core.notifications.services import unsubscribe_token
+from portal_core.pickups import services as pickups
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
 
@@ -104,6 +109,12 @@ def seed_portal(company, p: str) -> Seed:
                                 supplier=supplier[9]),
             "admin_baja": User.objects.create_user(f"admin2@{slug}.test", PASSWORD, is_portal_admin=True),
         }
+        # Usuarios de la empresa: the portal allows them; the customers' titulars each invited one.
+        portal_settings_update(changes={"colleagues_allowed": True})
+        for name, titular, party in (("colega", "cliente", customer[1]), ("colega_ajeno", "ajeno", customer[2])):
+            seed.accounts[name] = party_account_create(email=f"{name}@{slug}.test", password=PASSWORD, customer=party)
+            AccountLink.objects.filter(user=seed.accounts[name]).update(
+                role=AccountLink.Role.COLLEAGUE, invited_by=seed.accounts[titular], permissions=["orders"])
         _, seed.keys["valid"] = services.api_key_create(name="ERP")
         revoked, seed.keys["revoked"] = services.api_key_create(name="ERP viejo")
         services.api_key_revoke(api_key=revoked)
@@ -138,6 +149,15 @@ def seed_portal(company, p: str) -> Seed:
         assert all(password_reset_tokens.check_token(user, reset["token"]) for user, reset in
                    zip((seed.accounts["cliente"], seed.accounts["admin"]), resets, strict=True))
 
+        # Programar retiro: a window, and an appointment for tomorrow on each supplier's order.
+        window = PickupWindow.objects.create(weekdays=list(range(7)), starts_at=time(8), ends_at=time(18),
+                                             place="Caja 1", slot_minutes=30, capacity=5)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        for ext, account in (("OP1", "proveedor"), ("OP2", "otroprov")):
+            pickups.pickup_schedule(payment=SupplierPayment.objects.get(external_id=f"{p}{ext}"),
+                                    slot_key=f"{window.pk}-{tomorrow:%Y%m%d}1000", person_name="Ana Pérez",
+                                    person_dni="30123456", by=seed.accounts[account], page_url="http://x/")
+
         def doc(model, ext):
             return model.objects.get(external_id=f"{p}{ext}").pk
 
@@ -151,16 +171,20 @@ def seed_portal(company, p: str) -> Seed:
             "invitation_token": [{"token": tokens["invitation"]}],
             "notice_token": [{"token": tokens["notice"]}],
             "owner_confirm_token": [{"token": confirmation.owner_confirm_token(company=company)}],
+            "unsubscribe_token": [{"token": unsubscribe_token(user=seed.accounts["cliente"], kinds=["new_document"])}],
             "reset_token": resets,
             "sales_invoice": [{"document_id": doc(SalesInvoice, "F1")}],
             "purchase_invoice": [{"document_id": doc(PurchaseInvoice, "P1")}],
             "certificate": [{"payment_id": op1, "certificate_id": cert1}],
+            "payment": [{"payment_id": op1}],
+            "window": [{"window_id": window.pk}],
             "download": [{"token": downloads_of["cliente"]}],
             "api_key": [{"key_id": ApiKey.objects.get(name="ERP").pk}],
             "registration": [{"registration_id": pending.pk}],
             "notice": [{"notice_id": notice.pk}],
             "invitation": [{"invitation_id": invitation.pk}],
             "account": [{"user_id": seed.accounts["ajeno"].pk}],
+            "colleague": [{"user_id": seed.accounts["colega"].pk}],
             "batch": [{"batch_id": batch.pk}],
             "message": [{"message_id": message.pk}],
             "party": [{"tab": "clientes", "party_id": customer[1].pk},
@@ -177,6 +201,8 @@ def seed_portal(company, p: str) -> Seed:
             # the other supplier's payment and certificate, and one's own payment with the other's certificate
             "certificate": [{"payment_id": op2, "certificate_id": cert2}, {"payment_id": op1, "certificate_id": cert2}],
             "download": [{"token": downloads_of["ajeno"]}],
+            "colleague": [{"user_id": seed.accounts["colega_ajeno"].pk}],
+            "payment": [{"payment_id": op2}],
         }
     return seed
 

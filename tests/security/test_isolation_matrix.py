@@ -57,6 +57,7 @@ from tests.security.isolation import (
     PUBLIC,
     PUT,
     SUPPLIER,
+    TITULAR,
     Rule,
     admin_login,
     api_not_found,
@@ -101,6 +102,7 @@ TENANT_URLS: dict[str, Rule] = {
     "invitation_accept": Rule(PUBLIC, GET_POST, ids="invitation_token", data=NEW_PASSWORD, refusal=invalid_link),
     "owner_email_confirm": Rule(PUBLIC, ids="owner_confirm_token", refusal=other_portal_confirmation),
     "owner_confirm_resend": Rule(PUBLIC, POST, refusal=resend_refused),
+    "notification_unsubscribe": Rule(PUBLIC, GET_POST, ids="unsubscribe_token", refusal=invalid_link),
     "profile_image_file": Rule(PUBLIC),  # the portal's own branding
     "set_language": Rule(PUBLIC, GET_POST, data={"language": "en"}),
     "api-schema": Rule(PUBLIC),  # the API's documentation
@@ -111,6 +113,7 @@ TENANT_URLS: dict[str, Rule] = {
     "two_factor_setup": Rule(ACCOUNT, GET_POST, data={"code": "123456"}),
     "recovery_codes_regenerate": Rule(ACCOUNT, POST, data={"codigos-confirmation": PASSWORD}),
     "two_factor_disable": Rule(ACCOUNT, POST, data={"desactivar-confirmation": PASSWORD}),
+    "notification_preferences": Rule(ACCOUNT, GET_POST, data={"new_document": "off", "payment_ready": "off"}),
     # Customers.
     "sales_invoices": Rule(CUSTOMER),
     "sales_invoice_pdf": Rule(CUSTOMER, ids="sales_invoice"),
@@ -119,13 +122,25 @@ TENANT_URLS: dict[str, Rule] = {
     "download_status": Rule(CUSTOMER, ids="download"),
     "download_file": Rule(CUSTOMER, ids="download", control=False),  # the owner's needs a built ZIP
     "customer_ledger": Rule(CUSTOMER),
+    "customer_statement": Rule(CUSTOMER),
     "orders": Rule(CUSTOMER),
     # Suppliers.
     "purchase_invoices": Rule(SUPPLIER),
     "purchase_invoice_pdf": Rule(SUPPLIER, ids="purchase_invoice"),
     "supplier_ledger": Rule(SUPPLIER),
+    "supplier_statement": Rule(SUPPLIER),
     "supplier_payments": Rule(SUPPLIER),
     "certificate_pdf": Rule(SUPPLIER, ids="certificate"),
+    # A party's titular: its colleagues (usuarios de la empresa), by the colleague's account id.
+    "colleagues": Rule(TITULAR),
+    "colleague_invite": Rule(TITULAR, POST, data={"email": "intruso@intruso.test", "permissions": "balances"}),
+    "colleague_permissions": Rule(TITULAR, POST, ids="colleague", data={"permissions": "balances"}),
+    "colleague_deactivate": Rule(TITULAR, POST, ids="colleague"),
+    "colleague_reactivate": Rule(TITULAR, POST, ids="colleague"),
+    "pickup_schedule": Rule(SUPPLIER, GET_POST, ids="payment", data={
+        "slot": "1-209901011000", "person_name": "Intruso Pérez", "person_dni": "30123456"}),
+    "pickup_detail": Rule(SUPPLIER, ids="payment"),
+    "pickup_cancel": Rule(SUPPLIER, POST, ids="payment"),
     # The portal's admins.
     "integration": Rule(ADMIN),
     "api_key_create": Rule(ADMIN, POST, data={"name": "ERP intruso"}),
@@ -142,6 +157,8 @@ TENANT_URLS: dict[str, Rule] = {
     "account_activate": Rule(ADMIN, POST, ids="account"),
     "account_deactivate": Rule(ADMIN, POST, ids="account"),
     "invitations_load": Rule(ADMIN),
+    "colleagues_admin": Rule(ADMIN, data={"q": "colega"}),
+    "colleague_revoke": Rule(ADMIN, POST, ids="colleague"),
     "invitations_send": Rule(ADMIN, POST, data={"tipo": "ambos", "modo": "excluir"}),
     "invitation_batch": Rule(ADMIN, ids="batch"),
     "email_settings": Rule(ADMIN, GET_POST, data={
@@ -155,9 +172,19 @@ TENANT_URLS: dict[str, Rule] = {
     "admin_balances": Rule(ADMIN),
     "admin_balances_tab": Rule(ADMIN, args={"tab": "clientes"}),
     "admin_party_ledger": Rule(ADMIN, ids="party"),
+    "admin_party_statement": Rule(ADMIN, ids="party"),
     "admin_sales": Rule(ADMIN),
     "profile": Rule(ADMIN, GET_POST),  # an empty POST would switch every section off
     "profile_image": Rule(ADMIN, POST),
+    "profile_notifications": Rule(ADMIN, POST, data={"kinds": ["overdue"], "due_soon_days": "9"}),
+    "pickup_windows": Rule(ADMIN, GET_POST, data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_edit": Rule(ADMIN, GET_POST, ids="window", data={
+        "weekdays": "0", "starts_at": "09:00", "ends_at": "13:00", "place": "Intruso", "slot_minutes": "30",
+        "capacity": "2"}),
+    "pickup_window_delete": Rule(ADMIN, POST, ids="window"),
+    "pickup_deliveries": Rule(ADMIN, GET_POST, data={"code": "ABCDEFGH"}),
     # The ERP's API (Authorization: Bearer <key>).
     # Each resource: read back (GET) and upsert (POST); delete one row and delete in bulk.
     **{f"api-sync-{name}": Rule(API, GET_POST) for name in ERP_ROWS},
@@ -223,7 +250,7 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
     patterns = url_patterns("config.urls_tenant")
     matrix = Matrix(["public", alfa.schema_name, beta.schema_name])
     host = alfa.hostname
-    pages = (ACCOUNT, CUSTOMER, SUPPLIER, ADMIN)
+    pages = (ACCOUNT, CUSTOMER, SUPPLIER, TITULAR, ADMIN)
 
     anonymous = Actor("anónimo", host, {
         **{cls: Plan(login_redirect, (b.own, b.other)) for cls in pages},
@@ -239,13 +266,17 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
               cookies={"sessionid": s["alfa:admin"]}),
         Actor("admin de beta, en beta, con ids de alfa", beta.hostname,
               {ADMIN: Plan(not_found, (a.own,), only_with_ids=True)}, cookies={"sessionid": s["beta:admin"]}),
+        Actor("admin de alfa en las páginas de un titular", host, {TITULAR: Plan(not_found, (a.own,))},
+              cookies={"sessionid": s["alfa:admin"]}),
         Actor("cliente de alfa", host, {
             CUSTOMER: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
+            TITULAR: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
             SUPPLIER: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:cliente"]}),
         Actor("proveedor de alfa", host, {
             SUPPLIER: Plan(not_found, (a.other, b.own, b.other), only_with_ids=True),
+            TITULAR: Plan(not_found, (a.own, a.other), only_with_ids=True),
             CUSTOMER: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:proveedor"]}),
@@ -256,6 +287,7 @@ def test_portal_urls_refuse_everyone_they_must(world, alfa, beta):
         Actor("cuenta de un cliente y proveedor inactivos en el ERP", host, {
             CUSTOMER: Plan(suspended, (a.own, a.other)),
             SUPPLIER: Plan(suspended, (a.own, a.other)),
+            TITULAR: Plan(not_found, (a.own,)),
             ADMIN: Plan(not_found, (a.own,)),
         }, cookies={"sessionid": s["alfa:suspendido"]}),
         # The ERP's API.

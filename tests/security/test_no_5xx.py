@@ -13,7 +13,7 @@ that carry them byte for byte, are in hostile.py.
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -33,9 +33,20 @@ from portal_core.access.models import token_hash
 from portal_core.accounts import two_factor
 from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
+from portal_core.company.services import portal_settings_update
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
+from portal_core.models import (
+    AccountLink,
+    Customer,
+    Invitation,
+    InvitationBatch,
+    OwnerNotice,
+    PickupWindow,
+    RegistrationRequest,
+    Supplier,
+)
+from portal_core.notifications.services import unsubscribe_token
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
@@ -69,6 +80,9 @@ EMAIL_SETTINGS = {"host": ("smtp.example.com",), "port": ("587", "465"), "securi
                   "username": ("avisos",), "password": ("secreto",), "password_clear": ("on",),
                   "from_email": ("avisos@alfa.test",), "from_name": ("Alfa",), "reply_to": ("admin@alfa.test",)}
 PERIOD = {"desde": DATES, "hasta": DATES}
+PERMISSIONS = ("balances", "downloads", "orders", "payments")
+WINDOW = {"weekdays": ("0", "6"), "starts_at": ("09:00",), "ends_at": ("13:00",), "place": ("Av. Corrientes 1234",),
+          "slot_minutes": ("30",), "capacity": ("2",)}
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -102,18 +116,36 @@ FORMS = [
     # Customers and suppliers: the filter bars (GET) and "Descargar todas".
     Form("sales_invoices", "GET", "customer", FILTERS),
     Form("customer_ledger", "GET", "customer", {**FILTERS, "vencidos": ("on",)}),
+    Form("customer_statement", "GET", "customer", {**PERIOD, "relacionado": ("on",), "asociado": ("on",),
+                                                   "formato": ("pdf", "xlsx")}),
     Form("orders", "GET", "customer", {"pagina": ("1", "2")}, examples=8),
     Form("sales_invoices_zip", "POST", "customer", {"query": ("desde=01/01/2026", "numero=1001")}),
     Form("purchase_invoices", "GET", "supplier", FILTERS),
     Form("supplier_ledger", "GET", "supplier", {**FILTERS, "vencidos": ("on",)}),
+    Form("supplier_statement", "GET", "supplier", {**PERIOD, "formato": ("pdf", "xlsx")}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
+    Form("pickup_schedule", "POST", "supplier", {"slot": ("1-209901011000", "x"), "person_name": ("Ana Pérez",),
+                                                 "person_dni": ("30123456", "30.123.456"), "replacing": ("1",)},
+         kwargs="payment"),
+    Form("pickup_cancel", "POST", "supplier", ANY_FIELD, kwargs="payment", examples=ACTIONS),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
+    # Usuarios de la empresa: the customer's titular invites and manages its colleague.
+    Form("colleague_invite", "POST", "customer", {"email": ("colega2@alfa.test", "proveedor@alfa.test"),
+                                                  "permissions": PERMISSIONS}, examples=HASHING),
+    Form("colleague_permissions", "POST", "customer", {"permissions": PERMISSIONS}, kwargs="colleague"),
+    Form("colleague_deactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
+    Form("colleague_reactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
     Form("two_factor_setup", "POST", "customer", {"code": ("123456",)}),
     Form("recovery_codes_regenerate", "POST", "two_factor", {"codigos-confirmation": (PASSWORD, "123456")},
          examples=HASHING),
     Form("two_factor_disable", "POST", "two_factor", {"desactivar-confirmation": (PASSWORD, "123456")},
          examples=HASHING),
+    Form("notification_preferences", "POST", "customer", {kind: ("immediate", "digest", "off") for kind in (
+        "new_document", "due_soon", "overdue", "payment_ready")}),
+    # The one-click unsubscribe of notification emails (RFC 8058's body; any body unsubscribes).
+    Form("notification_unsubscribe", "POST", "anonymous", {"List-Unsubscribe": ("One-Click",)},
+         kwargs="unsubscribe"),
     # The portal admin.
     Form("activations", "GET", "admin", {"tipo": ("P", "I", "C"), "estado": ("pending",), "q": ("Peña",),
                                          "pagina": ("1", "2")}),
@@ -131,6 +163,8 @@ FORMS = [
                                                "email": ("cliente@alfa.test",), "excluir": ("x@x.test",)},
          examples=HASHING),
     Form("invitation_batch", "GET", "admin", {"formato": ("json",)}, kwargs="batch", examples=8),
+    Form("colleagues_admin", "GET", "admin", {"q": ("colega", "Peña")}, examples=8),
+    Form("colleague_revoke", "POST", "admin", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
     Form("email_settings", "POST", "admin", EMAIL_SETTINGS),
     Form("email_test", "POST", "admin", {"to": ("admin@alfa.test",)}),
     Form("outbox_retry", "POST", "admin", ANY_FIELD, kwargs="message", examples=ACTIONS),
@@ -147,6 +181,8 @@ FORMS = [
     Form("admin_balances_tab", "GET", "admin", {**PERIOD, "buscar": ("Molinos",), "formato": ("csv",)},
          kwargs="tab"),
     Form("admin_party_ledger", "GET", "admin", {**FILTERS, "vencidos": ("on",)}, kwargs="party"),
+    Form("admin_party_statement", "GET", "admin", {**PERIOD, "relacionado": ("on",), "formato": ("pdf", "xlsx")},
+         kwargs="party"),
     Form("admin_sales", "GET", "admin", {"r-desde": DATES, "r-hasta": DATES, "r-sucursal": ("1",),
                                          "a-desde": DATES, "a-proveedor": ("1",), "a-por": ("importe",),
                                          "formato": ("ranking", "articulos")}),
@@ -154,12 +190,19 @@ FORMS = [
                                       "customer_balances": ("on",), "supplier_payments": ("on",)},
          examples=HASHING),
     Form("profile_image", "POST", "admin", {"next": ("/", "//evil.test/")}, files=("imagen",)),
+    Form("profile_notifications", "POST", "admin", {"kinds": ("new_document", "overdue", "payment_ready"),
+                                                    "due_soon_days": ("3", "30")}),
+    Form("pickup_windows", "POST", "admin", WINDOW),
+    Form("pickup_window_edit", "POST", "admin", WINDOW, kwargs="window"),
+    Form("pickup_window_delete", "POST", "admin", ANY_FIELD, kwargs="window", examples=ACTIONS),
+    Form("pickup_deliveries", "POST", "admin", {"code": ("ABCDEFGH", "abcd-efgh")}),
 ]
 
 # Views with nothing a visitor types (pages, downloads by id or token) and what covers them instead.
 NOT_FORMS = {
     "home": "a page without input",
     "my_account": "a page without input (its forms post to two_factor_setup and the ones below)",
+    "colleagues": "a page without input (its forms post to colleague_invite and the ones beside it)",
     "registration_verify": "a token in the path only (tests/portal_core/access/test_registrations.py)",
     "owner_email_confirm": "a token in the path only (tests/provisioning/test_confirmation.py)",
     "integration": "a page without input (its form posts to api_key_create)",
@@ -169,6 +212,7 @@ NOT_FORMS = {
     "sales_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "purchase_invoice_pdf": "a PDF by id (tests/billing_views/test_pdf.py)",
     "certificate_pdf": "a PDF by ids (tests/billing_views/test_pdf.py)",
+    "pickup_detail": "a page by id (tests/billing_views/test_pickups.py)",
     "download": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
@@ -295,15 +339,27 @@ def site(alfa):
         notice = OwnerNotice.objects.create(user=customer, customer=c1, sent_to="titular@alfa.test",
                                             token_hash=token_hash(NOTICE_TOKEN))
         batch = InvitationBatch.objects.create(parties=[], total=0)
+        portal_settings_update(changes={"colleagues_allowed": True})
+        colleague = party_account_create(email="colega@alfa.test", password=PASSWORD, customer=c1)
+        AccountLink.objects.filter(user=colleague).update(role=AccountLink.Role.COLLEAGUE, invited_by=customer,
+                                                          permissions=["orders"])
         key, _secret = api_key_create(name="ERP")
+        window = PickupWindow.objects.create(weekdays=[0, 6], starts_at=time(8), ends_at=time(18), place="Caja 1",
+                                             slot_minutes=30, capacity=2)
+        op1 = s1.payments.get(external_id="OP1").pk
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
+        unsubscribe = unsubscribe_token(user=customer, kinds=["new_document", "overdue"])
     ids = {
         "notice": {"token": NOTICE_TOKEN}, "invitation": {"token": INVITATION_TOKEN},
         "reset": {"uidb64": uid, "token": "nueva"}, "registration": {"registration_id": registration.pk},
         "notice_id": {"notice_id": notice.pk}, "invitation_id": {"invitation_id": invitation.pk},
         "user": {"user_id": customer.pk}, "batch": {"batch_id": batch.pk}, "message": {"message_id": 999_999},
-        "api_key": {"key_id": key.pk}, "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "api_key": {"key_id": key.pk}, "unsubscribe": {"token": unsubscribe},
+        "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "colleague": {"user_id": colleague.pk},
+        "payment": {"payment_id": op1},
+        "window": {"window_id": window.pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}

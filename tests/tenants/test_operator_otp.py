@@ -88,3 +88,14 @@ def test_operator_otp_setup_refuses_someone_who_is_not_an_operator(db):
 
     with pytest.raises(CommandError, match="No existe un operador"):
         call_command("operator_otp_setup", "--email", "nadie@plataforma.test", stdout=StringIO())
+
+
+def test_a_username_longer_than_an_email_gets_a_message_not_a_500(db):
+    operator_with_device(EMAIL, PASSWORD)
+    client = host_client()
+
+    response = client.post("/admin/login/", {"username": "a" * 300 + "@x.test", "password": PASSWORD,
+                                             "otp_token": "123456"})
+
+    assert response.status_code == 200
+    assert "como máximo 254 caracteres" in response.content.decode()

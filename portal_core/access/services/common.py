@@ -33,10 +33,14 @@ def _party_ref(party) -> str:
     return f"{'c' if isinstance(party, Customer) else 's'}:{party.external_id} {party.business_name}"
 
 
-def _account_link(*, user: User, customer: Customer | None, supplier: Supplier | None, base_url: str) -> list[str]:
-    """Link an account to its parties; each party whose ERP email is not the account's is told
-    who got access and how to object. Returns the addresses told."""
-    AccountLink.objects.create(user=user, customer=customer, supplier=supplier)
+def _account_link(*, user: User, customer: Customer | None, supplier: Supplier | None, base_url: str,
+                  role: str = AccountLink.Role.TITULAR, invited_by: User | None = None,
+                  permissions: list[str] = ()) -> list[str]:
+    """Link an account to its parties (as their titular, or as a colleague a titular invited);
+    each party whose ERP email is not the account's is told who got access and how to object.
+    Returns the addresses told."""
+    AccountLink.objects.create(user=user, customer=customer, supplier=supplier, role=role, invited_by=invited_by,
+                               permissions=sorted(permissions))
     told = []
     for party in (customer, supplier):
         owner_email = normalize_email(party.email) if party is not None else ""

@@ -13,9 +13,11 @@ from portal_core.access.selectors import invitation_candidates
 from portal_core.access.services.common import _account_link, _party_events, _require_email
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record
+from portal_core.company.selectors import portal_settings
 from portal_core.erp.events import Kind as EventKind
 from portal_core.mail.services import duration_words, email_queue, link_context
 from portal_core.models import (
+    AccountLink,
     Invitation,
     InvitationBatch,
     RegistrationRequest,
@@ -85,9 +87,12 @@ def invitation_batches_stalled() -> list[int]:
 
 
 def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | None, by: User | None,
-                    base_url: str) -> Invitation | None:
+                    base_url: str, role: str = AccountLink.Role.TITULAR, permissions: list[str] = (),
+                    invited_by: User | None = None) -> Invitation | None:
     """Create (or renew) the open invitation of an email and queue its email. A new link
-    replaces the previous one. Nothing happens if the email has an account by now."""
+    replaces the previous one. Nothing happens if the email has an account by now. `role`,
+    `permissions` and `invited_by` (its titular): an invitation of a colleague
+    (services.colleagues); `by` is who sends it (the titular, or the admin renewing it)."""
     email = normalize_email(email)
     if User.objects.filter(email=email).exists():
         return None
@@ -95,15 +100,23 @@ def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | N
     now = timezone.now()
     invitation = Invitation.objects.select_for_update().filter(email=email, accepted_at=None).first() \
         or Invitation(email=email, created_by=by)
+    colleague = role == AccountLink.Role.COLLEAGUE
+    if colleague or invitation.role != role:
+        invitation.created_by = invited_by if colleague else by
     invitation.customer_id, invitation.supplier_id = customer_id, supplier_id
+    invitation.role, invitation.permissions = role, sorted(permissions)
     invitation.token_hash, invitation.sent_at = token_hash(token), now
     invitation.expires_at = now + timedelta(days=settings.INVITATION_TTL_DAYS)
     invitation.save()
     party = invitation.customer or invitation.supplier
-    email_queue(to=email, kind="invitation", template="invitation", supersede=True, context={
-        "email": email, "party": party, "valid_for": duration_words(settings.INVITATION_TTL_DAYS * 86400),
-        **link_context(base_url, f"/invitacion/{token}/")})
-    audit_record(kind=Kind.INVITATION_SENT, actor=by, target=f"{email} → {_party_label(invitation)}")
+    email_queue(to=email, kind="invitation", template="colleague_invitation" if colleague else "invitation",
+                supersede=True, context={
+                    "email": email, "party": party, "invited_by": invitation.created_by,
+                    "valid_for": duration_words(settings.INVITATION_TTL_DAYS * 86400),
+                    **link_context(base_url, f"/invitacion/{token}/")})
+    audit_record(kind=Kind.COLLEAGUE_INVITED if colleague else Kind.INVITATION_SENT, actor=by,
+                 target=f"{email} → {_party_label(invitation)}",
+                 detail={"permissions": invitation.permissions} if colleague else None)
     return invitation
 
 
@@ -118,7 +131,8 @@ def invitation_resend(*, invitation_id: int, by: User, base_url: str) -> Invitat
     if invitation is None:
         raise AccessError(AccessError.NOT_PENDING)
     sent = invitation_send(email=invitation.email, customer_id=invitation.customer_id,
-                           supplier_id=invitation.supplier_id, by=by, base_url=base_url)
+                           supplier_id=invitation.supplier_id, by=by, base_url=base_url,
+                           role=invitation.role, permissions=invitation.permissions, invited_by=invitation.created_by)
     if sent is None:
         raise AccessError(AccessError.ACCOUNT_EXISTS, email=invitation.email)
     return sent
@@ -127,9 +141,26 @@ def invitation_resend(*, invitation_id: int, by: User, base_url: str) -> Invitat
 def invitation_for_token(token: str) -> Invitation | None:
     """The open, unexpired invitation of a link of this portal, or None."""
     invitation = Invitation.objects.filter(token_hash=token_hash(token or ""), accepted_at=None).first()
-    if invitation is None or invitation.is_expired:
+    if invitation is None or invitation.is_expired or not _still_valid(invitation):
         return None
     return invitation
+
+
+def _is_colleague(invitation: Invitation) -> bool:
+    return invitation.role == AccountLink.Role.COLLEAGUE
+
+
+def _still_valid(invitation: Invitation) -> bool:
+    """A colleague's invitation holds while the portal allows colleagues and the titular who
+    sent it is still an active titular of the same parties: a titular deactivated (or moved to
+    another party) since cannot bring anyone in."""
+    if not _is_colleague(invitation):
+        return True
+    if not portal_settings().colleagues_allowed:
+        return False
+    return AccountLink.objects.filter(
+        user_id=invitation.created_by_id, user__is_active=True, role=AccountLink.Role.TITULAR,
+        customer_id=invitation.customer_id, supplier_id=invitation.supplier_id).exists()
 
 
 @transaction.atomic
@@ -138,20 +169,23 @@ def invitation_accept(*, token: str, password: str, base_url: str) -> User:
     The link works once."""
     invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("customer", "supplier")
                   .filter(token_hash=token_hash(token or ""), accepted_at=None).first())
-    if invitation is None or invitation.is_expired:
+    if invitation is None or invitation.is_expired or not _still_valid(invitation):
         raise AccessError(AccessError.LINK_INVALID)
     if User.objects.filter(email=invitation.email).exists():
         raise AccessError(AccessError.ACCOUNT_EXISTS, email=invitation.email)
     user = User.objects.create(email=invitation.email, password=make_password(password))
+    colleague = _is_colleague(invitation)
     notified = _account_link(user=user, customer=invitation.customer, supplier=invitation.supplier,
-                             base_url=base_url)
+                             base_url=base_url, role=invitation.role,
+                             invited_by=invitation.created_by if colleague else None,
+                             permissions=invitation.permissions if colleague else ())
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     # A request the same person left open is settled by this way in.
     RegistrationRequest.objects.filter(email=user.email, status__in=RegistrationRequest.OPEN).update(
         status=RegistrationRequest.Status.APPROVED, decided_at=invitation.accepted_at, verify_token_hash="")
-    audit_record(kind=Kind.INVITATION_ACCEPTED, actor=user, target=f"{user.email} → {_party_label(invitation)}",
-                 detail={"owner_notified": notified})
+    audit_record(kind=Kind.COLLEAGUE_JOINED if colleague else Kind.INVITATION_ACCEPTED, actor=user,
+                 target=f"{user.email} → {_party_label(invitation)}", detail={"owner_notified": notified})
     _party_events(kind=EventKind.INVITATION_ACCEPTED, email=user.email,
                   parties=[invitation.customer, invitation.supplier])
     return user

@@ -92,7 +92,24 @@ class Article(ErpRecord):
 
 
 class AccountLink(models.Model):
-    """What a portal account may see: the customer and/or the supplier it is linked to."""
+    """What a portal account may see: the customer and/or the supplier it is linked to.
+
+    An account the portal admin let in (an invitation or an approved request) is the party's
+    *titular* and sees everything the portal's switches show. When the portal allows it
+    (PortalSettings.colleagues_allowed) a titular invites *usuarios de la empresa*: colleagues
+    linked to the same parties, who see only what their `permissions` grant and invite nobody."""
+
+    class Role(models.TextChoices):
+        TITULAR = "titular", _("Titular")
+        COLLEAGUE = "colleague", _("Usuario de la empresa")
+
+    class Permission(models.TextChoices):
+        BALANCES = "balances", _("Ver saldos")
+        DOWNLOADS = "downloads", _("Descargar comprobantes")
+        ORDERS = "orders", _("Ver pedidos")
+        PAYMENTS = "payments", _("Retiro de pagos")
+
+    ALL_PERMISSIONS = frozenset(Permission.values)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link", verbose_name=_("cuenta")
@@ -106,6 +123,30 @@ class AccountLink(models.Model):
         verbose_name=_("proveedor"),
     )
 
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.TITULAR)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("invitado por"))
+    permissions = models.JSONField(_("permisos"), default=list, blank=True)  # a colleague's Permission values
+
     class Meta:
         verbose_name = _("vínculo de cuenta")
         verbose_name_plural = _("vínculos de cuentas")
+
+    @property
+    def is_titular(self) -> bool:
+        return self.role == self.Role.TITULAR
+
+    @property
+    def applicable_permissions(self) -> list[str]:
+        """The permissions that mean something for these parties: orders are a customer's,
+        payment pickup a supplier's."""
+        skip = {self.Permission.ORDERS} if self.customer_id is None else set()
+        skip |= {self.Permission.PAYMENTS} if self.supplier_id is None else set()
+        return [code for code in self.Permission.values if code not in skip]
+
+    @property
+    def effective_permissions(self) -> frozenset[str]:
+        """What this account may do: everything for a titular, what was granted for a colleague."""
+        if self.is_titular:
+            return self.ALL_PERMISSIONS
+        return self.ALL_PERMISSIONS & frozenset(self.permissions or ())

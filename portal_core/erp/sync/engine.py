@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from pydantic import ValidationError
 
 from portal_core.models import SyncState
+from portal_core.notifications.producers import sync_batch_record
 
 from . import stamps
 from .errors import (
@@ -81,6 +82,7 @@ def batch_upsert(*, resource: str, items: list) -> BatchResult:
         before = stamps.batch_parties(spec, [external_id for external_id in external_ids if external_id in stored])
         written = _write(spec, indexed, hashes, ids, stored=stored, now=now)
         stamps.parties_stamp(spec=spec, parties=before | stamps.batch_parties(spec, external_ids), now=now)
+        sync_batch_record(resource=spec.name, written=written)  # notifications, in the batch's transaction
         SyncState.objects.update_or_create(
             resource=spec.name, defaults={"last_synced_at": now, "last_batch_rows": len(items)}
         )

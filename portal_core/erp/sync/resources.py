@@ -85,6 +85,8 @@ def _parties() -> list[Resource]:
 
 
 def _documents() -> list[Resource]:
+    from portal_core.pickups.sync import payments_pickups_follow
+
     from .aggregates import article_sales_add, article_sales_remove
     from .relations import (
         entries_associate,
@@ -118,7 +120,8 @@ def _documents() -> list[Resource]:
         Resource("supplier-payments", _("órdenes de pago"), m.SupplierPayment, schemas.SupplierPaymentIn,
                  ("number", "date", "amount", "method", "status"), references=(SUPPLIER,),
                  children=Children("certificates", m.WithholdingCertificate, "payment",
-                                   ("tax", "number", "amount"))),
+                                   ("tax", "number", "amount")),
+                 after=payments_pickups_follow),
     ]
 
 

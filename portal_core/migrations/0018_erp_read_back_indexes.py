@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal_core', '0013_erp_events'),
+        ('portal_core', '0017_audit_kinds'),
     ]
 
     operations = [

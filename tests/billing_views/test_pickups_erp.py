@@ -1,0 +1,137 @@
+"""Programar retiro and the ERP: the sync marking an order collected closes its appointment; a
+stale "ready" does not undo a collection done in the portal until the ERP has confirmed it; and
+two suppliers racing for a slot's last place never both get it (committed, in two threads)."""
+
+import threading
+
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from portal_core.accounts.models import User
+from portal_core.accounts.services import party_account_create
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import AuditEvent, ErpEvent, PickupSchedule, Supplier, SupplierPayment
+from portal_core.pickups import services
+from portal_core.pickups.errors import PickupError
+from provisioning.services import portal_create
+from tests.billing_views.conftest import BOOK
+from tests.billing_views.pickups_helpers import schedule_today, slot_key, window_create
+from tests.conftest import PASSWORD
+
+OP1 = next(row for row in BOOK["supplier-payments"] if row["external_id"] == "OP1")
+
+
+def sync_op1(company, **changes):
+    with tenant_context(company):
+        return batch_upsert(resource="supplier-payments", items=[{**OP1, **changes}])
+
+
+def test_the_erp_marking_the_order_picked_up_closes_its_appointment(book):
+    schedule = schedule_today(book)
+
+    sync_op1(book, status="picked_up")
+
+    with tenant_context(book):
+        schedule.refresh_from_db()
+        assert (schedule.status, schedule.closed_by_erp, schedule.closed_by) == ("done", True, None)
+        assert SupplierPayment.objects.get(external_id="OP1").status == "picked_up"
+        assert AuditEvent.objects.filter(kind="pickup_done", detail__by="erp").count() == 1
+        # the ERP told us: no PICKUP_DONE goes back to it
+        assert list(ErpEvent.objects.values_list("kind", flat=True)) == ["pickup_scheduled"]
+
+
+def test_a_stale_ready_from_the_erp_does_not_undo_a_collection_done_in_the_portal(book):
+    schedule = schedule_today(book)
+    with tenant_context(book):
+        admin = User.objects.get(email="admin@alfa.test")
+        services.pickup_hand_over(code=schedule.code, by=admin)
+
+    unchanged = sync_op1(book)  # the same row as before: not even written
+    resent = sync_op1(book, method="Transferencia bancaria")  # the old status in a changed row
+
+    assert (unchanged.unchanged, resent.updated) == (1, 1)
+    with tenant_context(book):
+        payment = SupplierPayment.objects.get(external_id="OP1")
+        assert (payment.status, payment.method) == ("picked_up", "Transferencia bancaria")
+        assert AuditEvent.objects.filter(kind="pickup_kept", detail__external_id="OP1").count() == 1
+
+
+def test_once_the_erp_confirmed_the_collection_its_later_ready_reopens_the_order(book):
+    schedule = schedule_today(book)
+    with tenant_context(book):
+        services.pickup_hand_over(code=schedule.code, by=User.objects.get(email="admin@alfa.test"))
+
+    sync_op1(book, status="picked_up")  # the ERP read PICKUP_DONE and recorded it
+    sync_op1(book, status="ready")      # then decided to reopen the order
+
+    with tenant_context(book):
+        schedule.refresh_from_db()
+        assert (schedule.status, schedule.erp_confirmed) == ("done", True)
+        assert SupplierPayment.objects.get(external_id="OP1").status == "ready"
+        assert not AuditEvent.objects.filter(kind="pickup_kept").exists()
+
+
+def test_an_order_the_erp_collected_cannot_be_handed_over_again(book):
+    schedule = schedule_today(book)
+    sync_op1(book, status="picked_up")
+
+    with tenant_context(book):
+        try:
+            services.pickup_hand_over(code=schedule.code, by=User.objects.get(email="admin@alfa.test"))
+        except PickupError as error:
+            refused = error.code
+    assert refused == PickupError.CODE_DONE
+
+
+def test_codes_are_short_unambiguous_and_unique(book):
+    window = window_create(book, capacity=100)
+    with tenant_context(book):
+        supplier = User.objects.get(email="proveedor@alfa.test")
+        codes = set()
+        for hour in range(8, 18):
+            payment = SupplierPayment.objects.get(external_id="OP1")
+            current = PickupSchedule.objects.filter(status="scheduled").first()
+            codes.add(services.pickup_schedule(
+                payment=payment, slot_key=slot_key(window, hour=hour), person_name="Ana Pérez",
+                person_dni="30123456", by=supplier, page_url="http://x/", replacing=current and current.pk).code)
+    assert len(codes) == 10
+    assert all(len(code) == 8 and set(code) <= set(services.CODE_ALPHABET) for code in codes)
+    assert not set("01IOL") & set(services.CODE_ALPHABET)
+
+
+def test_two_suppliers_racing_for_a_slots_last_place_never_both_get_it(committed_db):
+    company = portal_create(name="Retiros Carrera", email="admin@carrera.test", password=PASSWORD)
+    with tenant_context(company):
+        batch_upsert(resource="suppliers", items=[{"external_id": f"S{n}", "business_name": f"Proveedor {n}"}
+                                                  for n in (1, 2)])
+        batch_upsert(resource="supplier-payments", items=[
+            {"external_id": f"OP{n}", "supplier": f"S{n}", "number": f"0001-{n}", "date": "2026-11-30",
+             "amount": "100.00", "method": "Cheque"} for n in (1, 2)])
+        accounts = [party_account_create(email=f"p{n}@carrera.test", password=PASSWORD,
+                                         supplier=Supplier.objects.get(external_id=f"S{n}")) for n in (1, 2)]
+    window = window_create(company, capacity=1)
+    start, outcomes = threading.Barrier(2), []
+
+    def book(n):
+        try:
+            with tenant_context(company):
+                payment = SupplierPayment.objects.get(external_id=f"OP{n}")
+                start.wait()
+                services.pickup_schedule(payment=payment, slot_key=slot_key(window, hour=10), person_name="Ana Pérez",
+                                         person_dni="30123456", by=accounts[n - 1], page_url="http://x/")
+            outcomes.append("ok")
+        except PickupError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["ok", PickupError.SLOT_FULL]
+    with tenant_context(company):
+        assert PickupSchedule.objects.filter(status="scheduled").count() == 1
+        assert ErpEvent.objects.filter(kind="pickup_scheduled").count() == 1

@@ -1,0 +1,63 @@
+"""Notifications through a real Celery worker and Redis: the batch's commit queues the send, the
+send queues the email, the outbox sends it; beat's daily run finds what fell due. And beat's
+fan-out sends the tasks only to portals with something to do."""
+
+import time
+from datetime import timedelta
+
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from config.celery import app
+from portal_core.accounts.services import party_account_create
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import Customer, Notification
+from portal_core.notifications import tasks  # noqa: F401 - registers what makes its tasks due, as the worker does
+from provisioning.services import portal_create
+from tenants.fanout import schemas_due
+from tenants.tasks import each_portal
+from tests.conftest import PASSWORD
+from tests.mail import configure_email
+from tests.portal_core.notifications.test_notifications import entry, invoice
+
+
+def test_a_committed_batch_mails_through_the_worker_and_the_daily_run_finds_overdue(committed_db, smtp):
+    company = portal_create(name="Avisos", email="admin@avisos.test", password=PASSWORD)
+    configure_email(company, smtp)
+    with tenant_context(company):
+        batch_upsert(resource="customers", items=[{"external_id": "C1", "business_name": "Cliente Uno"}])
+        party_account_create(email="cliente@avisos.test", password=PASSWORD,
+                             customer=Customer.objects.get(external_id="C1"))
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # when the ERP's batch commits
+        with tenant_context(company):
+            batch_upsert(resource="sales-invoices", items=[invoice("F1", number=5)])
+        smtp.wait_for(1)
+        # and beat's daily run comes for an overdue movement
+        with tenant_context(company):
+            batch_upsert(resource="customer-account-entries", items=[
+                entry("M1", timezone.localdate() - timedelta(days=2), number=6)])
+        each_portal.delay("portal_core.notifications_daily")
+        smtp.wait_for(2)
+        each_portal.delay("portal_core.notifications_daily")  # a second run the same day
+        time.sleep(2)  # time for any duplicate to arrive
+
+    subjects = [str(m["Subject"]).strip() for m in smtp.received]
+    assert subjects == ["Tiene comprobantes nuevos: Factura A 0003-00000005",
+                        "Comprobantes vencidos con saldo pendiente: Factura B 0001-00000006"]
+    assert {m["To"] for m in smtp.received} == {"cliente@avisos.test"}
+
+
+def test_beat_sends_the_immediate_task_only_where_something_is_pending(parties, beta, make_account):
+    user = make_account(parties, "ana@penalolen.test")
+    schemas = [parties.schema_name, beta.schema_name]
+    with tenant_context(parties):
+        assert schemas_due("portal_core.notifications_send", schemas) == []
+        Notification.objects.create(user=user, kind="new_document", key="invoice:1", object_id=1,
+                                    delivery="immediate")
+        connection.set_schema_to_public()
+    assert schemas_due("portal_core.notifications_send", schemas) == [parties.schema_name]
+    assert schemas_due("portal_core.notifications_daily", schemas) == []
