@@ -97,7 +97,8 @@ def test_a_titular_invites_a_colleague_who_sets_a_password_once_and_sees_only_wh
         assert (member.role, member.permissions, member.customer.external_id, member.supplier_id,
                 member.invited_by.email) == ("colleague", ["downloads"], "C1", None, TITULAR)
         events = list(ErpEvent.objects.values_list("kind", "resource", "external_id"))
-    assert events == [("colleague_invited", "customers", "C1")]
+    # the ERP learns of the invitation and of its acceptance, as of any invitation
+    assert events == [("colleague_invited", "customers", "C1"), ("invitation_accepted", "customers", "C1")]
     assert audit_kinds(team) == ["colleague_invited", "colleague_joined"]
     # the link works once
     assert host_client(team).get(link).status_code == 404
@@ -133,7 +134,8 @@ def test_the_titular_changes_permissions_deactivates_and_reactivates_a_colleague
     assert audit_kinds(team) == ["colleague_invited", "colleague_joined", "colleague_permissions",
                                  "colleague_deactivated", "colleague_reactivated"]
     with tenant_context(team):
-        assert list(ErpEvent.objects.values_list("kind", flat=True)) == ["colleague_invited", "colleague_deactivated"]
+        assert list(ErpEvent.objects.values_list("kind", flat=True)) == ["colleague_invited", "invitation_accepted",
+                                                                         "colleague_deactivated"]
         detail = AuditEvent.objects.get(kind="colleague_permissions").detail
     assert detail == {"before": [], "after": ["orders"]}
 
