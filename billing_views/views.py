@@ -42,8 +42,9 @@ def sales_invoices(request):
     show_balances = request.viewer.settings.customer_balances
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances,
-                   rows_key=rows_key(version, customer, filters, page, show_balances, "sales"),
-                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
+                   rows_key=rows_key(version, customer, filters, page, show_balances, "sales", "consultar"),
+                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
+                   question_url_name="customer_question_new", question_subject="factura")
 
 
 @login_required
@@ -62,7 +63,8 @@ def sales_invoice_pdf(request, document_id: int):
 def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     return ledger_response(request, party=customer, show_balances=request.viewer.settings.customer_balances,
-                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"))
+                           menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"),
+                           question_url_name="customer_question_new")
 
 
 @login_required
@@ -89,7 +91,8 @@ def purchase_invoices(request):
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances,
                    pdf_url_name="purchase_invoice_pdf",
-                   rows_key=rows_key(version, supplier, filters, page, show_balances, "purchases"))
+                   question_url_name="supplier_question_new", question_subject="compra",
+                   rows_key=rows_key(version, supplier, filters, page, show_balances, "purchases", "consultar"))
 
 
 @login_required
@@ -109,7 +112,7 @@ def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
     return ledger_response(request, party=supplier, show_balances=request.viewer.settings.supplier_balances,
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
-                           title=_("Cuenta corriente proveedores"))
+                           title=_("Cuenta corriente proveedores"), question_url_name="supplier_question_new")
 
 
 @login_required

@@ -30,11 +30,13 @@ from portal_core.erp.models import (
     WithholdingCertificate,
 )
 from portal_core.mail.models import OutboxMessage
+from portal_core.questions.models import Question, QuestionMessage
 
 __all__ = [
     "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
     "CustomerAccountEntry", "DocumentType", "ErpEvent", "Invitation", "InvitationBatch", "Letter", "Order", "OrderLine",
     "OutboxMessage", "OwnerNotice", "PartyStamp", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
-    "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
+    "Question", "QuestionMessage", "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier",
+    "SupplierAccountEntry",
     "SupplierPayment", "SyncState", "WithholdingCertificate",
 ]

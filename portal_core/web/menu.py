@@ -2,12 +2,20 @@
 bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
 linked to a customer, or accounts linked to a supplier."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 ALL, ADMIN, CUSTOMER, SUPPLIER = "all", "admin", "customer", "supplier"
+PARTY = "party"  # linked to a customer or a supplier
+
+
+def _open_questions() -> int:
+    from portal_core.questions.selectors import open_count
+
+    return open_count()
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,7 @@ class MenuEntry:
     icon: str
     audience: str = ALL
     switch: str = ""  # the PortalSettings field that can hide this section
+    counter: Callable[[], int] | None = None  # a number shown with the label ("Consultas (3)") when not 0
 
 
 MENU = [
@@ -29,6 +38,8 @@ MENU = [
     MenuEntry(_("Cuenta corriente proveedores"), _("Cta. cte."), "supplier_ledger", "ledger", SUPPLIER,
               "supplier_ledger"),
     MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER, "supplier_payments"),
+    MenuEntry(_("Mis consultas"), _("Consultas"), "my_questions", "mail", PARTY),
+    MenuEntry(_("Consultas"), _("Consultas"), "admin_questions", "mail", ADMIN, counter=_open_questions),
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
     MenuEntry(_("Activaciones"), _("Accesos"), "activations", "users", ADMIN),
@@ -46,9 +57,9 @@ def audiences_for(viewer) -> set[str]:
     if viewer.is_admin:
         audiences.add(ADMIN)
     if viewer.customer is not None:
-        audiences.add(CUSTOMER)
+        audiences |= {CUSTOMER, PARTY}
     if viewer.supplier is not None:
-        audiences.add(SUPPLIER)
+        audiences |= {SUPPLIER, PARTY}
     return audiences
 
 
@@ -63,6 +74,10 @@ def menu_for(request, current_url_name: str | None) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "short_label": entry.short_label, "url": url, "icon": entry.icon,
+        label, short_label = entry.label, entry.short_label
+        count = entry.counter() if entry.counter else 0
+        if count:
+            label, short_label = f"{label} ({count})", f"{short_label} ({count})"
+        items.append({"label": label, "short_label": short_label, "url": url, "icon": entry.icon,
                       "active": entry.url_name == current_url_name})
     return items
