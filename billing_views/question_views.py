@@ -21,6 +21,7 @@ from portal_core.questions.errors import QuestionError
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
 from portal_core.web.pages import base_url
+from portal_core.web.ratelimit import rate_limited
 
 from . import selectors
 from .access import require_customer, require_supplier
@@ -29,6 +30,9 @@ from .question_forms import AdminFilterForm, MessageForm
 
 Subject, Side = Question.Subject, QuestionMessage.Side
 CUSTOMERS, SUPPLIERS = "clientes", "proveedores"
+# Messages a party's connection may send in an hour: far above a person's, and a script that
+# loops cannot flood the admins' inbox.
+PARTY_MESSAGES_PER_HOUR = 30
 
 # What a party may ask about, by the URL's word: the kind, the section it belongs to (switched
 # off, it answers 404) and how the object is found through the party's own scope.
@@ -57,6 +61,14 @@ def _render(request, template, url_name, status=200, **context):
 
 def _party(request, side: str, section: str | None = None):
     return require_customer(request, section) if side == CUSTOMERS else require_supplier(request, section)
+
+
+def _flooding(request, form: MessageForm) -> bool:
+    """A valid party message over the hour's limit: the form says so and nothing is written."""
+    if not rate_limited(request, "question", limit=PARTY_MESSAGES_PER_HOUR):
+        return False
+    form.add_error(None, _("Envió demasiados mensajes en la última hora. Espere un rato y vuelva a intentar."))
+    return True
 
 
 def _thread_name(side: str) -> str:
@@ -96,7 +108,7 @@ def question_new(request, side: str, subject: str, object_id: int):
     party = _party(request, side, section)
     target = access(party, object_id)
     form = MessageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _flooding(request, form):
         try:
             question = services.question_open(
                 kind=kind, subject=target, party=party, by=request.user, text=form.cleaned_data["texto"],
@@ -106,7 +118,7 @@ def question_new(request, side: str, subject: str, object_id: int):
         else:
             messages.success(request, _("Consulta enviada: le avisaremos por email cuando la respondan."))
             return redirect(_thread_name(side), question.pk)
-    return _render(request, "new.html", "my_questions", status=400 if form.errors else 200, form=form,
+    return _render(request, "new.html", "my_questions", status=_status(form), form=form,
                    label=services.subject_label(kind=kind, subject=target), kind=Subject(kind).label,
                    threads=questions.subject_questions(party=party, kind=kind, subject_id=target.pk), side=side)
 
@@ -118,7 +130,7 @@ def party_question(request, side: str, question_id: int):
     party = _party(request, side)
     question = questions.access_party_question(party=party, question_id=question_id)
     form = MessageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _flooding(request, form):
         try:
             services.question_reply(question_id=question.pk, by=request.user, side=Side.PARTY,
                                     text=form.cleaned_data["texto"], upload=form.cleaned_data["adjunto"],
@@ -207,10 +219,16 @@ def admin_question_attachment(request, question_id: int, message_id: int):
 
 def _thread(request, question, form, url_name, *, prefix: str):
     """The thread's page; `prefix` names its URLs (admin_question..., customer_question...)."""
-    return _render(request, "thread.html", url_name, status=400 if form.errors else 200, question=question,
+    return _render(request, "thread.html", url_name, status=_status(form), question=question,
                    thread_messages=questions.question_messages(question=question), form=form,
                    admin=prefix == "admin", close_url_name=f"{prefix}_question_close",
                    attachment_url_name=f"{prefix}_question_attachment")
+
+
+def _status(form: MessageForm) -> int:
+    if not form.errors:
+        return 200
+    return 429 if form.non_field_errors() else 400
 
 
 def _attachment(message: QuestionMessage) -> FileResponse:

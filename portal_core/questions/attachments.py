@@ -3,12 +3,12 @@ from its name or the browser's Content-Type), kept in the default storage under 
 folder and served only by a view that checks who asks."""
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.utils.text import get_valid_filename
 
 from tenants.images import ImageRejected, image_verify
 from tenants.services import portal_files_folder
@@ -61,7 +61,8 @@ def attachment_check(upload) -> Attachment:
 
 def _display_name(name: str, extension: str) -> str:
     """The name the download gets: the person's, made safe, with the extension of its real type."""
-    stem = get_valid_filename(os.path.splitext(os.path.basename(name or ""))[0])[:80] or "adjunto"
+    stem = os.path.splitext(os.path.basename((name or "").replace("\\", "/")))[0]
+    stem = re.sub(r"[^\w .()-]", "", stem).strip(" .")[:80] or "adjunto"
     return f"{stem}.{extension}"
 
 

@@ -29,7 +29,7 @@ from portal_core.questions.services import open_count_forget
 from tests.billing_views.conftest import doc_id
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email, link_in, text_of
-from tests.portal_core.access.test_registrations import deliver
+from tests.portal_core.access.test_registrations import deliver, fresh_ip
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -88,8 +88,21 @@ def form_errors(response) -> list[str]:
     return [error for errors in form.errors.values() for error in errors]
 
 
+@pytest.fixture
+def login():
+    """As billing_views' fixture, from an address of its own: the rate limit of party messages
+    counts per address in Redis, which outlives a test's rolled-back rows."""
+
+    def log_in(company, email):
+        client = host_client(company, REMOTE_ADDR=fresh_ip())
+        assert client.post("/ingresar/", {"username": email, "password": PASSWORD}).status_code == 302, email
+        return client
+
+    return log_in
+
+
 def admin(company):
-    client = host_client(company)
+    client = host_client(company, REMOTE_ADDR=fresh_ip())
     response = client.post("/ingresar/", {"username": f"admin@{company.slug}.test", "password": PASSWORD})
     assert response.status_code == 302
     return client
@@ -267,7 +280,10 @@ def test_the_admin_filters_by_state_party_and_text(book, login):
 # --- Attachments ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("content", "name", "content_type", "download_name"), [
-    (PDF, "Nota de crédito.pdf", "application/pdf", "Nota_de_crédito.pdf"),
+    (PDF, "Nota de crédito.pdf", "application/pdf", "Nota de crédito.pdf"),
+    (PDF, "😀<script>.pdf", "application/pdf", "script.pdf"),
+    (PDF, "😀.pdf", "application/pdf", "adjunto.pdf"),
+    (PDF, "C:\\Documentos\\..\\recibo 1.pdf", "application/pdf", "recibo 1.pdf"),
     (png(), "captura.png", "image/png", "captura.png"),
     (png(), "captura-sin-extension", "image/png", "captura-sin-extension.png"),
 ])
@@ -348,6 +364,7 @@ def test_a_failing_transaction_leaves_no_file_behind(book, login):
     from portal_core.accounts.models import User
     from portal_core.questions import services
 
+    files_before = stored_files(book)  # files of earlier tests stay: their rows were rolled back
     with tenant_context(book):
         user = User.objects.get(email="cliente@alfa.test")
         invoice = SalesInvoice.objects.get(external_id="F1")
@@ -356,7 +373,7 @@ def test_a_failing_transaction_leaves_no_file_behind(book, login):
         with pytest.raises(KeyError, match="desconocido"):
             services.question_open(kind="desconocido", subject=invoice, party=customer, by=user, text="Hola",
                                    upload=upload(PDF, "nota.pdf"), base_url="http://alfa/")
-    assert stored_files(book) == [] and state(book)["questions"] == []
+    assert stored_files(book) == files_before and state(book)["questions"] == []
 
 
 def test_question_error_codes_have_spanish_messages():
@@ -396,13 +413,13 @@ def test_another_party_another_portal_and_strangers_get_404_and_change_nothing(b
     assert customer.get(f"/consultas/proveedores/{question.pk}/").status_code == 404
     # another portal's admin and a stranger
     make_account(beta, "admin2@beta.test", is_portal_admin=True)
-    beta_admin = host_client(beta)
+    beta_admin = host_client(beta, REMOTE_ADDR=fresh_ip())
     beta_admin.post("/ingresar/", {"username": "admin2@beta.test", "password": PASSWORD})
     for path in (f"/administrador/consultas/{question.pk}/", f"/administrador/consultas/{question.pk}/cerrar/",
                  f"/administrador/consultas/{question.pk}/adjuntos/{message.pk}/"):
         assert beta_admin.post(path, {"texto": "Intruso"}).status_code in (404, 405)
         assert beta_admin.get(path).status_code in (404, 405)
-    stranger = host_client(book)
+    stranger = host_client(book, REMOTE_ADDR=fresh_ip())
     for path in party_paths:
         response = stranger.get(path)
         assert response.status_code == 302 and response["Location"].startswith("/ingresar/")
@@ -419,3 +436,29 @@ def test_a_switched_off_section_cannot_be_asked_about(book, login):
 
 def test_an_account_without_a_party_has_no_mis_consultas(book):
     assert admin(book).get("/consultas/").status_code == 404
+
+
+def test_a_flood_of_messages_is_stopped_and_says_so(book, login):
+    from billing_views.question_views import PARTY_MESSAGES_PER_HOUR
+
+    customer = login(book, "cliente@alfa.test")
+    invoice = doc_id(book, SalesInvoice, "F1")
+    ask(customer, f"clientes/nueva/factura/{invoice}")
+    path = f"/consultas/clientes/{thread_of(book).pk}/"
+    for _ in range(PARTY_MESSAGES_PER_HOUR - 1):
+        assert customer.post(path, {"texto": "¿Y?"}).status_code == 302
+    before = state(book)
+    response = customer.post(path, {"texto": "¿Y?"})
+    assert response.status_code == 429
+    assert "Envió demasiados mensajes en la última hora" in response.content.decode()
+    assert state(book) == before
+
+
+def test_without_email_configured_the_thread_works_and_the_admin_is_told_nobody_was_emailed(book, login):
+    customer = login(book, "cliente@alfa.test")
+    ask(customer, f"clientes/nueva/factura/{doc_id(book, SalesInvoice, 'F1')}")
+    question = thread_of(book)
+    response = admin(book).post(f"/administrador/consultas/{question.pk}/", {"texto": "Lo vemos."}, follow=True)
+    assert "Respuesta guardada, pero no se avisó por email" in response.content.decode()
+    assert thread_of(book).status == "answered"
+    assert state(book)["outbox"] == 0

@@ -35,7 +35,17 @@ from portal_core.accounts.services import party_account_create
 from portal_core.accounts.tokens import password_reset_tokens
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, Invitation, InvitationBatch, OwnerNotice, RegistrationRequest, Supplier
+from portal_core.models import (
+    Customer,
+    Invitation,
+    InvitationBatch,
+    OwnerNotice,
+    PurchaseInvoice,
+    RegistrationRequest,
+    SalesInvoice,
+    Supplier,
+)
+from portal_core.questions.services import question_open
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
@@ -69,6 +79,7 @@ EMAIL_SETTINGS = {"host": ("smtp.example.com",), "port": ("587", "465"), "securi
                   "username": ("avisos",), "password": ("secreto",), "password_clear": ("on",),
                   "from_email": ("avisos@alfa.test",), "from_name": ("Alfa",), "reply_to": ("admin@alfa.test",)}
 PERIOD = {"desde": DATES, "hasta": DATES}
+QUESTION = {"texto": ("¿Por qué me cobraron el flete?",)}
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -108,6 +119,18 @@ FORMS = [
     Form("supplier_ledger", "GET", "supplier", {**FILTERS, "vencidos": ("on",)}),
     Form("supplier_payments", "GET", "supplier", {"pagina": ("1", "2")}, examples=8),
     Form("logout", "POST", "customer", ANY_FIELD, examples=ACTIONS),
+    # Consultas: a new thread on a document, a message on one, closing it; the admin's the same.
+    Form("my_questions", "GET", "customer", {"pagina": ("1", "2")}, examples=8),
+    Form("customer_question_new", "POST", "customer", QUESTION, files=("adjunto",), kwargs="customer_subject"),
+    Form("customer_question", "POST", "customer", QUESTION, files=("adjunto",), kwargs="customer_question"),
+    Form("customer_question_close", "POST", "customer", ANY_FIELD, kwargs="customer_question", examples=ACTIONS),
+    Form("supplier_question_new", "POST", "supplier", QUESTION, files=("adjunto",), kwargs="supplier_subject"),
+    Form("supplier_question", "POST", "supplier", QUESTION, files=("adjunto",), kwargs="supplier_question"),
+    Form("supplier_question_close", "POST", "supplier", ANY_FIELD, kwargs="supplier_question", examples=ACTIONS),
+    Form("admin_questions", "GET", "admin", {"estado": ("abierta", "cerrada"), "parte": ("clientes",),
+                                            "texto": ("flete", "30712345671"), "pagina": ("1", "2")}),
+    Form("admin_question", "POST", "admin", QUESTION, files=("adjunto",), kwargs="question"),
+    Form("admin_question_close", "POST", "admin", ANY_FIELD, kwargs="question", examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
     Form("two_factor_setup", "POST", "customer", {"code": ("123456",)}),
     Form("recovery_codes_regenerate", "POST", "two_factor", {"codigos-confirmation": (PASSWORD, "123456")},
@@ -172,6 +195,9 @@ NOT_FORMS = {
     "download": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
+    "customer_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
+    "supplier_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
+    "admin_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
     "operator_portal_activity": "the operators' admin, behind its two-factor login (admin:login above)",
     "health": "the probe, without input",
     "health_live": "the liveness probe, without input",
@@ -280,7 +306,7 @@ def site(alfa):
         c1, c2 = Customer.objects.get(external_id="C1"), Customer.objects.get(external_id="C2")
         s1 = Supplier.objects.get(external_id="S1")
         customer = party_account_create(email="cliente@alfa.test", password=PASSWORD, customer=c1)
-        party_account_create(email="proveedor@alfa.test", password=PASSWORD, supplier=s1)
+        supplier = party_account_create(email="proveedor@alfa.test", password=PASSWORD, supplier=s1)
         with_code = party_account_create(email="dos@alfa.test", password=PASSWORD, customer=c2)
         forgetful = party_account_create(email="olvido@alfa.test", password=PASSWORD, supplier=s1)
         two_factor.device_pending(user=with_code)
@@ -296,6 +322,12 @@ def site(alfa):
                                             token_hash=token_hash(NOTICE_TOKEN))
         batch = InvitationBatch.objects.create(parties=[], total=0)
         key, _secret = api_key_create(name="ERP")
+        subjects = {"customer": SalesInvoice.objects.get(external_id="F1"),
+                    "supplier": PurchaseInvoice.objects.get(external_id="P1")}
+        threads = {who: question_open(kind=kind, subject=subjects[who], party=party, by=by, text="¿Y esto?",
+                                      base_url="http://x/")
+                   for who, kind, party, by in (("customer", "sales_invoice", c1, customer),
+                                                ("supplier", "purchase_invoice", s1, supplier))}
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
     ids = {
@@ -303,7 +335,13 @@ def site(alfa):
         "reset": {"uidb64": uid, "token": "nueva"}, "registration": {"registration_id": registration.pk},
         "notice_id": {"notice_id": notice.pk}, "invitation_id": {"invitation_id": invitation.pk},
         "user": {"user_id": customer.pk}, "batch": {"batch_id": batch.pk}, "message": {"message_id": 999_999},
-        "api_key": {"key_id": key.pk}, "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "api_key": {"key_id": key.pk},
+        "tab": {"tab": "proveedores"}, "party": {"tab": "clientes", "party_id": c1.pk},
+        "customer_subject": {"subject": "factura", "object_id": subjects["customer"].pk},
+        "supplier_subject": {"subject": "compra", "object_id": subjects["supplier"].pk},
+        "customer_question": {"question_id": threads["customer"].pk},
+        "supplier_question": {"question_id": threads["supplier"].pk},
+        "question": {"question_id": threads["customer"].pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
