@@ -1,6 +1,8 @@
 """The portal's navigation: one list, shown as the side menu on wide screens and as the
 bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
-linked to a customer, or accounts linked to a supplier."""
+linked to a customer, accounts linked to a supplier, or accounts linked to either (PARTY). An
+entry's `counter` adds a number to its label (the admin's "Consultas (3)"): it runs on every
+page that shows the entry, so it must be cheap (a cached count)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
