@@ -21,9 +21,10 @@ def account_customer(user) -> Customer | None:
     return link.customer if link and link.customer_id else None
 
 
-def _require_section(request, section: str) -> None:
-    """A section the portal's admin switched off answers 404, as if it did not exist."""
-    if not getattr(request.viewer.settings, section):
+def _require_section(request, section: str | None) -> None:
+    """A section the portal's admin switched off answers 404, as if it did not exist. (None: a
+    page of every customer or supplier, as its Consultas.)"""
+    if section is not None and not getattr(request.viewer.settings, section):
         raise Http404
 
 
@@ -46,14 +47,14 @@ def _require_permission(request, section: str) -> None:
         raise PermissionRefused(refusal)
 
 
-def require_customer(request, section: str) -> Customer:
+def require_customer(request, section: str | None) -> Customer:
     _require_section(request, section)
     customer = _active(request.viewer.customer)
     _require_permission(request, section)
     return customer
 
 
-def require_supplier(request, section: str) -> Supplier:
+def require_supplier(request, section: str | None) -> Supplier:
     _require_section(request, section)
     supplier = _active(request.viewer.supplier)
     _require_permission(request, section)

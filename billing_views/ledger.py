@@ -24,8 +24,9 @@ LEDGER_RESOURCE = {Customer: "customer-account-entries", Supplier: "supplier-acc
 
 
 def ledger_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str,
-                    export_name: str, title: str, **context) -> HttpResponse:
-    """The page, or its CSV/XLSX export (logged as `export_name`). `context` adds to the
+                    export_name: str, title: str, question_url_name: str = "", **context) -> HttpResponse:
+    """The page, or its CSV/XLSX export (logged as `export_name`). `question_url_name`: the
+    party's own page, whose rows have *Consultar* (the admin's has not). `context` adds to the
     page's (the admin's way back and the party's accounts)."""
     today = timezone.localdate()
     form = ledger_filter_form(party, request.GET or None, balances=show_balances)
@@ -45,7 +46,9 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
         "show_balances": show_balances, "summary": summary, "page": page, "title": title,
         "downloads": request.viewer.may(AccountLink.Permission.DOWNLOADS),
-        "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger"), **context,
+        "question_url_name": question_url_name,
+        "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger", question_url_name),
+        **context,
     })
 
 

@@ -175,6 +175,10 @@ def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:
     )
 
 
+def access_supplier_payment(*, supplier: Supplier, payment_id: int) -> SupplierPayment:
+    return get_object_or_404(SupplierPayment.objects.filter(supplier=supplier), pk=payment_id)
+
+
 def access_certificate(*, supplier: Supplier, payment_id: int, certificate_id: int):
     payment = get_object_or_404(SupplierPayment.objects.filter(supplier=supplier), pk=payment_id)
     return payment, get_object_or_404(payment.certificates.all(), pk=certificate_id)
@@ -222,6 +226,17 @@ def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date,
     movements, party_field = _ledger_movements(party, filters)
     key = f"ledger-summary:{party_field}:{party.id}:{filters.related:d}{filters.associated:d}:{today}"
     return _until_next_sync(key, version, lambda: _ledger_summary(movements, today))
+
+
+def access_ledger_entry(*, party: Customer | Supplier, entry_id: int):
+    """A movement of the party's current account as its page shows it (a customer's: its group's
+    and those associated to it too), or 404."""
+    if isinstance(party, Supplier):
+        movements = SupplierAccountEntry.objects.filter(supplier=party, invoice_voided=False)
+    else:
+        movements = CustomerAccountEntry.objects.filter(_customer_scope(party, related=True, associated=True),
+                                                        invoice_voided=False)
+    return get_object_or_404(movements, pk=entry_id)
 
 
 # --- Shared --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, pickups, views
+from . import admin_views, pickups, question_views, views
 
 urlpatterns = [
     path("administrador/cuentas-corrientes/", admin_views.balances, name="admin_balances"),
@@ -38,4 +38,22 @@ urlpatterns = [
     path("retiro-de-pagos/<int:payment_id>/retiro/cancelar/", pickups.pickup_cancel, name="pickup_cancel"),
     path("retiro-de-pagos/<int:payment_id>/certificados/<int:certificate_id>/pdf/", views.certificate_pdf,
          name="certificate_pdf"),
+    # Consultas: the party's side, once for customers and once for suppliers (each its own party's).
+    path("consultas/", question_views.my_questions, name="my_questions"),
+    *[route for side, name in (("clientes", "customer"), ("proveedores", "supplier")) for route in (
+        path(f"consultas/{side}/nueva/<str:subject>/<int:object_id>/", question_views.question_new,
+             {"side": side}, name=f"{name}_question_new"),
+        path(f"consultas/{side}/<int:question_id>/", question_views.party_question, {"side": side},
+             name=f"{name}_question"),
+        path(f"consultas/{side}/<int:question_id>/cerrar/", question_views.party_question_close, {"side": side},
+             name=f"{name}_question_close"),
+        path(f"consultas/{side}/<int:question_id>/adjuntos/<int:message_id>/",
+             question_views.party_question_attachment, {"side": side}, name=f"{name}_question_attachment"),
+    )],
+    path("administrador/consultas/", question_views.admin_questions, name="admin_questions"),
+    path("administrador/consultas/<int:question_id>/", question_views.admin_question, name="admin_question"),
+    path("administrador/consultas/<int:question_id>/cerrar/", question_views.admin_question_close,
+         name="admin_question_close"),
+    path("administrador/consultas/<int:question_id>/adjuntos/<int:message_id>/",
+         question_views.admin_question_attachment, name="admin_question_attachment"),
 ]

@@ -46,8 +46,9 @@ def sales_invoices(request):
     show_balances, downloads = request.viewer.shows_balances("customer"), request.viewer.may(DOWNLOADS)
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
-                   rows_key=rows_key(version, customer, filters, page, show_balances, downloads, "sales"),
-                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip")
+                   rows_key=rows_key(version, customer, filters, page, show_balances, downloads, "sales", "consultar"),
+                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
+                   question_url_name="customer_question_new", question_subject="factura")
 
 
 @login_required
@@ -68,7 +69,7 @@ def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     return ledger_response(request, party=customer, show_balances=request.viewer.shows_balances("customer"),
                            menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"),
-                           statement_url=reverse("customer_statement"))
+                           statement_url=reverse("customer_statement"), question_url_name="customer_question_new")
 
 
 @login_required
@@ -106,7 +107,9 @@ def purchase_invoices(request):
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
                    pdf_url_name="purchase_invoice_pdf",
-                   rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases"))
+                   question_url_name="supplier_question_new", question_subject="compra",
+                   rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases",
+                                     "consultar"))
 
 
 @login_required
@@ -127,7 +130,8 @@ def supplier_ledger(request):
     supplier = require_supplier(request, "supplier_ledger")
     return ledger_response(request, party=supplier, show_balances=request.viewer.shows_balances("supplier"),
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
-                           title=_("Cuenta corriente proveedores"), statement_url=reverse("supplier_statement"))
+                           title=_("Cuenta corriente proveedores"), statement_url=reverse("supplier_statement"),
+                           question_url_name="supplier_question_new")
 
 
 @login_required

@@ -32,12 +32,14 @@ from portal_core.erp.models import (
 from portal_core.mail.models import OutboxMessage
 from portal_core.notifications.models import Notification, NotificationPreference, NotificationSettings
 from portal_core.pickups.models import PickupSchedule, PickupWindow
+from portal_core.questions.models import Question, QuestionMessage
 
 __all__ = [
     "AccessIntake", "AccountLink", "ApiKey", "Article", "ArticleSalesDaily", "AuditEvent", "Branch", "Customer",
     "CustomerAccountEntry", "DocumentType", "ErpEvent", "Invitation", "InvitationBatch", "Letter", "Notification",
     "NotificationPreference", "NotificationSettings", "Order", "OrderLine", "OutboxMessage", "OwnerNotice",
     "PartyStamp", "PickupSchedule", "PickupWindow", "PortalSettings", "PurchaseInvoice", "PurchaseInvoiceLine",
-    "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier", "SupplierAccountEntry",
+    "Question", "QuestionMessage", "RegistrationRequest", "SalesInvoice", "SalesInvoiceLine", "Supplier",
+    "SupplierAccountEntry",
     "SupplierPayment", "SyncState", "WithholdingCertificate",
 ]

@@ -4,6 +4,7 @@ import hashlib
 import io
 import math
 import warnings
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -72,19 +73,42 @@ def clean_png(upload, *, max_side: int) -> bytes:
     allows (JPEG) and never held as a full-size RGBA copy, which keeps an upload under 100 MB."""
     if upload.size > IMAGE_MAX_BYTES:
         raise ImageRejected(ImageRejected.TOO_LARGE)
+    with _decoding(), Image.open(upload, formats=IMAGE_FORMATS) as image:
+        _size_check(image)
+        image.seek(0)
+        if image.format in ("JPEG", "MPO"):
+            image.draft(None, _draft_size(image.size, max_side))
+        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+        image.load()
+        clean = _reduced_rgba(image, max_side)
+    if orientation in UPRIGHT:  # a phone's photo taken sideways comes out upright
+        clean = clean.transpose(UPRIGHT[orientation])
+    buffer = io.BytesIO()
+    clean.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def image_verify(upload, *, formats: tuple[str, ...]) -> str:
+    """The format (one of `formats`) of an uploaded image that is within the pixel limits
+    (read from its header, before anything is decoded) and decodes whole; ImageRejected
+    otherwise. For an upload kept as it came (an attachment), where `clean_png` would re-encode.
+    The caller checks the size in bytes, and seeks the upload back to read it."""
+    with _decoding(), Image.open(upload, formats=formats) as image:
+        _size_check(image)
+        image_format = image.format
+        image.load()  # within the limits just checked: at most IMAGE_MAX_PIXELS decoded
+    return image_format
+
+
+@contextmanager
+def _decoding():
+    """Pillow's failures while reading an upload, as the ImageRejected the person can act on."""
     try:
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; here it refuses. (The
         # explicit check in `_size_check` does not depend on this filter.)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=IMAGE_FORMATS) as image:
-                _size_check(image)
-                image.seek(0)
-                if image.format in ("JPEG", "MPO"):
-                    image.draft(None, _draft_size(image.size, max_side))
-                orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-                image.load()
-                clean = _reduced_rgba(image, max_side)
+            yield
     except ImageRejected:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
@@ -93,11 +117,6 @@ def clean_png(upload, *, max_side: int) -> bytes:
         raise ImageRejected(ImageRejected.NOT_AN_IMAGE) from error
     except (OSError, SyntaxError, EOFError, ValueError) as error:  # truncated or corrupt data
         raise ImageRejected(ImageRejected.DAMAGED) from error
-    if orientation in UPRIGHT:  # a phone's photo taken sideways comes out upright
-        clean = clean.transpose(UPRIGHT[orientation])
-    buffer = io.BytesIO()
-    clean.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
 
 
 def _size_check(image: Image.Image) -> None:

@@ -1,14 +1,24 @@
 """The portal's navigation: one list, shown as the side menu on wide screens and as the
 bottom bar on phones. Each entry names who sees it: everyone, the portal's admins, accounts
-linked to a customer, accounts linked to a supplier, or a party's titular (usuarios de la
-empresa); and, for a colleague, the permission it needs."""
+linked to a customer, accounts linked to a supplier, accounts linked to either (PARTY), or a
+party's titular (usuarios de la empresa); and, for a colleague, the permission it needs. An
+entry's `counter` adds a number to its label (the admin's "Consultas (3)"): it runs on every
+page that shows the entry, so it must be cheap (a cached count)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 ALL, ADMIN, CUSTOMER, SUPPLIER, TITULAR = "all", "admin", "customer", "supplier", "titular"
+PARTY = "party"  # linked to a customer or a supplier
+
+
+def _open_questions() -> int:
+    from portal_core.questions.selectors import open_count
+
+    return open_count()
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,7 @@ class MenuEntry:
     audience: str = ALL
     switch: str = ""  # the PortalSettings field that can hide this section
     permission: str = ""  # the AccountLink.Permission a colleague (usuario de la empresa) needs to see it
+    counter: Callable[[], int] | None = None  # a number shown with the label ("Consultas (3)") when not 0
 
 
 MENU = [
@@ -33,6 +44,8 @@ MENU = [
               "supplier_ledger"),
     MenuEntry(_("Retiro de pagos"), _("Pagos"), "supplier_payments", "cash", SUPPLIER,
               "supplier_payments", "payments"),
+    MenuEntry(_("Mis consultas"), _("Consultas"), "my_questions", "mail", PARTY),
+    MenuEntry(_("Consultas"), _("Consultas"), "admin_questions", "mail", ADMIN, counter=_open_questions),
     MenuEntry(_("Cuentas corrientes"), _("Saldos"), "admin_balances", "ledger", ADMIN),
     MenuEntry(_("Ventas"), _("Ventas"), "admin_sales", "chart", ADMIN),
     MenuEntry(_("Entregas del día"), _("Entregas"), "pickup_deliveries", "cash", ADMIN,
@@ -53,9 +66,9 @@ def audiences_for(viewer) -> set[str]:
     if viewer.is_admin:
         audiences.add(ADMIN)
     if viewer.customer is not None:
-        audiences.add(CUSTOMER)
+        audiences |= {CUSTOMER, PARTY}
     if viewer.supplier is not None:
-        audiences.add(SUPPLIER)
+        audiences |= {SUPPLIER, PARTY}
     if viewer.manages_colleagues:
         audiences.add(TITULAR)
     return audiences
@@ -74,6 +87,10 @@ def menu_for(request, current_url_name: str | None) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "short_label": entry.short_label, "url": url, "icon": entry.icon,
+        label, short_label = entry.label, entry.short_label
+        count = entry.counter() if entry.counter else 0
+        if count:
+            label, short_label = f"{label} ({count})", f"{short_label} ({count})"
+        items.append({"label": label, "short_label": short_label, "url": url, "icon": entry.icon,
                       "active": entry.url_name == current_url_name})
     return items

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -39,6 +40,7 @@ from portal_core.models import (
 )
 from portal_core.notifications.services import unsubscribe_token
 from portal_core.pickups import services as pickups
+from portal_core.questions import services as questions
 from provisioning import confirmation
 from tests.conftest import PASSWORD, host_client
 
@@ -166,6 +168,19 @@ def seed_portal(company, p: str) -> Seed:
             return payment.pk, payment.certificates.get().pk
 
         (op1, cert1), (op2, cert2) = certificate("OP1"), certificate("OP2")
+
+        def question(account, kind, model, ext, party):
+            """A thread of `account`'s party about its object, with an attachment: (thread, message)."""
+            thread = questions.question_open(
+                kind=kind, subject=model.objects.get(external_id=f"{p}{ext}"), party=party, by=seed.accounts[account],
+                text="¿Me explican este importe?", upload=SimpleUploadedFile("nota.pdf", b"%PDF-1.4 nota"),
+                base_url="http://x/")
+            return thread.pk, thread.messages.get().pk
+
+        (qc1, mc1), (qc2, mc2) = (question("cliente", "sales_invoice", SalesInvoice, "F1", customer[1]),
+                                  question("ajeno", "sales_invoice", SalesInvoice, "F2", customer[2]))
+        (qs1, ms1), (qs2, ms2) = (question("proveedor", "purchase_invoice", PurchaseInvoice, "P1", supplier[1]),
+                                  question("otroprov", "supplier_payment", SupplierPayment, "OP2", supplier[2]))
         seed.own = {
             "registration_token": [{"token": tokens["registration"]}],
             "invitation_token": [{"token": tokens["invitation"]}],
@@ -189,6 +204,15 @@ def seed_portal(company, p: str) -> Seed:
             "message": [{"message_id": message.pk}],
             "party": [{"tab": "clientes", "party_id": customer[1].pk},
                       {"tab": "proveedores", "party_id": supplier[1].pk}],
+            "customer_subject": [{"subject": "factura", "object_id": doc(SalesInvoice, "F1")}],
+            "supplier_subject": [{"subject": "compra", "object_id": doc(PurchaseInvoice, "P1")},
+                                 {"subject": "orden-de-pago", "object_id": op1}],
+            "customer_question": [{"question_id": qc1}],
+            "supplier_question": [{"question_id": qs1}],
+            "customer_attachment": [{"question_id": qc1, "message_id": mc1}],
+            "supplier_attachment": [{"question_id": qs1, "message_id": ms1}],
+            "question": [{"question_id": qc1}, {"question_id": qs1}],
+            "question_attachment": [{"question_id": qc1, "message_id": mc1}, {"question_id": qs1, "message_id": ms1}],
             "erp_sales_invoice": [{"external_id": f"{p}F1"}],
             "erp_purchase_invoice": [{"external_id": f"{p}P1"}],
             "erp_customer": [{"external_id": f"{p}C1"}],
@@ -203,6 +227,14 @@ def seed_portal(company, p: str) -> Seed:
             "download": [{"token": downloads_of["ajeno"]}],
             "colleague": [{"user_id": seed.accounts["colega_ajeno"].pk}],
             "payment": [{"payment_id": op2}],
+            "customer_subject": [{"subject": "factura", "object_id": doc(SalesInvoice, "F2")}],
+            "supplier_subject": [{"subject": "orden-de-pago", "object_id": op2},
+                                 {"subject": "compra", "object_id": doc(PurchaseInvoice, "P2")}],
+            "customer_question": [{"question_id": qc2}],
+            "supplier_question": [{"question_id": qs2}],
+            # the other's thread and message, and one's own thread with the other's message
+            "customer_attachment": [{"question_id": qc2, "message_id": mc2}, {"question_id": qc1, "message_id": mc2}],
+            "supplier_attachment": [{"question_id": qs2, "message_id": ms2}, {"question_id": qs1, "message_id": ms2}],
         }
     return seed
 

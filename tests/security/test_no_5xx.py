@@ -43,10 +43,13 @@ from portal_core.models import (
     InvitationBatch,
     OwnerNotice,
     PickupWindow,
+    PurchaseInvoice,
     RegistrationRequest,
+    SalesInvoice,
     Supplier,
 )
 from portal_core.notifications.services import unsubscribe_token
+from portal_core.questions.services import question_open
 from tests.billing_views.conftest import BOOK
 from tests.conftest import PASSWORD
 from tests.otp import totp_code
@@ -83,6 +86,7 @@ PERIOD = {"desde": DATES, "hasta": DATES}
 PERMISSIONS = ("balances", "downloads", "orders", "payments")
 WINDOW = {"weekdays": ("0", "6"), "starts_at": ("09:00",), "ends_at": ("13:00",), "place": ("Av. Corrientes 1234",),
           "slot_minutes": ("30",), "capacity": ("2",)}
+QUESTION = {"texto": ("¿Por qué me cobraron el flete?",)}
 ANY_FIELD = {"x": ("1",)}  # actions without fields still get junk keys
 ACTIONS = 3  # examples for those
 HASHING = 6  # forms that hash a password or start slow work (Argon2: a fraction of a second each)
@@ -135,6 +139,18 @@ FORMS = [
     Form("colleague_permissions", "POST", "customer", {"permissions": PERMISSIONS}, kwargs="colleague"),
     Form("colleague_deactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
     Form("colleague_reactivate", "POST", "customer", ANY_FIELD, kwargs="colleague", examples=ACTIONS),
+    # Consultas: a new thread on a document, a message on one, closing it; the admin's the same.
+    Form("my_questions", "GET", "customer", {"pagina": ("1", "2")}, examples=8),
+    Form("customer_question_new", "POST", "customer", QUESTION, files=("adjunto",), kwargs="customer_subject"),
+    Form("customer_question", "POST", "customer", QUESTION, files=("adjunto",), kwargs="customer_question"),
+    Form("customer_question_close", "POST", "customer", ANY_FIELD, kwargs="customer_question", examples=ACTIONS),
+    Form("supplier_question_new", "POST", "supplier", QUESTION, files=("adjunto",), kwargs="supplier_subject"),
+    Form("supplier_question", "POST", "supplier", QUESTION, files=("adjunto",), kwargs="supplier_question"),
+    Form("supplier_question_close", "POST", "supplier", ANY_FIELD, kwargs="supplier_question", examples=ACTIONS),
+    Form("admin_questions", "GET", "admin", {"estado": ("abierta", "cerrada"), "parte": ("clientes",),
+                                            "texto": ("flete", "30712345671"), "pagina": ("1", "2")}),
+    Form("admin_question", "POST", "admin", QUESTION, files=("adjunto",), kwargs="question"),
+    Form("admin_question_close", "POST", "admin", ANY_FIELD, kwargs="question", examples=ACTIONS),
     # Mi cuenta: turning two-factor on, and (with it on) new recovery codes or turning it off.
     Form("two_factor_setup", "POST", "customer", {"code": ("123456",)}),
     Form("recovery_codes_regenerate", "POST", "two_factor", {"codigos-confirmation": (PASSWORD, "123456")},
@@ -216,6 +232,9 @@ NOT_FORMS = {
     "download": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_status": "a token in the path only (tests/billing_views/test_downloads.py)",
     "download_file": "a token in the path only (tests/billing_views/test_downloads.py)",
+    "customer_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
+    "supplier_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
+    "admin_question_attachment": "a file by ids (tests/billing_views/test_questions.py)",
     "operator_portal_activity": "the operators' admin, behind its two-factor login (admin:login above)",
     "health": "the probe, without input",
     "health_live": "the liveness probe, without input",
@@ -324,7 +343,7 @@ def site(alfa):
         c1, c2 = Customer.objects.get(external_id="C1"), Customer.objects.get(external_id="C2")
         s1 = Supplier.objects.get(external_id="S1")
         customer = party_account_create(email="cliente@alfa.test", password=PASSWORD, customer=c1)
-        party_account_create(email="proveedor@alfa.test", password=PASSWORD, supplier=s1)
+        supplier = party_account_create(email="proveedor@alfa.test", password=PASSWORD, supplier=s1)
         with_code = party_account_create(email="dos@alfa.test", password=PASSWORD, customer=c2)
         forgetful = party_account_create(email="olvido@alfa.test", password=PASSWORD, supplier=s1)
         two_factor.device_pending(user=with_code)
@@ -347,6 +366,12 @@ def site(alfa):
         window = PickupWindow.objects.create(weekdays=[0, 6], starts_at=time(8), ends_at=time(18), place="Caja 1",
                                              slot_minutes=30, capacity=2)
         op1 = s1.payments.get(external_id="OP1").pk
+        subjects = {"customer": SalesInvoice.objects.get(external_id="F1"),
+                    "supplier": PurchaseInvoice.objects.get(external_id="P1")}
+        threads = {who: question_open(kind=kind, subject=subjects[who], party=party, by=by, text="¿Y esto?",
+                                      base_url="http://x/")
+                   for who, kind, party, by in (("customer", "sales_invoice", c1, customer),
+                                                ("supplier", "purchase_invoice", s1, supplier))}
         uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
         reset_token = password_reset_tokens.make_token(forgetful)
         unsubscribe = unsubscribe_token(user=customer, kinds=["new_document", "overdue"])
@@ -360,6 +385,11 @@ def site(alfa):
         "colleague": {"user_id": colleague.pk},
         "payment": {"payment_id": op1},
         "window": {"window_id": window.pk},
+        "customer_subject": {"subject": "factura", "object_id": subjects["customer"].pk},
+        "supplier_subject": {"subject": "compra", "object_id": subjects["supplier"].pk},
+        "customer_question": {"question_id": threads["customer"].pk},
+        "supplier_question": {"question_id": threads["supplier"].pk},
+        "question": {"question_id": threads["customer"].pk},
     }
     sessions = {who: _session(_logged_in(alfa, email)) for who, email in
                 [("customer", "cliente@alfa.test"), ("supplier", "proveedor@alfa.test"), ("admin", "admin@alfa.test")]}
