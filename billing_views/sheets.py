@@ -83,22 +83,8 @@ def statement_xlsx(*, statement, lines: Iterable, company) -> bytes:
     several = request.related or request.associated
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Resumen de cuenta")
-
-    def cell(value, *, number_format: str | None = None, bold: bool = False):
-        if isinstance(value, str):
-            value = safe_text(value)
-        one = WriteOnlyCell(sheet, value=value)
-        if number_format or isinstance(value, date | Decimal):
-            one.number_format = number_format or (DATE_FORMAT if isinstance(value, date) else MONEY_FORMAT)
-        if bold:
-            one.font = Font(bold=True)
-        return one
-
-    kind = "Cliente" if request.is_customer else "Proveedor"
-    sheet.append([cell("Resumen de cuenta", bold=True), cell(company.display_name)])
-    sheet.append([kind, cell(request.party.business_name), "CUIT", cell(request.party.tax_id_display)])
-    sheet.append(["Desde", cell(request.date_from), "Hasta", cell(request.date_to), "Emitido", cell(statement.issued)])
-    sheet.append([])
+    cell = _cell_maker(sheet)
+    _statement_heading(sheet, statement, company, cell)
     header = ["Fecha", "Comprobante", *(["Razón social"] if several else []), "Vencimiento", "Debe", "Haber",
               *(["Saldo"] if request.with_balances else [])]
     sheet.append([cell(title, bold=True) for title in header])
@@ -123,6 +109,30 @@ def statement_xlsx(*, statement, lines: Iterable, company) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_maker(sheet):
+    """`cell(value)`: a write-only cell, text made safe, dates and amounts with their formats."""
+    def cell(value, *, number_format: str | None = None, bold: bool = False):
+        if isinstance(value, str):
+            value = safe_text(value)
+        one = WriteOnlyCell(sheet, value=value)
+        if number_format or isinstance(value, date | Decimal):
+            one.number_format = number_format or (DATE_FORMAT if isinstance(value, date) else MONEY_FORMAT)
+        if bold:
+            one.font = Font(bold=True)
+        return one
+
+    return cell
+
+
+def _statement_heading(sheet, statement, company, cell) -> None:
+    request = statement.request
+    kind = "Cliente" if request.is_customer else "Proveedor"
+    sheet.append([cell("Resumen de cuenta", bold=True), cell(company.display_name)])
+    sheet.append([kind, cell(request.party.business_name), "CUIT", cell(request.party.tax_id_display)])
+    sheet.append(["Desde", cell(request.date_from), "Hasta", cell(request.date_to), "Emitido", cell(statement.issued)])
+    sheet.append([])
 
 
 def _aging_rows(sheet, statement, cell) -> None:

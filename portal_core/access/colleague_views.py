@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal_core.access import selectors
+from portal_core.access import colleague_selectors
 from portal_core.access import services as access
 from portal_core.access.errors import AccessError
 from portal_core.access.forms import ColleagueInviteForm, ColleaguePermissionsForm
@@ -39,9 +39,9 @@ def _page(request, invite_form=None, status=200):
     link = request.viewer.link
     colleagues = [{"link": colleague, "form": ColleaguePermissionsForm(
         initial={"permissions": colleague.permissions}, auto_id=f"id_{colleague.user_id}_%s", link=link)}
-        for colleague in selectors.team_colleagues(link=link)]
+        for colleague in colleague_selectors.team_colleagues(link=link)]
     return render_page(request, "colleagues.html", "colleagues", status=status, link=link, colleagues=colleagues,
-                       invitations=selectors.team_invitations(link=link),
+                       invitations=colleague_selectors.team_invitations(link=link),
                        invite_form=invite_form or ColleagueInviteForm(
                            initial={"permissions": link.applicable_permissions}, link=link),
                        email_configured=mail_selectors.company_email_configured())
@@ -110,8 +110,9 @@ def colleague_active(request, user_id: int, active: bool):
 def colleagues_admin(request):
     """The portal admin's list of every colleague and pending colleague invitation."""
     query = request.GET.get("q", "").replace("\x00", "")[:100]
-    return render_page(request, "colleagues_admin.html", "activations", rows=selectors.all_colleagues(query=query),
-                       query=query, allowed=request.viewer.settings.colleagues_allowed)
+    return render_page(request, "colleagues_admin.html", "activations",
+                       rows=colleague_selectors.all_colleagues(query=query), query=query,
+                       allowed=request.viewer.settings.colleagues_allowed)
 
 
 @portal_admin_required

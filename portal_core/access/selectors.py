@@ -45,7 +45,7 @@ ACTIVATION_STATUSES = {"pending": gettext_lazy("Pendiente"), "unverified": gette
                        "inactive": gettext_lazy("Desactivada"), "objected": gettext_lazy("Objetada")}
 
 
-def _party_label(customer, supplier) -> str:
+def party_label(customer, supplier) -> str:
     return " · ".join(str(party) for party in (customer, supplier) if party is not None)
 
 
@@ -69,7 +69,7 @@ def _objection_rows(*, query: str) -> list[dict]:
     if query:
         notices = notices.filter(Q(user__email__icontains=query) | Q(sent_to__icontains=query))
     return [{"kind": OBJECTION, "id": item.pk, "email": item.user.email, "item": item,
-             "party": _party_label(item.customer, item.supplier), "status": "objected",
+             "party": party_label(item.customer, item.supplier), "status": "objected",
              "status_label": str(ACTIVATION_STATUSES["objected"]), "date": item.objected_at} for item in notices]
 
 
@@ -91,7 +91,7 @@ def activation_rows(*, kind: str = "", status: str = "", query: str = "") -> lis
         for item in invitations:
             expired = item.expires_at <= now
             rows.append({"kind": INVITATION, "id": item.pk, "email": item.email, "item": item,
-                         "party": _party_label(item.customer, item.supplier),
+                         "party": party_label(item.customer, item.supplier),
                          "status": "expired" if expired else "invited",
                          "status_label": str(ACTIVATION_STATUSES["expired" if expired else "invited"]),
                          "date": item.sent_at})
@@ -103,7 +103,7 @@ def activation_rows(*, kind: str = "", status: str = "", query: str = "") -> lis
             link = getattr(item, "link", None)
             state = "active" if item.is_active else "inactive"
             rows.append({"kind": ACCOUNT, "id": item.pk, "email": item.email, "item": item,
-                         "party": _party_label(link and link.customer, link and link.supplier),
+                         "party": party_label(link and link.customer, link and link.supplier),
                          "status": state, "status_label": str(ACTIVATION_STATUSES[state]),
                          "date": item.date_joined})
     if status:
@@ -231,57 +231,6 @@ def party_accounts(*, customer=None, supplier=None) -> list[dict]:
     return [{"email": link.user.email, "active": link.user.is_active, "since": link.user.date_joined,
              "owner_notified": link.user_id in told, "colleague": not link.is_titular,
              "invited_by": link.invited_by.email if link.invited_by_id else ""} for link in links]
-
-
-# --- Usuarios de la empresa --------------------------------------------------------------------
-
-
-def _permission_labels(codes) -> list[str]:
-    labels = dict(AccountLink.Permission.choices)
-    return [str(labels[code]) for code in AccountLink.Permission.values if code in set(codes or ())]
-
-
-def team_colleagues(*, link: AccountLink) -> list[AccountLink]:
-    """The colleagues of a titular's team (linked to exactly its customer and supplier), oldest first."""
-    return list(AccountLink.objects.select_related("user", "invited_by")
-                .filter(role=AccountLink.Role.COLLEAGUE, customer_id=link.customer_id, supplier_id=link.supplier_id)
-                .order_by("user__date_joined", "pk"))
-
-
-def team_invitations(*, link: AccountLink) -> list[Invitation]:
-    """The team's colleague invitations not yet used (expired ones too: inviting again renews them)."""
-    return list(Invitation.objects.select_related("created_by")
-                .filter(accepted_at=None, role=AccountLink.Role.COLLEAGUE, customer_id=link.customer_id,
-                        supplier_id=link.supplier_id).order_by("-sent_at"))
-
-
-def all_colleagues(*, query: str = "") -> list[dict]:
-    """The portal admin's list: every colleague account and pending colleague invitation, with
-    who invited them, for which party, their permissions and state; newest first."""
-    rows = []
-    links = AccountLink.objects.select_related("user", "invited_by", "customer", "supplier").filter(
-        role=AccountLink.Role.COLLEAGUE)
-    invitations = Invitation.objects.select_related("created_by", "customer", "supplier").filter(
-        role=AccountLink.Role.COLLEAGUE, accepted_at=None)
-    query = query.strip().lower()
-    if query:
-        links = links.filter(Q(user__email__icontains=query) | Q(invited_by__email__icontains=query))
-        invitations = invitations.filter(Q(email__icontains=query) | Q(created_by__email__icontains=query))
-    for link in links:
-        rows.append({"user_id": link.user_id, "email": link.user.email,
-                     "party": _party_label(link.customer, link.supplier),
-                     "invited_by": link.invited_by.email if link.invited_by else "",
-                     "permissions": _permission_labels(link.permissions),
-                     "state": "active" if link.user.is_active else "inactive", "date": link.user.date_joined})
-    now = timezone.now()
-    for invitation in invitations:
-        rows.append({"user_id": None, "email": invitation.email,
-                     "party": _party_label(invitation.customer, invitation.supplier),
-                     "invited_by": invitation.created_by.email if invitation.created_by else "",
-                     "permissions": _permission_labels(invitation.permissions),
-                     "state": "expired" if invitation.expires_at <= now else "invited", "date": invitation.sent_at})
-    rows.sort(key=lambda row: row["date"], reverse=True)
-    return rows
 
 
 # --- Registro de actividad ---------------------------------------------------------------------
