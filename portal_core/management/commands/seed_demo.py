@@ -1,10 +1,13 @@
+from datetime import time
+
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from portal_core.accounts.models import User
 from portal_core.accounts.services import party_account_create
 from portal_core.demo.seed import DEMO_CUSTOMER, DEMO_SUPPLIER, demo_seed
-from portal_core.models import Customer, Supplier
+from portal_core.models import Customer, PickupWindow, Supplier
+from portal_core.pickups.services import window_save
 from tenants.management.commands._portal_command import PortalCommand
 
 DEMO_PASSWORD = "demo1234"
@@ -19,12 +22,20 @@ class Command(PortalCommand):
             "--with-accounts", action="store_true",
             help="crea también cliente@demo.test y proveedor@demo.test (contraseña demo1234)",
         )
+        parser.add_argument(
+            "--with-pickups", action="store_true",
+            help="configura horarios de retiro de pagos (lunes a viernes de 9 a 13, si no hay ninguno)",
+        )
 
-    def handle(self, *args, portal, with_accounts, **options):
+    def handle(self, *args, portal, with_accounts, with_pickups=False, **options):
         with tenant_context(self.portal(portal)), transaction.atomic():
             summary = demo_seed()
             if with_accounts:
                 self._accounts()
+            if with_pickups and not PickupWindow.objects.exists():
+                window_save(window=None, by=None, data={
+                    "weekdays": [0, 1, 2, 3, 4], "starts_at": time(9), "ends_at": time(13),
+                    "place": "Casa Central, Av. Corrientes 1234 (Tesorería)", "slot_minutes": 30, "capacity": 3})
         for resource, count in summary.counts.items():
             self.stdout.write(f"{resource:<26} {count:>5}")
         self.stdout.write(self.style.SUCCESS(f"Datos de demostración cargados en «{portal}»."))

@@ -37,4 +37,4 @@ class Command(BaseCommand):
             email_settings_update(company=company, host=host, port=int(port), security="none", username="",
                                   password=None, from_email="avisos@demo.test", reply_to="admin@demo.test")
         # Idempotent: a replay of the same data writes nothing.
-        call_command("seed_demo", "demo", with_accounts=True, stdout=self.stdout)
+        call_command("seed_demo", "demo", with_accounts=True, with_pickups=True, stdout=self.stdout)

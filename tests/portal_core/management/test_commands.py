@@ -51,6 +51,17 @@ def test_seed_demo_builds_a_plausible_company_and_a_replay_changes_nothing(alfa)
         assert User.objects.filter(email__endswith="@demo.test").count() == 2
 
 
+def test_seed_demo_with_pickups_sets_the_pickup_windows_once(alfa):
+    from portal_core.models import PickupWindow
+
+    _run("seed_demo", "alfa", "--with-pickups")
+    _run("seed_demo", "alfa", "--with-pickups")
+
+    with tenant_context(alfa):
+        [window] = PickupWindow.objects.all()
+        assert window.weekdays == [0, 1, 2, 3, 4] and window.capacity == 3
+
+
 def test_erp_import_loads_a_json_file_through_the_sync(alfa, tmp_path):
     path = tmp_path / "clientes.json"
     path.write_text(json.dumps({"items": [
