@@ -17,6 +17,8 @@ DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 PAYMENT_READY = "payment_ready"
 WITHHOLDING_CERTIFICATE = "withholding_certificate"
+STATEMENT_CUSTOMER = "statement_customer"
+STATEMENT_SUPPLIER = "statement_supplier"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class NotificationKind:
     # The AccountLink.Permission a colleague (usuario de la empresa) needs to get it: what the
     # email shows must be what its pages may show it. Titulars have every permission.
     permission: str = ""
+    # What an account that chose nothing gets: "immediate", or "off" for what it must ask for.
+    default_delivery: str = "immediate"
 
 
 KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in (
@@ -49,6 +53,15 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in (
     NotificationKind(WITHHOLDING_CERTIFICATE, SUPPLIER, "supplier_payments", _("Certificados de retención"),
                      _("Cuando la empresa emite un certificado de retención a su nombre."),
                      _("Tiene certificados de retención nuevos"), "/retiro-de-pagos/", "payments"),
+    # Monthly, asked for: a link to the previous month's statement (Descargar resumen), not the
+    # file itself, so balances stay behind the portal's login instead of in mailboxes.
+    NotificationKind(STATEMENT_CUSTOMER, CUSTOMER, "customer_ledger", _("Resumen de cuenta mensual"),
+                     _("El primer día de cada mes, el enlace para descargar el resumen de cuenta del mes anterior."),
+                     _("Su resumen de cuenta del mes anterior"), "/cuenta-corriente/resumen/", "downloads", "off"),
+    NotificationKind(STATEMENT_SUPPLIER, SUPPLIER, "supplier_ledger", _("Resumen de cuenta mensual (proveedor)"),
+                     _("El primer día de cada mes, el enlace para descargar el resumen de cuenta del mes anterior."),
+                     _("Su resumen de cuenta del mes anterior"), "/cuenta-corriente-proveedor/resumen/", "downloads",
+                     "off"),
 )}
 
 

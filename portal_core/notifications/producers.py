@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from portal_core.models import (
     AccountLink,
+    Customer,
     CustomerAccountEntry,
     Notification,
     NotificationPreference,
     SalesInvoice,
+    Supplier,
     SupplierPayment,
     WithholdingCertificate,
 )
@@ -50,10 +52,11 @@ def events_record(*, kind: str, events: list[Event]) -> int:
         accounts.setdefault(party_id, []).append(user_id)
     chosen = dict(NotificationPreference.objects.filter(
         kind=kind, user_id__in=[u for users in accounts.values() for u in users]).values_list("user_id", "delivery"))
+    default = k.KINDS[kind].default_delivery
     rows = [Notification(user_id=user_id, kind=kind, key=event.key[:120], object_id=event.object_id, data=event.data,
-                         delivery=chosen.get(user_id, Delivery.IMMEDIATE))
+                         delivery=chosen.get(user_id, default))
             for event in events for user_id in accounts.get(event.party_id, ())
-            if chosen.get(user_id, Delivery.IMMEDIATE) != Delivery.OFF]
+            if chosen.get(user_id, default) != Delivery.OFF]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.delivery == Delivery.IMMEDIATE for row in rows):
         _send_soon()
@@ -81,6 +84,8 @@ CURRENT_PARTY = {
     k.PAYMENT_READY: lambda ids: SupplierPayment.objects.filter(
         id__in=ids, status=SupplierPayment.Status.READY).values_list("id", "supplier_id"),
     k.WITHHOLDING_CERTIFICATE: lambda ids: SupplierPayment.objects.filter(id__in=ids).values_list("id", "supplier_id"),
+    k.STATEMENT_CUSTOMER: lambda ids: Customer.objects.filter(id__in=ids, active=True).values_list("id", "id"),
+    k.STATEMENT_SUPPLIER: lambda ids: Supplier.objects.filter(id__in=ids, active=True).values_list("id", "id"),
 }
 
 
@@ -175,4 +180,30 @@ def due_dates_record(*, today: date) -> int:
             _entry_event(entry, f"entry:{entry.id}:{entry.due_date.isoformat()}:"
                                 f"week{((today - entry.due_date).days - 1) // 7}")
             for entry in late])
+    if today.day == 1:
+        recorded += _statements_record(today=today, enabled=enabled)
+    return recorded
+
+
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+          "noviembre", "diciembre")
+
+
+def _statements_record(*, today: date, enabled: set[str]) -> int:
+    """On the 1st: the previous month's statement for every party an active account is linked
+    to (accounts that asked for it get it), once per party and month."""
+    last = today - timedelta(days=1)
+    first = last.replace(day=1)
+    period = f"desde={first:%d/%m/%Y}&hasta={last:%d/%m/%Y}&formato=pdf"
+    recorded = 0
+    for kind, field in ((k.STATEMENT_CUSTOMER, "customer_id"), (k.STATEMENT_SUPPLIER, "supplier_id")):
+        if kind not in enabled:
+            continue
+        parties = (AccountLink.objects.filter(**{f"{field}__isnull": False}, user__is_active=True)
+                   .values_list(field, flat=True).distinct())
+        recorded += events_record(kind=kind, events=[
+            Event(party_id, party_id, f"statement:{first:%Y-%m}", {
+                "doc_type": "Resumen de cuenta", "number": f"{MONTHS[first.month - 1]} {first.year}",
+                "path": f"{k.KINDS[kind].path}?{period}"})
+            for party_id in parties])
     return recorded

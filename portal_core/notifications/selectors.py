@@ -4,7 +4,6 @@ from portal_core.company.selectors import portal_settings
 from portal_core.models import Notification, NotificationPreference, NotificationSettings
 
 from . import kinds as k
-from .models import Delivery
 
 
 def notification_settings() -> NotificationSettings:
@@ -32,9 +31,9 @@ def kinds_available(*, link, switches=None) -> list[k.NotificationKind]:
 
 
 def preferences_of(*, user) -> dict[str, str]:
-    """{kind: delivery} of every kind, the default (immediate) where it chose nothing."""
+    """{kind: delivery} of every kind, the kind's default where it chose nothing."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
-    return {code: chosen.get(code, Delivery.IMMEDIATE) for code in k.KINDS}
+    return {code: chosen.get(code, kind.default_delivery) for code, kind in k.KINDS.items()}
 
 
 def pending_ids(*, delivery: str, limit: int = 2000) -> list[int]:

@@ -184,7 +184,8 @@ def _email(user: User, by_kind: dict[str, list[Notification]]) -> int:
     token = unsubscribe_token(user=user, kinds=kinds)
     unsubscribe_url = f"{origin}/avisos/baja/{token}/"
     sections = [{
-        "heading": k.KINDS[kind].heading, "url": origin + k.KINDS[kind].path,
+        # the kind's page, or the one its notice names (the statement's period)
+        "heading": k.KINDS[kind].heading, "url": origin + (by_kind[kind][0].data.get("path") or k.KINDS[kind].path),
         "items": [_item(row.data) for row in by_kind[kind][:ITEMS_SHOWN]],
         "more": max(0, len(by_kind[kind]) - ITEMS_SHOWN),
         "unsubscribe_url": unsubscribe_url if len(kinds) == 1

@@ -241,7 +241,7 @@ def test_digest_accounts_get_one_email_a_day_with_every_kind(portal, customer, s
     client = host_client(portal)
     client.post("/ingresar/", {"username": "ana@penalolen.test", "password": PASSWORD})
     response = client.post("/mi-cuenta/notificaciones/", {
-        "new_document": "digest", "due_soon": "immediate", "overdue": "digest"})
+        "new_document": "digest", "due_soon": "immediate", "overdue": "digest", "statement_customer": "off"})
     assert response.status_code == 302
 
     # when an invoice arrives and the immediate send runs
@@ -265,6 +265,7 @@ def test_the_preferences_page_offers_only_the_accounts_kinds_and_refuses_others(
 
     page = client.get("/mi-cuenta/notificaciones/").content.decode()
     assert "Comprobantes nuevos" in page and "Resumen diario" in page
+    assert "Resumen de cuenta mensual" in page  # offered, off until asked for
     assert "Pagos listos para retirar" not in page
     assert 'href="/mi-cuenta/notificaciones/"' in client.get("/mi-cuenta/").content.decode()
 
@@ -404,3 +405,42 @@ def test_a_colleague_gets_only_the_kinds_its_permissions_let_it_see(portal, cust
     assert sorted(m["To"] for m in overdue) == ["ana@penalolen.test", "con-saldos@penalolen.test"]
     assert sorted(m["To"] for m in new) == ["ana@penalolen.test", "con-saldos@penalolen.test",
                                             "sin-saldos@penalolen.test"]
+
+
+# --- The monthly statement (asked for) -------------------------------------------------------
+
+
+def test_the_monthly_statement_goes_on_the_first_to_the_accounts_that_asked_for_it(portal, customer, smtp,
+                                                                                   make_account):
+    # given: ana asked for it; another account of the same customer left the default (off)
+    with tenant_context(portal):
+        NotificationPreference.objects.create(user=customer, kind="statement_customer", delivery=Delivery.IMMEDIATE)
+    link(portal, make_account, "otro@penalolen.test", customer="C1")
+
+    # when: the days before the 1st, the 1st, and the 1st again
+    assert daily(portal, smtp, today=date(2026, 11, 30)) == []
+    [statement] = daily(portal, smtp, today=date(2026, 12, 1))
+    assert daily(portal, smtp, today=date(2026, 12, 1)) == []
+
+    # then: one email to ana, with the link to November's statement as a PDF
+    assert statement["To"] == "ana@penalolen.test"
+    assert statement["Subject"].strip() == "Su resumen de cuenta del mes anterior: Resumen de cuenta noviembre 2026"
+    path = "/cuenta-corriente/resumen/?desde=01/11/2026&hasta=30/11/2026&formato=pdf"
+    assert path in text_of(statement)
+
+    # and the link gives ana the PDF once logged in
+    client = host_client(portal)
+    assert client.post("/ingresar/", {"username": "ana@penalolen.test", "password": PASSWORD}).status_code == 302
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_colleague_without_downloads_never_gets_the_monthly_statement(portal, customer, smtp, make_account):
+    colleague = make_account(portal, "sin-descargas@penalolen.test")
+    with tenant_context(portal):
+        AccountLink.objects.create(user=colleague, customer=Customer.objects.get(external_id="C1"),
+                                   role=AccountLink.Role.COLLEAGUE, invited_by=customer, permissions=["balances"])
+        NotificationPreference.objects.create(user=colleague, kind="statement_customer",
+                                              delivery=Delivery.IMMEDIATE)
+
+    assert daily(portal, smtp, today=date(2026, 12, 1)) == []
