@@ -41,6 +41,12 @@ SECTION_PERMISSIONS = {"customer_orders": (Permission.ORDERS, PermissionRefused.
                        "supplier_payments": (Permission.PAYMENTS, PermissionRefused.NO_PAYMENTS)}
 
 
+def section_allowed(request, section: str) -> bool:
+    """The section is switched on for the portal and, for a colleague, granted by its titular."""
+    permission, _refusal = SECTION_PERMISSIONS.get(section, (None, None))
+    return getattr(request.viewer.settings, section) and (not permission or request.viewer.may(permission))
+
+
 def _require_permission(request, section: str) -> None:
     permission, refusal = SECTION_PERMISSIONS.get(section, (None, None))
     if permission and not request.viewer.may(permission):

@@ -18,13 +18,14 @@ from portal_core.models import Question, QuestionMessage
 from portal_core.questions import selectors as questions
 from portal_core.questions import services
 from portal_core.questions.errors import QuestionError
+from portal_core.questions.models import SUBJECT_SECTIONS
 from portal_core.web.decorators import portal_admin_required
 from portal_core.web.menu import menu_for
 from portal_core.web.pages import base_url
 from portal_core.web.ratelimit import rate_limited
 
 from . import selectors
-from .access import require_customer, require_supplier
+from .access import require_customer, require_download, require_supplier, section_allowed
 from .errors import PartySuspended
 from .question_forms import AdminFilterForm, MessageForm
 
@@ -71,6 +72,16 @@ def _flooding(request, form: MessageForm) -> bool:
     return True
 
 
+def _party_thread(request, side: str, question_id: int) -> Question:
+    """The party's thread, and only while its subject's section is on and granted to this account
+    (a colleague without *Retiro de pagos* does not read threads on payment orders): 404 or 403
+    as the section's own page answers."""
+    party = _party(request, side)
+    question = questions.access_party_question(party=party, question_id=question_id)
+    _party(request, side, SUBJECT_SECTIONS[question.subject_kind])
+    return question
+
+
 def _thread_name(side: str) -> str:
     return "customer_question" if side == CUSTOMERS else "supplier_question"
 
@@ -93,7 +104,9 @@ def my_questions(request):
     active = [party for party in parties if party.active]
     if not active:
         raise PartySuspended(parties[0])
-    page = Paginator(questions.party_questions(parties=active), 25).get_page(request.GET.get("pagina"))
+    hidden = [kind for kind, section in SUBJECT_SECTIONS.items() if not section_allowed(request, section)]
+    threads = questions.party_questions(parties=active).exclude(subject_kind__in=hidden)
+    page = Paginator(threads, 25).get_page(request.GET.get("pagina"))
     return _render(request, "list.html", "my_questions", page=page, both=len(active) > 1)
 
 
@@ -127,8 +140,7 @@ def question_new(request, side: str, subject: str, object_id: int):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def party_question(request, side: str, question_id: int):
-    party = _party(request, side)
-    question = questions.access_party_question(party=party, question_id=question_id)
+    question = _party_thread(request, side, question_id)
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and not _flooding(request, form):
         try:
@@ -146,8 +158,7 @@ def party_question(request, side: str, question_id: int):
 @login_required
 @require_POST
 def party_question_close(request, side: str, question_id: int):
-    party = _party(request, side)
-    question = questions.access_party_question(party=party, question_id=question_id)
+    question = _party_thread(request, side, question_id)
     services.question_close(question_id=question.pk, by=request.user, side=Side.PARTY)
     messages.success(request, _("Consulta cerrada."))
     return redirect(_thread_name(side), question.pk)
@@ -157,8 +168,8 @@ def party_question_close(request, side: str, question_id: int):
 @require_GET
 @never_cache
 def party_question_attachment(request, side: str, question_id: int, message_id: int):
-    party = _party(request, side)
-    question = questions.access_party_question(party=party, question_id=question_id)
+    question = _party_thread(request, side, question_id)
+    require_download(request)
     return _attachment(questions.message_attachment(question=question, message_id=message_id))
 
 

@@ -60,6 +60,19 @@ class Question(models.Model):
         return self.customer if self.customer_id else self.supplier
 
 
+# The portal section each subject belongs to (PortalSettings switch) and the permission a
+# colleague (usuario de la empresa) needs for it: a thread shows and emails only what the
+# section itself would show that account.
+SUBJECT_SECTIONS = {
+    Question.Subject.SALES_INVOICE: "customer_invoices",
+    Question.Subject.PURCHASE_INVOICE: "supplier_invoices",
+    Question.Subject.CUSTOMER_ENTRY: "customer_ledger",
+    Question.Subject.SUPPLIER_ENTRY: "supplier_ledger",
+    Question.Subject.SUPPLIER_PAYMENT: "supplier_payments",
+}
+SUBJECT_PERMISSIONS = {Question.Subject.SUPPLIER_PAYMENT: "payments"}
+
+
 class QuestionMessage(models.Model):
     class Side(models.TextChoices):
         PARTY = "party", _("Cliente o proveedor")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal_core.accounts.models import User
+from portal_core.company.selectors import portal_settings
 from portal_core.erp.events import Kind, event_record
 from portal_core.mail.selectors import company_email_configured
 from portal_core.mail.services import email_queue, link_context
@@ -21,6 +22,7 @@ from portal_core.models import AccountLink, Customer, Question, QuestionMessage
 
 from .attachments import Attachment, attachment_check, attachment_delete, attachment_store
 from .errors import TEXT_MAX_CHARS, QuestionError
+from .models import SUBJECT_PERMISSIONS, SUBJECT_SECTIONS
 
 Subject, Status, Side = Question.Subject, Question.Status, QuestionMessage.Side
 
@@ -164,13 +166,19 @@ def _tell_company(question: Question, message: QuestionMessage, *, base_url: str
 
 
 def _tell_party(question: Question, message: QuestionMessage, *, base_url: str) -> None:
-    """Every active account of the thread's party (colleagues of the same company see its threads)."""
-    if not company_email_configured():
+    """Every active account of the thread's party that may see the thread: colleagues of the same
+    company see its threads, but only on subjects whose section they were granted; none when the
+    portal switched that section off."""
+    if not company_email_configured() or not getattr(portal_settings(), SUBJECT_SECTIONS[question.subject_kind]):
         return
     links = AccountLink.objects.filter(user__is_active=True, **(
         {"customer_id": question.customer_id} if question.customer_id else {"supplier_id": question.supplier_id}))
+    permission = SUBJECT_PERMISSIONS.get(question.subject_kind)
     side_path = "clientes" if question.customer_id else "proveedores"
-    for email in links.order_by("user_id").values_list("user__email", flat=True):
+    for link in links.select_related("user").order_by("user_id"):
+        if permission and permission not in link.effective_permissions:
+            continue
+        email = link.user.email
         email_queue(to=email, kind="question_answered", template="question_answered", context={
             "question": question, "message": message, "party": question.party,
             **link_context(base_url, f"/consultas/{side_path}/{question.pk}/")})

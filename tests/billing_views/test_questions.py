@@ -13,6 +13,7 @@ from PIL import Image
 
 from portal_core.company.services import portal_settings_update
 from portal_core.models import (
+    AccountLink,
     Customer,
     CustomerAccountEntry,
     ErpEvent,
@@ -306,6 +307,51 @@ def test_an_attachment_is_stored_by_its_content_and_served_only_to_who_may_see_i
         assert response["Content-Type"] == content_type
         assert response["Content-Disposition"].startswith("attachment")
         assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def _colleague(company, make_account, email, titular_email, permissions, **party):
+    colleague = make_account(company, email)
+    with tenant_context(company):
+        titular = AccountLink.objects.get(user__email=titular_email)
+        AccountLink.objects.create(user=colleague, role=AccountLink.Role.COLLEAGUE, invited_by=titular.user,
+                                   permissions=permissions, customer=titular.customer, supplier=titular.supplier)
+
+
+def test_a_colleague_reaches_no_thread_of_a_section_it_was_not_granted(book, login, smtp, make_account):
+    # given: the supplier's titular asks about a payment order with a photo; one colleague was
+    # granted nothing, another *Retiro de pagos* only
+    configure_email(book, smtp)
+    _colleague(book, make_account, "nada@alfa.test", "proveedor@alfa.test", [])
+    _colleague(book, make_account, "pagos@alfa.test", "proveedor@alfa.test", ["payments"])
+    ask(login(book, "proveedor@alfa.test"), f"proveedores/nueva/orden-de-pago/{doc_id(book, SupplierPayment, 'OP1')}",
+        adjunto=upload(png(), "recibo.png"))
+    question = thread_of(book)
+    with tenant_context(book):
+        message = question.messages.get()
+    thread, before = f"/consultas/proveedores/{question.pk}/", state(book)
+
+    # when / then: the one granted nothing finds no thread, reads nothing, writes nothing
+    nothing = login(book, "nada@alfa.test")
+    assert thread not in nothing.get("/consultas/").content.decode()
+    assert nothing.get(thread).status_code == 403
+    assert nothing.post(thread, {"texto": "Hola"}).status_code == 403
+    assert nothing.post(f"{thread}cerrar/").status_code == 403
+    assert nothing.get(f"{thread}adjuntos/{message.pk}/").status_code == 403
+    assert state(book) == before
+    # the one with Retiro de pagos reads the thread, but the file needs Descargar comprobantes
+    payments = login(book, "pagos@alfa.test")
+    assert thread in payments.get("/consultas/").content.decode()
+    assert payments.get(thread).status_code == 200
+    assert payments.get(f"{thread}adjuntos/{message.pk}/").status_code == 403
+
+    # and the company's answer is emailed to the supplier's titulars (ambos@ is one too) and the
+    # colleague with Retiro de pagos, not to the one granted nothing
+    deliver(book)
+    before_answer = len(smtp.received)
+    admin(book).post(f"/administrador/consultas/{question.pk}/", {"texto": "Se paga el viernes."})
+    deliver(book)
+    told = sorted(mail["To"] for mail in smtp.wait_for(before_answer + 3)[before_answer:])
+    assert told == ["ambos@alfa.test", "pagos@alfa.test", "proveedor@alfa.test"]
 
 
 # --- Bad input: a Spanish message, nothing stored -------------------------------------------
