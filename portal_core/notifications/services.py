@@ -3,7 +3,6 @@ turning pending notifications into emails through the outbox."""
 
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
 from django.db import connection, transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from portal_core.accounts.models import User
 from portal_core.activity.services import Kind, audit_record
+from portal_core.formats import money
 from portal_core.mail.services import email_queue
 from portal_core.models import AccountLink, Notification, NotificationPreference
 from portal_core.tenancy import require_portal_schema
@@ -206,18 +206,9 @@ def _email(user: User, by_kind: dict[str, list[Notification]]) -> int:
 def _item(data: dict) -> dict:
     return {"title": f"{data.get('doc_type', '')} {data.get('number', '')}".strip(),
             "date": _date(data.get("date")), "due_date": _date(data.get("due_date")),
-            "amount": _money(data.get("amount"), data.get("currency", "ARS")),
+            "amount": money(data.get("amount"), data.get("currency", "ARS")),
             "detail": data.get("method") or (f"Orden de pago {data['payment']}" if data.get("payment") else "")}
 
 
 def _date(value: str | None) -> str:
     return date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
-
-
-def _money(value: str | None, currency: str) -> str:
-    """`$ 1.234,56` (billing_views.formats.money, which portal_core may not import)."""
-    if not value:
-        return ""
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    digits = f"{abs(amount):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"{'-' if amount < 0 else ''}{'US$' if currency == 'USD' else '$'} {digits}"
