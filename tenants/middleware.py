@@ -6,12 +6,15 @@ from django.urls import Resolver404, resolve
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from tenants import lookup
+
 
 class CompanyMiddleware(TenantMainMiddleware):
     """Routes the root domain to the public schema and `<slug>.<base domain>` to its company.
 
     The root domain needs no Domain row, so changing PORTAL_BASE_DOMAIN needs no data change.
-    Unknown hostnames (and spare schemas, which have no domain) answer 404.
+    Unknown hostnames (and spare schemas, which have no domain) answer 404. Each process keeps
+    the companies it routed to (tenants.lookup), checked on every request against what changed.
 
     The probes' paths on the root domain are routed without loading the public Company: the
     liveness check must not need the database, and the readiness check must answer 503 for a
@@ -34,6 +37,9 @@ class CompanyMiddleware(TenantMainMiddleware):
             return False
 
     def get_tenant(self, domain_model, hostname):
+        return lookup.company_for_host(hostname, lambda host: self._company_read(domain_model, host))
+
+    def _company_read(self, domain_model, hostname):
         if hostname == settings.PORTAL_BASE_DOMAIN:
             return domain_model.tenant.field.related_model.objects.get(
                 schema_name=get_public_schema_name()

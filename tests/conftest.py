@@ -50,6 +50,15 @@ def _public_schema_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _no_companies_remembered_from_other_tests():
+    """Each process remembers the company a hostname routes to (tenants.lookup); a test's rows
+    are rolled back without the signals that would make it forget them."""
+    from tenants import lookup
+
+    lookup.reset()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_counts_from_other_tests():
     """Each test starts with no rate-limit counts in Redis, as it starts with no rows of others:
     many tests post from the same loopback client within a minute."""

@@ -78,6 +78,9 @@ ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # Set the search_path once per schema switch, not before every query (half the round trips).
 TENANT_LIMIT_SET_CALLS = True
+# How long a process trusts the company it routed a hostname to when Redis cannot confirm that
+# no company or domain changed since (tenants.lookup); with Redis up, changes are seen at once.
+TENANT_CACHE_SECONDS = env.float("TENANT_CACHE_SECONDS", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 
