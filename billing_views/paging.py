@@ -3,6 +3,7 @@ next changes what they show. Their key is the party's data version (`party_versi
 for another party, or of another resource, leaves it as it was."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -17,11 +18,11 @@ PAGE_SIZE = 25
 def party_version(request, party, resource: str) -> str:
     """The version of `party`'s rows of `resource` (a sync resource's name): a customer's
     includes its group's, whose rows its *Relacionado* lists show. Master data changes it too."""
-    if isinstance(party, Customer):
-        kind, party_ids = PartyStamp.Kind.CUSTOMER, selectors.customer_group(party)
+    if isinstance(party, Customer):  # its group in the same query (no query for the ids first)
+        kind, parties = PartyStamp.Kind.CUSTOMER, party.group_condition("party_id")
     else:
-        kind, party_ids = PartyStamp.Kind.SUPPLIER, [party.id]
-    return party_data_version(kind=kind, party_ids=party_ids, resources=(resource,),
+        kind, parties = PartyStamp.Kind.SUPPLIER, Q(party_id=party.id)
+    return party_data_version(kind=kind, parties=parties, resources=(resource,),
                               master_version=request.viewer.master_version)
 
 

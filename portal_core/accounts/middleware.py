@@ -35,13 +35,19 @@ class TwoFactorMiddleware:
             return None
         if request.path_info.startswith(NOT_PAGES):
             return None
-        if two_factor.two_factor_enabled(user=user):
+        if _two_factor_on(user):
             logout(request)
             return redirect_to_login(request.get_full_path())
         policy = request.viewer.settings.two_factor_policy
         if two_factor.two_factor_required(user=user, policy=policy) and _url_name(request) not in SETUP_REACHABLE:
             return redirect("two_factor_setup")
         return None
+
+
+def _two_factor_on(user) -> bool:
+    """Read with the account at the start of the request (PortalBackend), else now."""
+    on = getattr(user, "has_two_factor_device", None)
+    return two_factor.two_factor_enabled(user=user) if on is None else on
 
 
 def _url_name(request) -> str | None:

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal_core.erp.sync.resources import RESOURCES
@@ -42,11 +42,12 @@ def sync_marks() -> dict:
     }
 
 
-def party_data_version(*, kind: str, party_ids: list[int], resources: tuple[str, ...], master_version: str) -> str:
+def party_data_version(*, kind: str, parties: Q, resources: tuple[str, ...], master_version: str) -> str:
     """The version of what a party's page reads: the master data's (`sync_marks`'s
     master_version) and the batches that changed these parties' rows of these resources
-    (PartyStamp). A batch for any other party leaves it as it was."""
-    stamps = (PartyStamp.objects.filter(kind=kind, party_id__in=party_ids, resource__in=resources)
+    (PartyStamp; `parties` a condition on its party_id). A batch for any other party leaves it
+    as it was."""
+    stamps = (PartyStamp.objects.filter(parties, kind=kind, resource__in=resources)
               .order_by("party_id", "resource").values_list("party_id", "resource", "stamped_at"))
     return _digest([master_version, *stamps])
 

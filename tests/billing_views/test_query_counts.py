@@ -1,5 +1,7 @@
 """The number of queries a page runs does not grow with the data behind it."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -66,3 +68,24 @@ def test_a_movement_follows_its_invoices_associated_customer(book, login):
     # then: the customer's current account with Asociado shows it
     response = login(book, "cliente@alfa.test").get("/cuenta-corriente/", {"asociado": "on"})
     assert "A 0003-00001004" in response.content.decode()
+
+
+def _tables(queries) -> list[str]:
+    """The table of each query's first column (the SET search_path of the request is not a read)."""
+    return [re.search(r'"(\w+)"\."', query["sql"]).group(1) for query in queries
+            if not query["sql"].startswith("SET ")]
+
+
+@pytest.mark.parametrize(("email", "path"), [("cliente@alfa.test", "/facturas/"),
+                                             ("proveedor@alfa.test", "/compras/")])
+def test_a_page_seen_again_reads_the_account_the_switches_and_the_versions_only(book, login, email, path):
+    """Per request: the account (with its link and whether it has two-factor, in one query),
+    the portal's switches, and the data versions. The portal's row is remembered by the
+    process (tenants.lookup); the customer's group is a subquery of its versions' query."""
+    client = login(book, email)
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+
+    assert _tables(queries.captured_queries) == [
+        "accounts_user", "portal_core_portalsettings", "portal_core_syncstate", "portal_core_partystamp"]
