@@ -1,12 +1,12 @@
 """The portal admin's pages: Cuentas corrientes, Ventas and Perfil."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -27,11 +27,12 @@ from portal_core.web.menu import menu_for
 from tenants.images import png_response
 
 from . import admin_selectors as analytics
-from . import sheets
+from . import selectors, sheets
 from .admin_forms import ArticlesForm, BalancesForm, ProfileImageForm, RankingForm, SwitchesForm, TwoFactorPolicyForm
 from .charts import bar_chart
 from .formats import money
 from .ledger import ledger_response, statement_response
+from .paging import synced_page
 
 KINDS = {"clientes": "customers", "proveedores": "suppliers"}
 
@@ -55,16 +56,21 @@ def balances(request, tab="clientes"):
     if kind is None:
         raise Http404
     form = BalancesForm(request.GET or None)
+    today, sort = timezone.localdate(), form.value("orden") or "-saldo"
     rows = analytics.party_balances(kind=kind, period=_period(form), search=form.value("buscar") or "",
-                                    today=timezone.localdate(), sort=form.value("orden") or "-saldo")
+                                    today=today, sort=sort)
     export = exports.requested_format(request)
     if export:
         return exports.export_logged(
             sheets.balances_export(rows, export_format=export, filename=f"saldos-{tab}"),
             user=request.user, what=f"admin_balances_{tab}", export_format=export)
-    return _render(request, "balances.html", "admin_balances", form=form, tab=tab,
-                   totals=analytics.balances_totals(rows), page=Paginator(rows, 50).get_page(request.GET.get("pagina")),
-                   sort=form.value("orden") or "-saldo")
+    # Totals, count and rendered rows add up every movement of the portal: kept until its next sync.
+    version, asked = request.viewer.data_version, repr((kind, _period(form), form.value("buscar"), sort, today))
+    page = synced_page(request, rows, version=version, per_page=50)
+    return _render(request, "balances.html", "admin_balances", form=form, tab=tab, sort=sort, page=page,
+                   totals=selectors.until_next_sync(f"admin-balances:{asked}", version,
+                                                    lambda: analytics.balances_totals(rows)),
+                   rows_key="|".join([version, asked, str(page.number), get_language() or ""]))
 
 
 @portal_admin_required
@@ -106,9 +112,16 @@ def sales(request):
     branch = ranking_form.value("sucursal")
     supplier = articles_form.value("proveedor")
     by = articles_form.value("por") or "cantidad"
-    ranking = analytics.customer_ranking(period=_period(ranking_form), branch_id=branch.id if branch else None)
-    articles = analytics.best_selling_articles(period=_period(articles_form),
-                                               supplier_id=supplier.id if supplier else None, by=by)
+    # Both add up every sale of the portal: kept until its next sync.
+    version = request.viewer.data_version
+    ranking_period, articles_period = _period(ranking_form), _period(articles_form)
+    branch_id, supplier_id = branch.id if branch else None, supplier.id if supplier else None
+    ranking = selectors.until_next_sync(
+        f"admin-ranking:{ranking_period!r}:{branch_id}", version,
+        lambda: analytics.customer_ranking(period=ranking_period, branch_id=branch_id))
+    articles = selectors.until_next_sync(
+        f"admin-articles:{articles_period!r}:{supplier_id}:{by}", version,
+        lambda: analytics.best_selling_articles(period=articles_period, supplier_id=supplier_id, by=by))
     table = exports.requested_format(request, offered=("ranking", "articulos"))
     if table:
         response = sheets.ranking_csv(ranking) if table == "ranking" else sheets.articles_csv(articles)

@@ -225,7 +225,7 @@ def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date,
     """The summary depends only on the scope switches and the day, not on the other filters."""
     movements, party_field = _ledger_movements(party, filters)
     key = f"ledger-summary:{party_field}:{party.id}:{filters.related:d}{filters.associated:d}:{today}"
-    return _until_next_sync(key, version, lambda: _ledger_summary(movements, today))
+    return until_next_sync(key, version, lambda: _ledger_summary(movements, today))
 
 
 def access_ledger_entry(*, party: Customer | Supplier, entry_id: int):
@@ -242,11 +242,12 @@ def access_ledger_entry(*, party: Customer | Supplier, entry_id: int):
 # --- Shared --------------------------------------------------------------------------------
 
 
-def _until_next_sync(key: str, version: str, read):
-    """`read()`, kept until the ERP next changes it: `version` (billing_views.paging.party_version)
-    is part of the key, so a batch for the party moves its readers to a fresh entry. The cache's key function
-    adds the portal's schema and each key names its party, so no portal or party reads
-    another's entry. Only synced data may be read this way."""
+def until_next_sync(key: str, version: str, read):
+    """`read()`, kept until the ERP next changes it: `version` is part of the key (a party's,
+    billing_views.paging.party_version, or the whole portal's for the admin's reports,
+    Viewer.data_version), so a batch that changes what was read moves its readers to a fresh
+    entry. The cache's key function adds the portal's schema and each key names its party or
+    report, so no portal or party reads another's entry. Only synced data may be read this way."""
     return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)
 
 
@@ -254,7 +255,7 @@ def list_count(queryset: QuerySet, *, version: str) -> int:
     """A list page's row count (its paginator's COUNT), until the next sync. Keyed by the
     query's SQL with its parameters: the party's ids, every filter and the day are in it."""
     sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()
-    return _until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
+    return until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
 
 
 def open_balance_figures(*, movements: QuerySet, today: date) -> dict:

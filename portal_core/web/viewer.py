@@ -76,6 +76,12 @@ class Viewer:
         return self._sync_marks["master_version"]
 
     @property
+    def data_version(self) -> str:
+        """Changes with every ERP batch of any resource: the key of what the admin's reports
+        read from the whole portal's synced data."""
+        return self._sync_marks["version"]
+
+    @property
     def data_updated_at(self):
         """When the ERP last synced anything ("Datos actualizados al ..."), or None."""
         return self._sync_marks["updated_at"]

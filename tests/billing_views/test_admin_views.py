@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from PIL import Image
 
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import PortalSettings
+from portal_core.models import CustomerAccountEntry, PortalSettings, SalesInvoice
 from tests.billing_views.conftest import TODAY, document, streamed
 
 ADMIN_PAGES = [
@@ -277,3 +277,25 @@ def test_best_selling_articles_date_edges_are_inclusive(admin, sales_book):
 
     assert [a["article__code"] for a in on_the_day] == ["001", "002"]
     assert after_it == []
+
+
+def test_the_reports_are_kept_until_the_erp_next_syncs_anything(admin, book):
+    """Cuentas corrientes and Ventas add up the whole portal: a movement written without a
+    batch (as no sync would) stays unseen, and any batch shows it."""
+    first = admin.get("/administrador/cuentas-corrientes/")
+    first_ranking = _ranking(admin.get("/administrador/ventas/"))
+    with tenant_context(book):
+        CustomerAccountEntry.objects.filter(external_id="E1").update(amount=Decimal("99999.00"))
+        SalesInvoice.objects.filter(voided=False, doc_type="FA").update(total=Decimal("88888.00"))
+
+    kept = admin.get("/administrador/cuentas-corrientes/")
+    kept_ranking = _ranking(admin.get("/administrador/ventas/"))
+    with tenant_context(book):
+        batch_upsert(resource="branches", items=[{"external_id": "B9", "name": "Otra sucursal"}])
+    fresh = admin.get("/administrador/cuentas-corrientes/")
+
+    assert kept.context["totals"] == first.context["totals"] and kept_ranking == first_ranking
+    assert "99.999,00" not in kept.content.decode() and "1.310,00" in kept.content.decode()
+    assert fresh.context["totals"]["balance"] == first.context["totals"]["balance"] - Decimal("1210.00") + 99999
+    assert _balances(fresh)["C1"][0] == Decimal("1310.00") - Decimal("1210.00") + 99999
+    assert _ranking(admin.get("/administrador/ventas/")) != first_ranking
