@@ -14,7 +14,7 @@ COLLEAGUE_DEACTIVATED), in the change's transaction.
 from django.db import connection, transaction
 
 from portal_core.access.errors import AccessError
-from portal_core.access.services.common import _require_email
+from portal_core.access.services.common import _require_email, invitation_email_lock
 from portal_core.access.services.invitations import invitation_send
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record
@@ -66,6 +66,7 @@ def colleague_invite(*, titular: User, email: str, permissions, base_url: str) -
     link = titular_link(user=titular)
     _require_email()
     email = normalize_email(email)
+    invitation_email_lock(email)
     if User.objects.filter(email=email).exists():
         raise AccessError(AccessError.COLLEAGUE_ACCOUNT_EXISTS, email=email, company=_company())
     pending = Invitation.objects.select_for_update().filter(email=email, accepted_at=None).first()

@@ -1,5 +1,6 @@
 import secrets
 
+from django.db import connection
 from django.utils import timezone
 
 from portal_core.access.errors import AccessError
@@ -14,6 +15,14 @@ from portal_core.models import (
     OwnerNotice,
     Supplier,
 )
+
+
+def invitation_email_lock(email: str) -> None:
+    """Until the transaction ends, only this one may create or renew `email`'s invitation in
+    this portal. Two first invitations of one email at once (two admins, or two titulares) would
+    otherwise both find none and both insert it; the second failed on the unique constraint."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:invitation:{email}"])
 
 
 def _require_email() -> None:

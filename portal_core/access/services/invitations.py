@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal_core.access.errors import AccessError
 from portal_core.access.models import token_hash
 from portal_core.access.selectors import invitation_candidates
-from portal_core.access.services.common import _account_link, _party_events, _require_email
+from portal_core.access.services.common import _account_link, _party_events, _require_email, invitation_email_lock
 from portal_core.accounts.models import User, normalize_email
 from portal_core.activity.services import Kind, audit_record
 from portal_core.company.selectors import portal_settings
@@ -94,6 +94,7 @@ def invitation_send(*, email: str, customer_id: int | None, supplier_id: int | N
     `permissions` and `invited_by` (its titular): an invitation of a colleague
     (services.colleagues); `by` is who sends it (the titular, or the admin renewing it)."""
     email = normalize_email(email)
+    invitation_email_lock(email)
     if User.objects.filter(email=email).exists():
         return None
     token = secrets.token_urlsafe(32)
