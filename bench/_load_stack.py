@@ -92,14 +92,17 @@ class Stack:
                 process.wait()
             log.close()
 
-    def locust(self, plan: Path, classes: list[str], *, users: int, seconds: int, think: float = 0) -> dict:
-        """A headless locust run of these user classes; each request's (name, ms, failed)."""
+    def locust(self, plan: Path, classes: list[str], *, users: int, seconds: int, think: float = 0,
+               options: tuple = ()) -> dict:
+        """A headless locust run of these user classes (and locust `options`); each request's
+        (name, ms, failed)."""
         samples = self.workdir / f"samples-{classes[0]}.json"
         environment = {**self.environment, "LOAD_PLAN": str(plan), "LOAD_SAMPLES": str(samples),
                        "LOAD_THINK_S": str(think)}
         command = [sys.executable, "-m", "locust", "-f", str(BENCH / "load_locustfile.py"), "--headless",
                    "--host", f"http://127.0.0.1:{self.port}", "-u", str(users), "-r", str(users),
-                   "-t", f"{seconds}s", "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING", *classes]
+                   "-t", f"{seconds}s", "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
+                   *options, *classes]
         with open(self.workdir / f"locust-{classes[0]}.log", "w") as log:
             subprocess.run(command, cwd=BENCH, env=environment, stdout=log, stderr=subprocess.STDOUT, check=False,
                            timeout=seconds + 120)

@@ -12,6 +12,11 @@ generated for the run, and TLS, which the ingress ends in production, is stood i
 on the same cores as the server: its own CPU is part of the load.
 
     .venv/bin/python bench/load.py [--duration 120] [--users 12] [--think 0] [--portals 50] [--profile]
+                                   [--mix all|sections]
+
+`--mix sections` leaves out everything but the section pages and the ERP's batches (no logins
+after the first, PDFs, exports, ZIPs or admin reports): what the section pages alone reach on
+these cores, beside the default mix's figure.
 
 With --profile each web worker runs under cProfile (bench/_load_profile_gunicorn.py: slower, so
 its figures are not the run's) and the share of request time in the tenant lookup, session,
@@ -60,6 +65,8 @@ def main():
     parser.add_argument("--users", type=int, default=12, help="concurrent customers and suppliers")
     parser.add_argument("--think", type=float, default=0, help="seconds each user waits between requests")
     parser.add_argument("--portals", type=int, default=50)
+    parser.add_argument("--mix", choices=("all", "sections"), default="all",
+                        help="sections: only the section pages and the ERP's batches")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile every web worker and print where request time went (slows them)")
     args = parser.parse_args()
@@ -76,8 +83,12 @@ def main():
         stack.warm([portal["host"] for portal in portals["portals"]])
         load_before = os.getloadavg()
         health = stack.locust(plan, ["HealthProbe"], users=args.users, seconds=HEALTH_SECONDS)
-        run = stack.locust(plan, ["CustomerUser", "SupplierUser", "AdminUser", "ErpSync"], users=args.users + 2,
-                           seconds=args.duration, think=args.think)
+        if args.mix == "sections":
+            run = stack.locust(plan, ["CustomerUser", "SupplierUser", "ErpSync"], users=args.users + 1,
+                               seconds=args.duration, think=args.think, options=("--exclude-tags=extra",))
+        else:
+            run = stack.locust(plan, ["CustomerUser", "SupplierUser", "AdminUser", "ErpSync"], users=args.users + 2,
+                               seconds=args.duration, think=args.think)
     report(health, run, args, load_before, os.getloadavg())
     if args.profile:
         profile_summary(workdir)
@@ -117,7 +128,9 @@ def report(health: dict, run: dict, args, load_before, load_after) -> None:
     }
     print(f"\nHealth floor, /salud/vivo/ alone, {args.users} users for {HEALTH_SECONDS} s: {floor['rps']} req/s, "
           f"p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms, {floor['errors']} errors")
-    print(f"Load, {args.users} customers/suppliers + admin + ERP, think {args.think} s, {run['seconds']:.0f} s:\n")
+    who = ("customers/suppliers + ERP, section pages only" if args.mix == "sections"
+           else "customers/suppliers + admin + ERP")
+    print(f"Load, {args.users} {who}, think {args.think} s, {run['seconds']:.0f} s:\n")
     print(f"{'endpoint':<44}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, entry in endpoints.items():
         print(f"{name:<44}{entry['requests']:>9}{entry['rps']:>8}{entry['p50_ms']:>9}{entry['p95_ms']:>9}"
@@ -127,7 +140,7 @@ def report(health: dict, run: dict, args, load_before, load_after) -> None:
           f"(target {TARGETS['errors']}); all requests {summary['total_rps']} req/s")
     print(f"Load average before {_load(load_before)}, after {_load(load_after)} on {os.cpu_count()} cores "
           "(other work on this machine counts in it)")
-    print(json.dumps({**summary, "targets": TARGETS, "users": args.users, "think_s": args.think,
+    print(json.dumps({**summary, "targets": TARGETS, "users": args.users, "mix": args.mix, "think_s": args.think,
                       "duration_s": round(run["seconds"]), "portals": args.portals,
                       "load_average": [round(value, 2) for value in load_after], "endpoints": endpoints}))
 

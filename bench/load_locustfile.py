@@ -7,6 +7,9 @@ as the ingress forwards it. Production's cookies are `__Host-` and Secure, which
 keeps but returns only over https: each user's jar is told to return them over this loopback
 (LoopbackTls), as the browser does over the TLS the ingress ends.
 
+Every task but the section pages and the ERP's batches is tagged "extra": `bench/load.py --mix
+sections` runs without them (`--exclude-tags extra`), to see what the section pages alone reach.
+
 bench/load.py writes the plan (hosts, accounts, keys, document ids) to $LOAD_PLAN; each
 request's name, milliseconds and failure are written to $LOAD_SAMPLES when locust quits.
 """
@@ -23,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import _load_rows as rows
-from locust import FastHttpUser, between, constant, constant_throughput, events, task
+from locust import FastHttpUser, between, constant, constant_throughput, events, tag, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 PORTALS = PLAN["portals"]
@@ -96,6 +99,7 @@ class PortalUser(FastHttpUser):
                 response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
             return response
 
+    @tag("extra")
     @task(1)
     def relogin(self):
         self.client.cookiejar.clear()
@@ -134,19 +138,23 @@ class CustomerUser(PortalUser):
     def orders(self):
         self.page("/pedidos/", "pedidos")
 
+    @tag("extra")
     @task(4)
     def invoice_pdf(self):
         document = random.choice(self.portal["sales_ids"])
         self.page(f"/facturas/{document}/pdf/", "facturas/<id>/pdf")
 
+    @tag("extra")
     @task(3)
     def ledger_csv(self):
         self.page("/cuenta-corriente/", "cuenta-corriente?formato=csv", {"vencidos": "on", "formato": "csv"})
 
+    @tag("extra")
     @task(2)
     def ledger_xlsx(self):
         self.page("/cuenta-corriente/", "cuenta-corriente?formato=xlsx", {"desde": _day(60), "formato": "xlsx"})
 
+    @tag("extra")
     @task(1)
     def invoices_zip(self):
         """Descargar todas over a week's documents; the status polled until the file is ready."""
@@ -198,10 +206,12 @@ class SupplierUser(PortalUser):
     def payments(self):
         self.page("/retiro-de-pagos/", "retiro-de-pagos")
 
+    @tag("extra")
     @task(3)
     def purchase_pdf(self):
         self.page(f"/compras/{random.choice(self.portal['purchase_ids'])}/pdf/", "compras/<id>/pdf")
 
+    @tag("extra")
     @task(2)
     def ledger_xlsx(self):
         self.page("/cuenta-corriente-proveedor/", "cuenta-corriente-proveedor?formato=xlsx",
@@ -220,10 +230,12 @@ class AdminUser(PortalUser):
         self.headers = {"Host": BIG["host"], "X-Forwarded-Proto": "https"}
         self.login()
 
+    @tag("extra")
     @task(3)
     def balances(self):
         self.page("/administrador/cuentas-corrientes/", "administrador/cuentas-corrientes")
 
+    @tag("extra")
     @task(2)
     def sales(self):
         self.page("/administrador/ventas/", "administrador/ventas")
