@@ -96,11 +96,11 @@ def test_cache_entries_are_per_portal_even_with_the_same_key_and_version(alfa, b
     # given: an entry cached in alfa
     with tenant_context(alfa):
         version = sync_version()
-        assert selectors._until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "alfa") == "alfa"
+        assert selectors.until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "alfa") == "alfa"
 
     # when: beta asks for the same key under the same version
     with tenant_context(beta):
-        found = selectors._until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "beta")
+        found = selectors.until_next_sync("ledger-summary:customer:1:00:2026-01-01", version, lambda: "beta")
 
     # then: beta computes its own
     assert found == "beta"
