@@ -31,16 +31,17 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
     today = timezone.localdate()
     form = ledger_filter_form(party, request.GET or None, balances=show_balances)
     filters = form.filters(overdue=show_balances and request.GET.get("vencidos") == "on")
-    entries = selectors.ledger_entries(party=party, filters=filters, today=today)
     export = exports.requested_format(request)
     if export:
         require_download(request)
+        entries = selectors.ledger_entries(party=party, filters=filters, today=today)
         response = sheets.ledger_export(entries, export_format=export, with_balance=show_balances,
                                         filename=f"cuenta-corriente-{party.external_id}")
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
                                      export_format=export)
     version = party_version(request, party, LEDGER_RESOURCE[type(party)])
-    page = synced_page(request, entries, version=version)
+    page = synced_page(request, lambda: selectors.ledger_entries(party=party, filters=filters, today=today),
+                       version=version, key=("ledger_entries", party._meta.label_lower, party.pk, filters, today))
     summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=version)
     return render(request, "billing_views/ledger.html", {
         "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,

@@ -2,8 +2,11 @@
 next changes what they show. Their key is the party's data version (`party_version`): a batch
 for another party, or of another resource, leaves it as it was."""
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -28,19 +31,67 @@ def party_version(request, party, resource: str) -> str:
 
 class SyncedPaginator(Paginator):
     """Counts the list once per version of its data: for a big customer the COUNT of a filtered
-    list costs as much as the page's rows."""
+    list costs as much as the page's rows. Its key is `key` (the selector and everything it was
+    given) when there is one, else the list's SQL."""
 
-    def __init__(self, queryset, per_page, *, version: str):
-        super().__init__(queryset, per_page)
-        self.version = version
+    def __init__(self, rows, per_page, *, version: str, key: str | None = None):
+        super().__init__(rows, per_page)
+        self.version, self.key = version, key
 
     @cached_property
     def count(self) -> int:
-        return selectors.list_count(self.object_list, version=self.version)
+        return selectors.list_count(self.object_list, version=self.version, key=self.key)
 
 
-def synced_page(request, queryset, *, version: str, per_page: int = PAGE_SIZE):
-    paginator = SyncedPaginator(queryset, per_page, version=version)
+class LazyRows:
+    """A list's queryset, built only when its rows or its count are read: a page seen again,
+    whose count and rendered rows come from the cache, builds none (building one was about a
+    tenth of the Python calls of such a page, bench/request_cpu.py)."""
+
+    ordered = True  # Paginator's check: every list selector orders its rows
+
+    def __init__(self, build):
+        self._build = build
+
+    @cached_property
+    def queryset(self):
+        return self._build()
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return _LazySlice(self, item)
+
+
+class _LazySlice:
+    """A page of LazyRows (Paginator slices the list), read when first iterated."""
+
+    def __init__(self, rows: LazyRows, item):
+        self._source, self._item = rows, item
+
+    @cached_property
+    def _rows(self) -> list:
+        return list(self._source.queryset[self._item])
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        return self._rows[index]
+
+
+def synced_page(request, rows, *, version: str, key: tuple = (), per_page: int = PAGE_SIZE):
+    """The page the request asks for of `rows`: a queryset, or a function that builds it given
+    with `key`, the selector's name and every argument it was given (the day is added), which
+    names the list's count in the cache instead of its SQL."""
+    if callable(rows):
+        rows = LazyRows(rows)
+        key = hashlib.md5(repr((*key, timezone.localdate())).encode(), usedforsecurity=False).hexdigest()
+    paginator = SyncedPaginator(rows, per_page, version=version, key=key or None)
     return paginator.get_page(request.GET.get("pagina"))
 
 

@@ -223,9 +223,9 @@ def ledger_entries(*, party: Customer | Supplier, filters: Filters, today: date)
 
 def ledger_summary(*, party: Customer | Supplier, filters: Filters, today: date, version: str) -> dict:
     """The summary depends only on the scope switches and the day, not on the other filters."""
-    movements, party_field = _ledger_movements(party, filters)
+    party_field = "supplier" if isinstance(party, Supplier) else "customer"
     key = f"ledger-summary:{party_field}:{party.id}:{filters.related:d}{filters.associated:d}:{today}"
-    return until_next_sync(key, version, lambda: _ledger_summary(movements, today))
+    return until_next_sync(key, version, lambda: _ledger_summary(_ledger_movements(party, filters)[0], today))
 
 
 def access_ledger_entry(*, party: Customer | Supplier, entry_id: int):
@@ -251,11 +251,13 @@ def until_next_sync(key: str, version: str, read):
     return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)
 
 
-def list_count(queryset: QuerySet, *, version: str) -> int:
-    """A list page's row count (its paginator's COUNT), until the next sync. Keyed by the
-    query's SQL with its parameters: the party's ids, every filter and the day are in it."""
-    sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()
-    return until_next_sync(f"count:{queryset.model._meta.label_lower}:{sql}", version, queryset.count)
+def list_count(rows, *, version: str, key: str | None = None) -> int:
+    """A list page's row count (its paginator's COUNT), until the next sync. Keyed by `key`
+    (billing_views.paging.synced_page: the selector, its arguments and the day) or else by the
+    query's SQL with its parameters (the party's ids, every filter and the day are in it)."""
+    if key is None:
+        key = f"{rows.model._meta.label_lower}:{hashlib.sha256(str(rows.query).encode()).hexdigest()}"
+    return until_next_sync(f"count:{key}", version, rows.count)
 
 
 def open_balance_figures(*, movements: QuerySet, today: date) -> dict:

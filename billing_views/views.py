@@ -42,7 +42,8 @@ def sales_invoices(request):
     form = FilterForm(request.GET or None)
     filters = form.filters()
     version = party_version(request, customer, "sales-invoices")
-    page = synced_page(request, selectors.sales_documents(customer=customer, filters=filters), version=version)
+    page = synced_page(request, lambda: selectors.sales_documents(customer=customer, filters=filters),
+                       version=version, key=("sales_documents", customer.pk, filters))
     show_balances, downloads = request.viewer.shows_balances("customer"), request.viewer.may(DOWNLOADS)
     return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
                    form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
@@ -88,8 +89,9 @@ def customer_statement(request):
 def orders(request):
     customer = require_customer(request, "customer_orders")
     return _render(request, "orders.html", "orders", customer=customer,
-                   page=synced_page(request, selectors.pending_orders(customer=customer),
-                                    version=party_version(request, customer, "orders")))
+                   page=synced_page(request, lambda: selectors.pending_orders(customer=customer),
+                                    version=party_version(request, customer, "orders"),
+                                    key=("pending_orders", customer.pk)))
 
 
 # --- Suppliers -----------------------------------------------------------------------------
@@ -102,7 +104,8 @@ def purchase_invoices(request):
     form = SupplierFilterForm(request.GET or None)
     filters = form.filters()
     version = party_version(request, supplier, "purchase-invoices")
-    page = synced_page(request, selectors.purchase_documents(supplier=supplier, filters=filters), version=version)
+    page = synced_page(request, lambda: selectors.purchase_documents(supplier=supplier, filters=filters),
+                       version=version, key=("purchase_documents", supplier.pk, filters))
     show_balances, downloads = request.viewer.shows_balances("supplier"), request.viewer.may(DOWNLOADS)
     return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
                    form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
@@ -149,8 +152,9 @@ def supplier_statement(request):
 @require_GET
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
-    page = synced_page(request, selectors.supplier_payments(supplier=supplier),
-                       version=party_version(request, supplier, "supplier-payments"))
+    page = synced_page(request, lambda: selectors.supplier_payments(supplier=supplier),
+                       version=party_version(request, supplier, "supplier-payments"),
+                       key=("supplier_payments", supplier.pk))
     pickups = pickup_selectors.pickups_by_payment(payment_ids=[payment.pk for payment in page])
     for payment in page:
         payment.pickup = pickups.get(payment.pk)
