@@ -88,10 +88,11 @@ def customer_statement(request):
 @require_GET
 def orders(request):
     customer = require_customer(request, "customer_orders")
-    return _render(request, "orders.html", "orders", customer=customer,
-                   page=synced_page(request, lambda: selectors.pending_orders(customer=customer),
-                                    version=party_version(request, customer, "orders"),
-                                    key=("pending_orders", customer.pk)))
+    version = party_version(request, customer, "orders")
+    page = synced_page(request, lambda: selectors.pending_orders(customer=customer), version=version,
+                       key=("pending_orders", customer.pk))
+    return _render(request, "orders.html", "orders", customer=customer, page=page,
+                   rows_key=rows_key(version, customer, None, page, "orders"))
 
 
 # --- Suppliers -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django_tenants.utils import tenant_context
 
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, PartyStamp, SalesInvoice
+from portal_core.models import Customer, OrderLine, PartyStamp, SalesInvoice
 from tests.billing_views.conftest import document
 
 
@@ -110,3 +110,29 @@ def test_a_batch_stamps_the_parties_before_and_after_it_and_nothing_for_unchange
                            for resource in ("sales-invoices", "customer-account-entries")}
         assert not PartyStamp.objects.exists()
 
+
+
+def test_the_orders_are_kept_until_the_customer_s_own_orders_batch(book, login):
+    # given: C1's pending orders shown, and a line changed behind the cache
+    client = login(book, "cliente@alfa.test")
+    assert "Yerba mate x 1 kg" in client.get("/pedidos/").content.decode()
+    with tenant_context(book):
+        OrderLine.objects.filter(description="Yerba mate x 1 kg").update(description="Yerba cambiada sin lote")
+
+    # when: a batch of C3's orders, then one of C1's
+    with tenant_context(book):
+        batch_upsert(resource="orders", items=[
+            {"external_id": "O8", "customer": "C3", "number": "0001-00000008",
+             "ordered_at": "2026-01-05T10:00:00-03:00",
+             "lines": [{"description": "Otro", "quantity_ordered": "1", "quantity_invoiced": "0"}]}])
+    kept = client.get("/pedidos/").content.decode()
+    with tenant_context(book):
+        batch_upsert(resource="orders", items=[
+            {"external_id": "O9", "customer": "C1", "number": "0001-00000009",
+             "ordered_at": "2026-01-05T10:00:00-03:00",
+             "lines": [{"description": "Harina", "quantity_ordered": "2", "quantity_invoiced": "0"}]}])
+    fresh = client.get("/pedidos/").content.decode()
+
+    # then: C3's batch left C1's page as it was; C1's own shows both changes
+    assert "Yerba mate x 1 kg" in kept and "Yerba cambiada" not in kept
+    assert "Yerba cambiada sin lote" in fresh and "Pedido 0001-00000009" in fresh
