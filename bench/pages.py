@@ -95,24 +95,10 @@ def main():
     args = parser.parse_args()
     django_with_fresh_database("pages")
 
-    from django.db import connection
-    from django.test import Client
     from django.utils import timezone
-    from django_tenants.utils import tenant_context
 
-    from portal_core.accounts.services import party_account_create
-    from portal_core.models import Customer, Supplier
-    from provisioning.services import portal_create
-
-    company = portal_create(name="Grande", email="admin@grande.test", password="bench1234")
     started = time.perf_counter()
-    with tenant_context(company):
-        with connection.cursor() as cursor:
-            load(cursor)
-        party_account_create(email="cliente@grande.test", password="bench1234",
-                             customer=Customer.objects.get(external_id="C1"))
-        party_account_create(email="proveedor@grande.test", password="bench1234",
-                             supplier=Supplier.objects.get(external_id="S1"))
+    company, clients = big_portal()
     print(f"Loaded {INVOICES:,} invoices and their movements in {time.perf_counter() - started:.1f} s")
 
     today = timezone.localdate()
@@ -131,11 +117,6 @@ def main():
         "supplier_ledger": ("proveedor", "/cuenta-corriente-proveedor/", "supplier-account-entries"),
         "supplier_payments": ("proveedor", "/retiro-de-pagos/", "supplier-payments"),
     }
-    clients = {}
-    for who in ("cliente", "proveedor"):
-        clients[who] = Client(HTTP_HOST=company.hostname)
-        clients[who].post("/ingresar/", {"username": f"{who}@grande.test", "password": "bench1234"})
-
     results = {}
     for name, (who, url, resource) in pages.items():
         results[name] = _page_figures(company, clients[who], url, resource, who, args.runs)
@@ -148,6 +129,32 @@ def main():
         _with_portals(args.portals, {name: page[:2] for name, page in pages.items()}, clients, results, args.runs)
     print(json.dumps({"pages": results, "invoices": INVOICES, "big_customer_documents": BIG,
                       "target_p50_ms": 30, "target_cold_other_party_p50_ms": 30, "portals": 1 + args.portals}))
+
+
+def big_portal():
+    """The portal of `load`, with a customer's (C1, the big one) and a supplier's (S1) account,
+    each logged in through its own test client: (company, {"cliente": ..., "proveedor": ...})."""
+    from django.db import connection
+    from django.test import Client
+    from django_tenants.utils import tenant_context
+
+    from portal_core.accounts.services import party_account_create
+    from portal_core.models import Customer, Supplier
+    from provisioning.services import portal_create
+
+    company = portal_create(name="Grande", email="admin@grande.test", password="bench1234")
+    with tenant_context(company):
+        with connection.cursor() as cursor:
+            load(cursor)
+        party_account_create(email="cliente@grande.test", password="bench1234",
+                             customer=Customer.objects.get(external_id="C1"))
+        party_account_create(email="proveedor@grande.test", password="bench1234",
+                             supplier=Supplier.objects.get(external_id="S1"))
+    clients = {}
+    for who in ("cliente", "proveedor"):
+        clients[who] = Client(HTTP_HOST=company.hostname)
+        clients[who].post("/ingresar/", {"username": f"{who}@grande.test", "password": "bench1234"})
+    return company, clients
 
 
 def _page_figures(company, client, url: str, resource: str, who: str, runs: int) -> dict:

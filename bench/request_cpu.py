@@ -26,7 +26,7 @@ import statistics
 import time
 
 from _setup import django_with_fresh_database
-from pages import load
+from pages import big_portal
 
 PAGES = {
     "sales_invoices": ("cliente", "/facturas/"),
@@ -47,27 +47,9 @@ def main():
     django_with_fresh_database("request_cpu")
 
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django_tenants.utils import tenant_context
 
-    from portal_core.accounts.services import party_account_create
-    from portal_core.models import Customer, Supplier
-    from provisioning.services import portal_create
-
-    company = portal_create(name="Grande", email="admin@grande.test", password="bench1234")
-    with tenant_context(company):
-        with connection.cursor() as cursor:
-            load(cursor)
-        party_account_create(email="cliente@grande.test", password="bench1234",
-                             customer=Customer.objects.get(external_id="C1"))
-        party_account_create(email="proveedor@grande.test", password="bench1234",
-                             supplier=Supplier.objects.get(external_id="S1"))
-    clients = {}
-    for who in ("cliente", "proveedor"):
-        clients[who] = Client(HTTP_HOST=company.hostname)
-        clients[who].post("/ingresar/", {"username": f"{who}@grande.test", "password": "bench1234"})
-
+    company, clients = big_portal()
     floor = {"salud_vivo": _figures(Client(HTTP_HOST=settings.PORTAL_BASE_DOMAIN), "/salud/vivo/", args),
              "login_form": _figures(Client(HTTP_HOST=company.hostname), "/ingresar/", args)}
     for name, figures in floor.items():
