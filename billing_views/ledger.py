@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from portal_core import exports
 from portal_core.activity.services import Kind, audit_record
 from portal_core.models import AccountLink, Customer, Supplier
+from portal_core.web.kept_pages import kept_page
 from portal_core.web.menu import menu_for
 
 from . import pdf, selectors, sheets, statements
@@ -24,10 +25,13 @@ LEDGER_RESOURCE = {Customer: "customer-account-entries", Supplier: "supplier-acc
 
 
 def ledger_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str,
-                    export_name: str, title: str, question_url_name: str = "", **context) -> HttpResponse:
+                    export_name: str, title: str, question_url_name: str = "", kept: bool = False,
+                    **context) -> HttpResponse:
     """The page, or its CSV/XLSX export (logged as `export_name`). `question_url_name`: the
-    party's own page, whose rows have *Consultar* (the admin's has not). `context` adds to the
-    page's (the admin's way back and the party's accounts)."""
+    party's own page, whose rows have *Consultar* (the admin's has not). `kept`: the page may be
+    served again whole (portal_core.web.kept_pages; the party's own, not the admin's, whose
+    `context` reads more than the party's data). `context` adds to the page's (the admin's way
+    back and the party's accounts)."""
     today = timezone.localdate()
     form = ledger_filter_form(party, request.GET or None, balances=show_balances)
     filters = form.filters(overdue=show_balances and request.GET.get("vencidos") == "on")
@@ -40,17 +44,21 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
         return exports.export_logged(response, user=request.user, what=export_name, target=party.business_name,
                                      export_format=export)
     version = party_version(request, party, LEDGER_RESOURCE[type(party)])
-    page = synced_page(request, lambda: selectors.ledger_entries(party=party, filters=filters, today=today),
-                       version=version, key=("ledger_entries", party._meta.label_lower, party.pk, filters, today))
-    summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=version)
-    return render(request, "billing_views/ledger.html", {
-        "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
-        "show_balances": show_balances, "summary": summary, "page": page, "title": title,
-        "downloads": request.viewer.may(AccountLink.Permission.DOWNLOADS),
-        "question_url_name": question_url_name,
-        "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger", question_url_name),
-        **context,
-    })
+
+    def build():
+        page = synced_page(request, lambda: selectors.ledger_entries(party=party, filters=filters, today=today),
+                           version=version, key=("ledger_entries", party._meta.label_lower, party.pk, filters, today))
+        summary = selectors.ledger_summary(party=party, filters=filters, today=today, version=version)
+        return render(request, "billing_views/ledger.html", {
+            "menu": menu_for(request, menu_entry), "party": party, "form": form, "filters": filters,
+            "show_balances": show_balances, "summary": summary, "page": page, "title": title,
+            "downloads": request.viewer.may(AccountLink.Permission.DOWNLOADS),
+            "question_url_name": question_url_name,
+            "rows_key": rows_key(version, party, filters, page, show_balances, today, "ledger", question_url_name),
+            **context,
+        })
+
+    return kept_page(request, version, build) if kept else build()
 
 
 def statement_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str, ledger_url: str,

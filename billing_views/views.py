@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal_core.activity.services import Kind, audit_record
 from portal_core.models import AccountLink
 from portal_core.pickups import selectors as pickup_selectors
+from portal_core.web.kept_pages import kept_page
 from portal_core.web.menu import menu_for
 
 from . import downloads, pdf, selectors
@@ -39,17 +40,22 @@ def _render(request, template, url_name, status=200, **context):
 @require_GET
 def sales_invoices(request):
     customer = require_customer(request, "customer_invoices")
-    form = FilterForm(request.GET or None)
-    filters = form.filters()
     version = party_version(request, customer, "sales-invoices")
-    page = synced_page(request, lambda: selectors.sales_documents(customer=customer, filters=filters),
-                       version=version, key=("sales_documents", customer.pk, filters))
-    show_balances, downloads = request.viewer.shows_balances("customer"), request.viewer.may(DOWNLOADS)
-    return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
-                   form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
-                   rows_key=rows_key(version, customer, filters, page, show_balances, downloads, "sales", "consultar"),
-                   pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
-                   question_url_name="customer_question_new", question_subject="factura")
+
+    def build():
+        form = FilterForm(request.GET or None)
+        filters = form.filters()
+        page = synced_page(request, lambda: selectors.sales_documents(customer=customer, filters=filters),
+                           version=version, key=("sales_documents", customer.pk, filters))
+        show_balances, downloads = request.viewer.shows_balances("customer"), request.viewer.may(DOWNLOADS)
+        return _render(request, "documents.html", "sales_invoices", title=_("Facturas de venta"), party=customer,
+                       form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
+                       rows_key=rows_key(version, customer, filters, page, show_balances, downloads, "sales",
+                                         "consultar"),
+                       pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
+                       question_url_name="customer_question_new", question_subject="factura")
+
+    return kept_page(request, version, build)
 
 
 @login_required
@@ -70,7 +76,8 @@ def customer_ledger(request):
     customer = require_customer(request, "customer_ledger")
     return ledger_response(request, party=customer, show_balances=request.viewer.shows_balances("customer"),
                            menu_entry="customer_ledger", export_name="customer_ledger", title=_("Cuenta corriente"),
-                           statement_url=reverse("customer_statement"), question_url_name="customer_question_new")
+                           statement_url=reverse("customer_statement"), question_url_name="customer_question_new",
+                           kept=True)
 
 
 @login_required
@@ -89,10 +96,14 @@ def customer_statement(request):
 def orders(request):
     customer = require_customer(request, "customer_orders")
     version = party_version(request, customer, "orders")
-    page = synced_page(request, lambda: selectors.pending_orders(customer=customer), version=version,
-                       key=("pending_orders", customer.pk))
-    return _render(request, "orders.html", "orders", customer=customer, page=page,
-                   rows_key=rows_key(version, customer, None, page, "orders"))
+
+    def build():
+        page = synced_page(request, lambda: selectors.pending_orders(customer=customer), version=version,
+                           key=("pending_orders", customer.pk))
+        return _render(request, "orders.html", "orders", customer=customer, page=page,
+                       rows_key=rows_key(version, customer, None, page, "orders"))
+
+    return kept_page(request, version, build)
 
 
 # --- Suppliers -----------------------------------------------------------------------------
@@ -102,18 +113,22 @@ def orders(request):
 @require_GET
 def purchase_invoices(request):
     supplier = require_supplier(request, "supplier_invoices")
-    form = SupplierFilterForm(request.GET or None)
-    filters = form.filters()
     version = party_version(request, supplier, "purchase-invoices")
-    page = synced_page(request, lambda: selectors.purchase_documents(supplier=supplier, filters=filters),
-                       version=version, key=("purchase_documents", supplier.pk, filters))
-    show_balances, downloads = request.viewer.shows_balances("supplier"), request.viewer.may(DOWNLOADS)
-    return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"), party=supplier,
-                   form=form, filters=filters, page=page, show_balances=show_balances, downloads=downloads,
-                   pdf_url_name="purchase_invoice_pdf",
-                   question_url_name="supplier_question_new", question_subject="compra",
-                   rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases",
-                                     "consultar"))
+
+    def build():
+        form = SupplierFilterForm(request.GET or None)
+        filters = form.filters()
+        page = synced_page(request, lambda: selectors.purchase_documents(supplier=supplier, filters=filters),
+                           version=version, key=("purchase_documents", supplier.pk, filters))
+        show_balances, downloads = request.viewer.shows_balances("supplier"), request.viewer.may(DOWNLOADS)
+        return _render(request, "documents.html", "purchase_invoices", title=_("Facturas de compra"),
+                       party=supplier, form=form, filters=filters, page=page, show_balances=show_balances,
+                       downloads=downloads, pdf_url_name="purchase_invoice_pdf",
+                       question_url_name="supplier_question_new", question_subject="compra",
+                       rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases",
+                                         "consultar"))
+
+    return kept_page(request, version, build)
 
 
 @login_required
@@ -135,7 +150,7 @@ def supplier_ledger(request):
     return ledger_response(request, party=supplier, show_balances=request.viewer.shows_balances("supplier"),
                            menu_entry="supplier_ledger", export_name="supplier_ledger",
                            title=_("Cuenta corriente proveedores"), statement_url=reverse("supplier_statement"),
-                           question_url_name="supplier_question_new")
+                           question_url_name="supplier_question_new", kept=True)
 
 
 @login_required

@@ -1,12 +1,15 @@
 from django.templatetags.static import static
 from django.urls import reverse
 
+from .kept_pages import CSRF_MARK, UPDATED_AT_MARK, updated_at_line
+
 
 def portal(request):
     """On a portal's pages: when the ERP last synced ("Datos actualizados al ...") and the
     portal's image. Callables, so a template runs the query only where it shows them; the
     request's viewer keeps what it read (the billing pages read the same row for their cache
-    version)."""
+    version). A page being kept (portal_core.web.kept_pages) gets marks instead of the sync's
+    line and of the CSRF token, filled in each time it is served."""
     company = getattr(request, "tenant", None)
     viewer = getattr(request, "viewer", None)
     if company is None or company.is_public or viewer is None:
@@ -18,4 +21,6 @@ def portal(request):
             return static("img/default-logo.svg")
         return f"{reverse('profile_image_file')}?v={path.rsplit('/', 1)[-1].removesuffix('.png')}"
 
-    return {"data_updated_at": lambda: viewer.data_updated_at, "profile_image_url": profile_image_url}
+    if getattr(request, "page_marks", False):
+        return {"updated_at_line": UPDATED_AT_MARK, "csrf_token": CSRF_MARK, "profile_image_url": profile_image_url}
+    return {"updated_at_line": lambda: updated_at_line(viewer.data_updated_at), "profile_image_url": profile_image_url}

@@ -1,0 +1,118 @@
+"""A section page seen again by the same session, with nothing it shows changed, is served
+whole without rendering any template; its forms still carry a working CSRF token, the
+"Datos actualizados" line still follows every batch, and access is still checked each time."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from portal_core.access.services.owner_notices import account_set_active
+from portal_core.accounts.models import User
+from portal_core.company.services import portal_settings_update
+from portal_core.erp.sync.engine import batch_upsert
+from portal_core.models import SyncState
+from tests.billing_views.conftest import document
+from tests.conftest import PASSWORD, host_client
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SECTIONS = [("cliente@alfa.test", "/facturas/?relacionado=on"), ("cliente@alfa.test", "/cuenta-corriente/"),
+            ("cliente@alfa.test", "/pedidos/"), ("proveedor@alfa.test", "/compras/"),
+            ("proveedor@alfa.test", "/cuenta-corriente-proveedor/")]
+
+
+def _csrf_client(company, email):
+    client = host_client(company, enforce_csrf_checks=True)
+    form = client.get("/ingresar/")
+    response = client.post("/ingresar/", {"username": email, "password": PASSWORD,
+                                          "csrfmiddlewaretoken": TOKEN.search(form.content.decode()).group(1)})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize(("email", "url"), SECTIONS)
+def test_a_page_seen_again_is_served_whole_and_its_forms_token_works(book, email, url):
+    client = _csrf_client(book, email)
+    first = client.get(url)
+    again = client.get(url)
+
+    assert first.status_code == again.status_code == 200
+    assert first.templates and not again.templates  # the second rendered nothing
+    first_html, again_html = (TOKEN.sub("", response.content.decode()) for response in (first, again))
+    assert again_html == first_html
+    token = TOKEN.search(again.content.decode()).group(1)
+    assert "keptpage" not in again.content.decode()
+    # the kept page's own form (Salir) posts with the token it was given
+    assert client.post("/salir/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get(url).status_code == 302  # logged out: to the login, not a kept page
+
+
+def test_another_session_of_the_same_account_renders_its_own_page(book):
+    mine, other = _csrf_client(book, "cliente@alfa.test"), _csrf_client(book, "cliente@alfa.test")
+    mine.get("/facturas/")
+    assert not mine.get("/facturas/").templates
+
+    assert other.get("/facturas/").templates
+
+
+def test_the_updated_line_follows_every_batch_while_the_page_is_kept(book, login):
+    client = login(book, "cliente@alfa.test")
+    client.get("/facturas/")
+    with tenant_context(book):  # another resource's last sync moves: the invoices' version does not
+        SyncState.objects.filter(resource="orders").update(
+            last_synced_at=datetime(2031, 1, 2, 3, 4, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires")))
+
+    again = client.get("/facturas/")
+
+    assert not again.templates
+    assert "Datos actualizados al 02/01/2031 03:04" in again.content.decode()
+
+
+def test_a_batch_of_the_pages_own_party_shows_at_once(book, login):
+    client = login(book, "cliente@alfa.test")
+    client.get("/facturas/")
+    client.get("/facturas/")
+    with tenant_context(book):
+        batch_upsert(resource="sales-invoices", items=[document("F50", "customer", "C1", 1050, issued=-1)])
+
+    again = client.get("/facturas/")
+
+    assert again.templates
+    assert "0003-00001050" in again.content.decode()
+
+
+def test_a_portal_switch_changes_the_kept_page_at_once(book, login):
+    client = login(book, "cliente@alfa.test")
+    assert "<th>Estado</th>" in client.get("/facturas/").content.decode()
+    with tenant_context(book):
+        portal_settings_update(changes={"customer_balances": False})
+
+    again = client.get("/facturas/")
+
+    assert again.templates
+    assert "<th>Estado</th>" not in again.content.decode()
+
+
+def test_a_deactivated_account_is_turned_away_although_its_page_is_kept(book, login):
+    client = login(book, "cliente@alfa.test")
+    client.get("/facturas/")
+    client.get("/facturas/")
+    with tenant_context(book):
+        admin = User.objects.filter(is_portal_admin=True).first()
+        account_set_active(user_id=User.objects.get(email="cliente@alfa.test").pk, active=False, by=admin)
+
+    response = client.get("/facturas/")
+
+    assert response.status_code == 302
+    assert "/ingresar/" in response["Location"]
+
+
+def test_an_admins_pages_are_not_kept(book, login):
+    client = login(book, "ambos@alfa.test")
+    with tenant_context(book):
+        User.objects.filter(email="ambos@alfa.test").update(is_portal_admin=True)
+    client.get("/facturas/")
+
+    assert client.get("/facturas/").templates
