@@ -29,7 +29,8 @@ VIEWS = [(name, "billing_views/views.py", name) for name in (
 
 
 def profile_summary(directory: Path, top: int = 15) -> None:
-    files = sorted(str(path) for path in directory.glob("*.prof"))
+    # A worker replaced before it served a request dumps an empty profile, which pstats refuses.
+    files = sorted(str(path) for path in directory.glob("*.prof") if path.stat().st_size > 100)
     if not files:
         print("No profiles written (no worker exited cleanly?)")
         return
