@@ -5,7 +5,6 @@ for another party, or of another resource, leaves it as it was."""
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -21,11 +20,8 @@ PAGE_SIZE = 25
 def party_version(request, party, resource: str) -> str:
     """The version of `party`'s rows of `resource` (a sync resource's name): a customer's
     includes its group's, whose rows its *Relacionado* lists show. Master data changes it too."""
-    if isinstance(party, Customer):  # its group in the same query (no query for the ids first)
-        kind, parties = PartyStamp.Kind.CUSTOMER, party.group_condition("party_id")
-    else:
-        kind, parties = PartyStamp.Kind.SUPPLIER, Q(party_id=party.id)
-    return party_data_version(kind=kind, parties=parties, resources=(resource,),
+    kind = PartyStamp.Kind.CUSTOMER if isinstance(party, Customer) else PartyStamp.Kind.SUPPLIER
+    return party_data_version(kind=kind, party_id=party.id, resources=(resource,),
                               master_version=request.viewer.master_version)
 
 

@@ -71,9 +71,15 @@ def test_a_movement_follows_its_invoices_associated_customer(book, login):
 
 
 def _tables(queries) -> list[str]:
-    """The table of each query's first column (the SET search_path of the request is not a read)."""
-    return [re.search(r'"(\w+)"\."', query["sql"]).group(1) for query in queries
-            if not query["sql"].startswith("SET ")]
+    """The table each query reads from, its subqueries aside (the SET search_path of the request
+    is not a read)."""
+    return [_main_table(query["sql"]) for query in queries if not query["sql"].startswith("SET ")]
+
+
+def _main_table(sql: str) -> str:
+    while (outer := re.sub(r"\([^()]*\)", "", sql)) != sql:
+        sql = outer
+    return re.search(r'FROM "?(\w+)"?', sql).group(1)
 
 
 @pytest.mark.parametrize(("email", "path"), [("cliente@alfa.test", "/facturas/"),

@@ -38,14 +38,6 @@ class Customer(Party):
         declaring = through.filter(to_customer_id=self.id).values_list("from_customer_id", flat=True)
         return sorted(set(declared.union(declaring)))  # one query
 
-    def group_condition(self, field: str) -> models.Q:
-        """`field` is this customer or one of its related customers: a condition for another
-        query (no query of its own, where `group_ids` costs one)."""
-        through = Customer.related.through.objects
-        return (models.Q(**{field: self.id})
-                | models.Q(**{f"{field}__in": through.filter(from_customer_id=self.id).values("to_customer_id")})
-                | models.Q(**{f"{field}__in": through.filter(to_customer_id=self.id).values("from_customer_id")}))
-
     class Meta:
         verbose_name = _("cliente")
         verbose_name_plural = _("clientes")
