@@ -168,15 +168,20 @@ def supplier_statement(request):
 @require_GET
 def supplier_payments(request):
     supplier = require_supplier(request, "supplier_payments")
-    page = synced_page(request, lambda: selectors.supplier_payments(supplier=supplier),
-                       version=party_version(request, supplier, "supplier-payments"),
-                       key=("supplier_payments", supplier.pk))
-    pickups = pickup_selectors.pickups_by_payment(payment_ids=[payment.pk for payment in page])
-    for payment in page:
-        payment.pickup = pickups.get(payment.pk)
-    return _render(request, "payments.html", "supplier_payments", supplier=supplier, page=page,
-                   downloads=request.viewer.may(DOWNLOADS),
-                   pickups_offered=pickup_selectors.windows_active().exists())
+    version = party_version(request, supplier, "supplier-payments")
+
+    def build():
+        page = synced_page(request, lambda: selectors.supplier_payments(supplier=supplier), version=version,
+                           key=("supplier_payments", supplier.pk))
+        pickups = pickup_selectors.pickups_by_payment(payment_ids=[payment.pk for payment in page])
+        for payment in page:
+            payment.pickup = pickups.get(payment.pk)
+        return _render(request, "payments.html", "supplier_payments", supplier=supplier, page=page,
+                       downloads=request.viewer.may(DOWNLOADS),
+                       pickups_offered=pickup_selectors.windows_active().exists())
+
+    return kept_page(request, f"{version}:{pickup_selectors.pickups_version(supplier=supplier)}", build,
+                     shows_messages=True)
 
 
 @login_required

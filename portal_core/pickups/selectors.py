@@ -1,10 +1,12 @@
 """Reads of Programar retiro: the slots on offer, a payment's appointment, the day's pickups."""
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -100,6 +102,26 @@ def access_payment(*, supplier: Supplier, payment_id: int) -> SupplierPayment | 
 
 def pickup_active(*, payment: SupplierPayment) -> PickupSchedule | None:
     return payment.pickups.filter(status=PickupSchedule.Status.SCHEDULED).first()
+
+
+def pickups_version(*, supplier: Supplier) -> str:
+    """Changes whenever Retiro de pagos would show the supplier's appointments differently: one
+    is booked (count and highest id), one is cancelled or collected (`closed_at` is set once
+    and for all; a reschedule is both), or the portal starts or stops offering pickups (an
+    active window). The payment orders themselves are in the supplier's data version."""
+    with connection.cursor() as cursor:
+        cursor.execute(_pickups_version_sql(), [supplier.id])
+        return ":".join(str(value) for value in cursor.fetchone())
+
+
+@functools.cache
+def _pickups_version_sql() -> str:
+    """Written out: the page that reads it is served whole when it has not changed
+    (portal_core.web.kept_pages), and the ORM's building of it cost about as much."""
+    return (f"SELECT count(p.id), max(p.id), count(p.closed_at),"
+            f" EXISTS (SELECT 1 FROM {PickupWindow._meta.db_table} w WHERE w.active)"
+            f" FROM {PickupSchedule._meta.db_table} p JOIN {SupplierPayment._meta.db_table} o ON o.id = p.payment_id"
+            " WHERE o.supplier_id = %s")
 
 
 def pickups_by_payment(*, payment_ids: list[int]) -> dict[int, PickupSchedule]:

@@ -17,13 +17,14 @@ Only the rendering is kept, never the decision to show it: the view runs its acc
 Two parts of a page change without any of that changing, and are filled in on every request:
 the CSRF token of its forms (the token is masked anew each time, as Django does) and the
 "Datos actualizados al ..." line, which moves with every batch of any party. An admin's page
-is never kept (its menu counts open questions), nor may a page that shows messages be (they
-would be kept with it: the kept section pages show none).
+is never kept (its menu counts open questions); a page that shows messages (Retiro de pagos,
+after booking a pickup) is rendered and not kept while there are messages to show.
 """
 
 import hashlib
 from collections.abc import Callable
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -39,11 +40,13 @@ CSRF_MARK = "keptpagecsrftokenmark"
 UPDATED_AT_MARK = "keptpageupdatedatmark"
 
 
-def kept_page(request, version: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+def kept_page(request, version: str, build: Callable[[], HttpResponse], *, shows_messages: bool = False
+              ) -> HttpResponse:
     """The page `build` renders, or the one it rendered earlier for this session, path and
-    state (see the module). `version`: the data version of what the page reads."""
+    state (see the module). `version`: the data version of what the page reads;
+    `shows_messages`: its template shows the request's messages."""
     key = _key(request, version)
-    if key is None:
+    if key is None or (shows_messages and len(get_messages(request))):
         return build()
     content = cache.get(key)
     if content is None:

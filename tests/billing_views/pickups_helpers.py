@@ -36,3 +36,12 @@ def schedule_today(company, *, payment_external_id="OP1", email="proveedor@alfa.
             payment=SupplierPayment.objects.get(external_id=payment_external_id),
             slot_key=slot_key(window, days=0, hour=hour), person_name="Ana María Pérez", person_dni="30123456",
             by=User.objects.get(email=email), page_url="http://alfa/retiro/", now=start_of_today())
+
+
+def book_slot(client, company, window, *, payment="OP1", days=1, hour=9, **extra):
+    """The supplier's booking through Programar retiro's form."""
+    with tenant_context(company):
+        payment_id = SupplierPayment.objects.get(external_id=payment).pk
+    return client.post(f"/retiro-de-pagos/{payment_id}/programar/", {
+        "slot": slot_key(window, days=days, hour=hour), "person_name": "Ana María Pérez",
+        "person_dni": "30.123.456", **extra})

@@ -13,14 +13,16 @@ from portal_core.access.services.owner_notices import account_set_active
 from portal_core.accounts.models import User
 from portal_core.company.services import portal_settings_update
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import SyncState
-from tests.billing_views.conftest import document
+from portal_core.models import SupplierPayment, SyncState
+from portal_core.pickups.services import window_delete
+from tests.billing_views.conftest import doc_id, document
+from tests.billing_views.pickups_helpers import book_slot, window_create
 from tests.conftest import PASSWORD, host_client
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SECTIONS = [("cliente@alfa.test", "/facturas/?relacionado=on"), ("cliente@alfa.test", "/cuenta-corriente/"),
             ("cliente@alfa.test", "/pedidos/"), ("proveedor@alfa.test", "/compras/"),
-            ("proveedor@alfa.test", "/cuenta-corriente-proveedor/")]
+            ("proveedor@alfa.test", "/cuenta-corriente-proveedor/"), ("proveedor@alfa.test", "/retiro-de-pagos/")]
 
 
 def _csrf_client(company, email):
@@ -116,3 +118,24 @@ def test_an_admins_pages_are_not_kept(book, login):
     client.get("/facturas/")
 
     assert client.get("/facturas/").templates
+
+
+def test_retiro_de_pagos_shows_a_booking_a_cancellation_and_the_end_of_pickups_at_once(book, login):
+    window = window_create(book)
+    supplier = login(book, "proveedor@alfa.test")
+    supplier.get("/retiro-de-pagos/")
+    assert not supplier.get("/retiro-de-pagos/").templates
+    payment_id = doc_id(book, SupplierPayment, "OP1")
+
+    book_slot(supplier, book, window)  # its message is shown on the appointment's page
+    supplier.get(f"/retiro-de-pagos/{payment_id}/retiro/")
+    assert "Ver código" in supplier.get("/retiro-de-pagos/").content.decode()
+
+    cancelled = supplier.post(f"/retiro-de-pagos/{payment_id}/retiro/cancelar/", follow=True).content.decode()
+    assert "Retiro cancelado. Puede programar otro cuando quiera." in cancelled  # the message, on a page seen before
+    assert "Programar retiro" in cancelled and "Ver código" not in cancelled
+    assert "Retiro cancelado" not in supplier.get("/retiro-de-pagos/").content.decode()  # shown once
+
+    with tenant_context(book):
+        window_delete(window=window, by=None)
+    assert "Programar retiro" not in supplier.get("/retiro-de-pagos/").content.decode()

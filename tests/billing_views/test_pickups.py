@@ -13,7 +13,7 @@ from portal_core.models import AuditEvent, ErpEvent, PickupSchedule, PickupWindo
 from portal_core.pickups import services
 from portal_core.pickups.errors import PickupError
 from tests.billing_views.conftest import doc_id
-from tests.billing_views.pickups_helpers import PLACE, schedule_today, slot_key, window_create
+from tests.billing_views.pickups_helpers import PLACE, book_slot, schedule_today, slot_key, window_create
 from tests.conftest import host_client
 from tests.mail import configure_email, html_of, text_of
 from tests.portal_core.access.test_registrations import admin_client, deliver
@@ -28,13 +28,6 @@ def rows(company):
                 list(SupplierPayment.objects.values_list("id", "status").order_by("id")),
                 list(PickupWindow.objects.values_list("id", "active", "capacity").order_by("id")),
                 ErpEvent.objects.count())
-
-
-def book_slot(client, company, window, *, payment="OP1", days=1, hour=9, **extra):
-    payment_id = doc_id(company, SupplierPayment, payment)
-    return client.post(f"/retiro-de-pagos/{payment_id}/programar/", {
-        "slot": slot_key(window, days=days, hour=hour), "person_name": "Ana María Pérez",
-        "person_dni": "30.123.456", **extra})
 
 
 # --- Perfil → Horarios de retiro -----------------------------------------------------------
