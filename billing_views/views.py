@@ -55,7 +55,7 @@ def sales_invoices(request):
                        pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
                        question_url_name="customer_question_new", question_subject="factura")
 
-    return kept_page(request, version, build)
+    return kept_page(request, version, build, params=FilterForm.base_fields)
 
 
 @login_required
@@ -128,7 +128,7 @@ def purchase_invoices(request):
                        rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases",
                                          "consultar"))
 
-    return kept_page(request, version, build)
+    return kept_page(request, version, build, params=SupplierFilterForm.base_fields)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.templatetags.static import static
 from django.urls import reverse
 
-from .kept_pages import CSRF_MARK, UPDATED_AT_MARK, updated_at_line
+from .kept_pages import updated_at_line
 
 
 def portal(request):
@@ -21,6 +21,8 @@ def portal(request):
             return static("img/default-logo.svg")
         return f"{reverse('profile_image_file')}?v={path.rsplit('/', 1)[-1].removesuffix('.png')}"
 
-    if getattr(request, "page_marks", False):
-        return {"updated_at_line": UPDATED_AT_MARK, "csrf_token": CSRF_MARK, "profile_image_url": profile_image_url}
+    marks = getattr(request, "page_marks", None)
+    if marks:
+        return {"updated_at_line": marks["updated"], "csrf_token": marks["csrf"],
+                "profile_image_url": profile_image_url}
     return {"updated_at_line": lambda: updated_at_line(viewer.data_updated_at), "profile_image_url": profile_image_url}

@@ -6,8 +6,8 @@ Only the rendering is kept, never the decision to show it: the view runs its acc
 (login, two-factor, the account's party, the section's switch) on every request and calls
 `kept_page` only after them. The key holds everything else the page shows:
 
-- the session (so a page is only ever served again to the session that saw it) and the path
-  with its query;
+- the session (so a page is only ever served again to the session that saw it), the path and
+  its query (only the parameters the page reads: each variant is an entry);
 - the language and today's date (the overdue marks);
 - the version of the ERP data the page reads (billing_views.paging.party_version: the party's
   own batches and the master data);
@@ -16,13 +16,15 @@ Only the rendering is kept, never the decision to show it: the view runs its acc
 
 Two parts of a page change without any of that changing, and are filled in on every request:
 the CSRF token of its forms (the token is masked anew each time, as Django does) and the
-"Datos actualizados al ..." line, which moves with every batch of any party. An admin's page
+"Datos actualizados al ..." line, which moves with every batch of any party. The template
+writes marks drawn at random for each render in their place, kept with the page. An admin's page
 is never kept (its menu counts open questions); a page that shows messages (Retiro de pagos,
 after booking a pickup) is rendered and not kept while there are messages to show.
 """
 
 import hashlib
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -34,30 +36,35 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 KEPT_SECONDS = 300
-# What the template writes instead of the two parts filled in per request (letters only: they
-# come through HTML escaping unchanged).
-CSRF_MARK = "keptpagecsrftokenmark"
-UPDATED_AT_MARK = "keptpageupdatedatmark"
+MAX_VALUE_LENGTH = 100
+PAGE_PARAMETER = "pagina"
 
 
-def kept_page(request, version: str, build: Callable[[], HttpResponse], *, shows_messages: bool = False
-              ) -> HttpResponse:
-    """The page `build` renders, or the one it rendered earlier for this session, path and
-    state (see the module). `version`: the data version of what the page reads;
-    `shows_messages`: its template shows the request's messages."""
-    key = _key(request, version)
+def kept_page(request, version: str, build: Callable[[], HttpResponse], *, params: Iterable[str] = (),
+              shows_messages: bool = False) -> HttpResponse:
+    """The page `build` renders, or the one it rendered earlier for this session, query and
+    state (see the module). `version`: the data version of what the page reads; `params`: the
+    query parameters it reads besides the page number (a query with any other, or with one
+    twice, is rendered and not kept: pages echo their query into their links, and every
+    variant would be kept); `shows_messages`: its template shows the request's messages."""
+    key = _key(request, version, {*params, PAGE_PARAMETER})
     if key is None or (shows_messages and len(get_messages(request))):
         return build()
-    content = cache.get(key)
-    if content is None:
-        request.page_marks = True  # read by portal_core.web.context_processors
-        response = build()
-        if response.status_code != 200 or response.streaming:
-            return response
-        cache.set(key, response.content, KEPT_SECONDS)
-        response.content = _filled(response.content, request)
+    kept = cache.get(key)
+    if kept is not None:
+        marks, content = kept
+        return HttpResponse(_filled(content, marks, request))
+    # Marks drawn for this render: a query cannot name them, so nothing a visitor writes into
+    # the page (its links echo the query) is ever replaced by the token.
+    marks = request.page_marks = {"csrf": f"keptpage{secrets.token_hex(8)}",
+                                  "updated": f"keptpage{secrets.token_hex(8)}"}
+    response = build()
+    if response.streaming:
         return response
-    return HttpResponse(_filled(content, request))
+    if response.status_code == 200:
+        cache.set(key, (marks, response.content), KEPT_SECONDS)
+    response.content = _filled(response.content, marks, request)
+    return response
 
 
 def updated_at_line(updated) -> str:
@@ -68,20 +75,24 @@ def updated_at_line(updated) -> str:
     return format_html('<p class="updated-at muted">{}</p>', _("Datos actualizados al %(when)s") % {"when": when})
 
 
-def _filled(content: bytes, request) -> bytes:
+def _filled(content: bytes, marks: dict, request) -> bytes:
     text = content.decode()
-    if CSRF_MARK in text:
-        text = text.replace(CSRF_MARK, get_token(request))
-    return text.replace(UPDATED_AT_MARK, updated_at_line(request.viewer.data_updated_at)).encode()
+    if marks["csrf"] in text:
+        text = text.replace(marks["csrf"], get_token(request))
+    return text.replace(marks["updated"], updated_at_line(request.viewer.data_updated_at)).encode()
 
 
-def _key(request, version: str) -> str | None:
+def _key(request, version: str, params: set[str]) -> str | None:
     viewer = request.viewer
     session_key = request.session.session_key
     if not session_key or viewer.is_admin:
         return None
-    parts = (session_key, request.get_full_path(), get_language(), timezone.localdate().isoformat(), version,
-             _fields(request.user), _fields(viewer.link), _fields(viewer.settings), _fields(request.tenant))
+    query = request.GET
+    if any(name not in params or len(values) > 1 or len(values[0]) > MAX_VALUE_LENGTH
+           for name, values in query.lists()):
+        return None
+    parts = (session_key, request.path, sorted(query.items()), get_language(), timezone.localdate().isoformat(),
+             version, _fields(request.user), _fields(viewer.link), _fields(viewer.settings), _fields(request.tenant))
     return "kept-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -139,3 +139,25 @@ def test_retiro_de_pagos_shows_a_booking_a_cancellation_and_the_end_of_pickups_a
     with tenant_context(book):
         window_delete(window=window, by=None)
     assert "Programar retiro" not in supplier.get("/retiro-de-pagos/").content.decode()
+
+
+@pytest.mark.parametrize("query", ["?relacionado=on&utm_source=correo", "?orden=fecha&orden=-importe"])
+def test_a_query_with_a_parameter_the_page_does_not_read_or_one_twice_is_rendered_each_time(book, login, query):
+    client = login(book, "cliente@alfa.test")
+    client.get(f"/facturas/{query}")
+
+    assert client.get(f"/facturas/{query}").templates  # not kept: every variant would be an entry
+
+
+@pytest.mark.parametrize("written", ["keptpagecsrftokenmark", "keptpageupdatedatmark", "keptpage0123456789abcdef"])
+def test_what_a_query_writes_into_the_page_is_never_replaced_by_the_token(book, written):
+    """The marks the template writes for the token and the sync's line are drawn for each
+    render: a query shaped like them (the links echo it) stays as sent."""
+    client = _csrf_client(book, "cliente@alfa.test")
+    client.get(f"/facturas/?razon_social={written}")
+
+    again = client.get(f"/facturas/?razon_social={written}").content.decode()
+
+    assert written in again  # echoed by the filter bar and the links, as sent
+    tokens = TOKEN.findall(again)
+    assert tokens and again.count(tokens[0]) == len(tokens)  # only in the forms' hidden inputs
