@@ -32,12 +32,9 @@ class PortalBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
-# The account's columns, then the two-factor flag, its link's, its customer's and its supplier's.
-_PARTS = (AccountLink, Customer, Supplier)
-
-
 @functools.cache
 def _account_sql() -> str:
+    """The account's columns, then its two-factor flag, its link's, its customer's and its supplier's."""
     user = get_user_model()
     return (f"SELECT {rows.columns(user, 'u')},"  # table and column names from the models
             f" EXISTS (SELECT 1 FROM {TOTPDevice._meta.db_table} d WHERE d.user_id = u.id AND d.confirmed),"
