@@ -17,11 +17,17 @@ from . import selectors
 PAGE_SIZE = 25
 
 
+# What a list of a resource reads besides its own rows: an invoice's *Estado* (Pendiente,
+# Cancelada) is its movements' open balance, which the ERP changes through the current account.
+ALSO_READS = {"sales-invoices": ("customer-account-entries",), "purchase-invoices": ("supplier-account-entries",)}
+
+
 def party_version(request, party, resource: str) -> str:
-    """The version of `party`'s rows of `resource` (a sync resource's name): a customer's
-    includes its group's, whose rows its *Relacionado* lists show. Master data changes it too."""
+    """The version of `party`'s rows of `resource` (a sync resource's name) and of what its list
+    reads with them (ALSO_READS): a customer's includes its group's, whose rows its *Relacionado*
+    lists show. Master data changes it too."""
     kind = PartyStamp.Kind.CUSTOMER if isinstance(party, Customer) else PartyStamp.Kind.SUPPLIER
-    return party_data_version(kind=kind, party_id=party.id, resources=(resource,),
+    return party_data_version(kind=kind, party_id=party.id, resources=(resource, *ALSO_READS.get(resource, ())),
                               master_version=request.viewer.master_version)
 
 

@@ -146,3 +146,34 @@ def test_switching_balances_off_changes_the_cached_rows_at_once(book, login):
 
     page = client.get("/facturas/").content.decode()
     assert "0003-00001001" in page and "Pendiente" not in page
+
+
+def test_a_ledger_batch_that_settles_an_invoice_shows_on_the_invoices_at_once(book, login):
+    # given: F1 is pending on Facturas (its movement E1 has 1000 open), and the page is cached
+    client = login(book, "cliente@alfa.test")
+    assert _state_of(client.get("/facturas/").content.decode(), "0003-00001001") == "Pendiente"
+
+    # when: the ERP's current account says F1 is paid (only the movement changes)
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E1", "customer", "C1", amount="1210.00", balance="0.00", due=-20, invoice="F1", number=1001)])
+
+    # then: the invoice reads as settled, on the same session's next view
+    assert _state_of(client.get("/facturas/").content.decode(), "0003-00001001") == "Cancelada"
+
+
+def _state_of(html: str, number: str) -> str:
+    row = html[html.index(number):]
+    row = row[: row.index("</tr>")]
+    return "Pendiente" if "Pendiente" in row else "Cancelada" if "Cancelada" in row else "—"
+
+
+def test_a_ledger_batch_that_settles_a_purchase_invoice_shows_on_compras_at_once(book, login):
+    client = login(book, "proveedor@alfa.test")
+    assert _state_of(client.get("/compras/").content.decode(), "0003-00002001") == "Pendiente"
+
+    with tenant_context(book):
+        batch_upsert(resource="supplier-account-entries", items=[
+            entry("Q1", "supplier", "S1", amount="605.00", balance="0.00", due=-100, invoice="P1", number=2001)])
+
+    assert _state_of(client.get("/compras/").content.decode(), "0003-00002001") == "Cancelada"
