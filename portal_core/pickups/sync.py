@@ -12,13 +12,21 @@ the "supplier-payments" sync resource, run in the batch's transaction on the row
   decision (the order was reopened) and stands.
 
 An unchanged row is not written by the sync at all, so resending the same old `ready` row never
-even reaches here."""
+even reaches here.
 
+- The ERP deletes the order (it was annulled): its appointment goes with it, and whoever booked
+  it is told by email that it no longer stands, so nobody travels to the counter for a payment
+  that is not there (`payments_deleted`, before the delete, in its transaction)."""
+
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from portal_core.activity.services import Kind as Audit
 from portal_core.activity.services import audit_record
+from portal_core.mail.services import email_queue
 from portal_core.models import PickupSchedule, SupplierPayment
+from tenants.hosts import portal_origin
 
 Status = PickupSchedule.Status
 
@@ -55,3 +63,21 @@ def _keep_portal_collections(payment_ids: list[int]) -> None:
         audit_record(kind=Audit.PICKUP_KEPT, target=payment.supplier.business_name,
                      detail={"payment": payment.number, "external_id": payment.external_id,
                              "erp_status": "ready", "kept": "picked_up"})
+
+
+def payments_deleted(payment_ids: list[int]) -> None:
+    """The ERP is deleting these payment orders: each active appointment is logged as cancelled
+    and its booker emailed. The rows themselves go with the order (the log keeps the record)."""
+    page_url = portal_origin(connection.tenant) + reverse("supplier_payments")
+    for schedule in PickupSchedule.objects.filter(payment_id__in=payment_ids, status=Status.SCHEDULED).select_related(
+            "payment__supplier", "scheduled_by"):
+        payment = schedule.payment
+        audit_record(kind=Audit.PICKUP_CANCELLED, target=payment.supplier.business_name, detail={
+            "payment": payment.number, "slot": timezone.localtime(schedule.slot_start).isoformat(),
+            "reason": "payment_deleted", "by": "erp"})
+        booker = schedule.scheduled_by
+        if booker is not None and booker.is_active:
+            email_queue(to=booker.email, kind="pickup_cancelled", template="pickup_cancelled", context={
+                "schedule": schedule, "payment": payment, "url": page_url,
+                "slot_start": timezone.localtime(schedule.slot_start),
+                "slot_end": timezone.localtime(schedule.slot_end)})

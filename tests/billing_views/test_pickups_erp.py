@@ -9,14 +9,16 @@ from django_tenants.utils import tenant_context
 
 from portal_core.accounts.models import User
 from portal_core.accounts.services import party_account_create
+from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import AuditEvent, ErpEvent, PickupSchedule, Supplier, SupplierPayment
+from portal_core.models import AuditEvent, ErpEvent, OutboxMessage, PickupSchedule, Supplier, SupplierPayment
 from portal_core.pickups import services
 from portal_core.pickups.errors import PickupError
 from provisioning.services import portal_create
 from tests.billing_views.conftest import BOOK
 from tests.billing_views.pickups_helpers import schedule_today, slot_key, window_create
 from tests.conftest import PASSWORD
+from tests.portal_core.erp.api.conftest import ApiClient
 
 OP1 = next(row for row in BOOK["supplier-payments"] if row["external_id"] == "OP1")
 
@@ -81,6 +83,55 @@ def test_an_order_the_erp_collected_cannot_be_handed_over_again(book):
         except PickupError as error:
             refused = error.code
     assert refused == PickupError.CODE_DONE
+
+
+def erp_delete_op1(company):
+    """OP1 deleted as the ERP does it: through the API, with the portal's key."""
+    with tenant_context(company):
+        _, secret = api_key_create(name="ERP")
+    return ApiClient(company, secret).client.delete("/api/v1/supplier-payments/OP1/")
+
+
+def test_the_erp_deleting_an_order_with_an_appointment_tells_whoever_booked_it(book, login):
+    # given: the supplier booked a pickup of OP1 and has the Retiro page open
+    window = window_create(book)
+    with tenant_context(book):
+        schedule = services.pickup_schedule(
+            payment=SupplierPayment.objects.get(external_id="OP1"), slot_key=slot_key(window, days=1),
+            person_name="Ana María Pérez", person_dni="30123456",
+            by=User.objects.get(email="proveedor@alfa.test"), page_url="http://alfa/retiro/")
+    supplier = login(book, "proveedor@alfa.test")
+    assert "0001-00000101" in supplier.get("/retiro-de-pagos/").content.decode()
+
+    # when: the ERP deletes the order (annulled)
+    response = erp_delete_op1(book)
+
+    # then: the order and its appointment are gone, the log says why, and the booker is told
+    assert response.status_code == 200, response.content
+    with tenant_context(book):
+        assert not PickupSchedule.objects.filter(code=schedule.code).exists()
+        logged = AuditEvent.objects.get(kind="pickup_cancelled")
+        assert (logged.detail["reason"], logged.detail["payment"], logged.actor) == ("payment_deleted", "0001-00000101",
+                                                                                     None)
+        mail = OutboxMessage.objects.get(kind="pickup_cancelled")
+    assert mail.to == "proveedor@alfa.test"
+    assert mail.subject == "Retiro cancelado: la orden de pago 0001-00000101 fue anulada"
+    assert "no se presente a retirarla" in mail.body_text and schedule.code in mail.body_text
+    assert "/retiro-de-pagos/" in mail.body_html
+    assert "0001-00000101" not in supplier.get("/retiro-de-pagos/").content.decode()
+
+
+def test_the_erp_deleting_an_order_already_collected_emails_nobody(book):
+    schedule = schedule_today(book)
+    with tenant_context(book):
+        services.pickup_hand_over(code=schedule.code, by=User.objects.get(email="admin@alfa.test"))
+
+    assert erp_delete_op1(book).status_code == 200
+
+    with tenant_context(book):
+        assert not OutboxMessage.objects.filter(kind="pickup_cancelled").exists()
+        assert not AuditEvent.objects.filter(kind="pickup_cancelled").exists()
+        assert AuditEvent.objects.filter(kind="pickup_done").count() == 1  # the collection stays on record
 
 
 def test_codes_are_short_unambiguous_and_unique(book):

@@ -142,6 +142,8 @@ def _delete(spec: Resource, ids: dict[str, int], now) -> None:
     orphaned = ORPHANED_ENTRIES.get(spec.name)
     entry_ids = (list(orphaned[0].objects.filter(invoice_id__in=ids.values()).values_list("id", flat=True))
                  if orphaned else [])
+    if spec.before_delete:
+        spec.before_delete(list(ids.values()))
     spec.model.objects.filter(id__in=ids.values()).delete()  # lines go with their documents
     if entry_ids:
         orphaned[1](rows=[], indexes={}, changed=dict(enumerate(entry_ids)))

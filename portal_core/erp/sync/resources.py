@@ -46,6 +46,8 @@ class Resource:
     children: Children | None = None
     derived: Callable[[schemas.Row], dict] | None = None
     after: Callable[..., None] | None = field(default=None, compare=False)
+    # Run by an ERP delete in its transaction, with the ids of the rows about to go.
+    before_delete: Callable[[list[int]], None] | None = field(default=None, compare=False)
     # Pre-aggregates kept exact: (remove, add), each called with external ids; remove before the
     # batch writes (the rows it will rewrite), add after (all the batch's rows).
     aggregates: tuple[Callable[[list[str]], None], Callable[[list[str]], None]] | None = field(
@@ -85,7 +87,7 @@ def _parties() -> list[Resource]:
 
 
 def _documents() -> list[Resource]:
-    from portal_core.pickups.sync import payments_pickups_follow
+    from portal_core.pickups.sync import payments_deleted, payments_pickups_follow
 
     from .aggregates import article_sales_add, article_sales_remove
     from .relations import (
@@ -121,7 +123,7 @@ def _documents() -> list[Resource]:
                  ("number", "date", "amount", "method", "status"), references=(SUPPLIER,),
                  children=Children("certificates", m.WithholdingCertificate, "payment",
                                    ("tax", "number", "amount")),
-                 after=payments_pickups_follow),
+                 after=payments_pickups_follow, before_delete=payments_deleted),
     ]
 
 
