@@ -45,7 +45,7 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"task_name": "portal_core.outbox_sweep"},
     },
     # Activity log past AUDIT_RETENTION_DAYS, ERP events past ERP_EVENTS_RETENTION_DAYS,
-    # unverified registrations past their link.
+    # notifications and sent emails past theirs, unverified registrations past their link.
     "access-prune": {
         "task": "tenants.tasks.each_portal",
         "schedule": 24 * 3600.0,
@@ -104,6 +104,9 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 REGISTRATION_VERIFY_DAYS = env.int("REGISTRATION_VERIFY_DAYS", 7)
 # Registro de actividad: rows older than this are pruned daily.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", 730)
+# Notifications sent or discarded, and emails sent, are kept this long (pruned daily).
+NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", 180)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", 90)
 # Registrations (peticiones) and password recovery requests allowed per IP and hour, per portal.
 ACCESS_REQUESTS_PER_HOUR = env.int("ACCESS_REQUESTS_PER_HOUR", 10)
 

@@ -63,6 +63,15 @@ def email_queue(*, to: str, kind: str, template: str, context: dict,
     return message
 
 
+def outbox_prune(*, now=None) -> int:
+    """Delete the rows of emails sent, or superseded, more than OUTBOX_RETENTION_DAYS ago (beat,
+    daily, per portal; a sent one's body is already cleared). Unsent ones stay."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        status__in=(OutboxMessage.Status.SENT, OutboxMessage.Status.SUPERSEDED), created_at__lt=cutoff).delete()
+    return deleted
+
+
 def _enqueue(message_id: int) -> None:
     from portal_core.mail.tasks import outbox_send
 

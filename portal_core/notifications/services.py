@@ -2,8 +2,9 @@
 turning pending notifications into emails through the outbox."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from portal_core.accounts.models import User
 from portal_core.activity.services import Kind, audit_record
 from portal_core.formats import money
 from portal_core.mail.services import email_queue
-from portal_core.models import AccountLink, Notification, NotificationPreference
+from portal_core.models import AccountLink, Notification, NotificationPreference, SupplierPayment
 from portal_core.tenancy import require_portal_schema
 from tenants.hosts import portal_origin
 
@@ -103,6 +104,25 @@ def unsubscribe(*, token: str) -> tuple[User, list[str]]:
     Notification.objects.filter(user=user, kind__in=kinds, status=Notification.Status.PENDING).update(
         status=Notification.Status.SKIPPED)
     return user, kinds
+
+
+# --- Retention -----------------------------------------------------------------------------
+
+# Kinds recorded again whenever a sync rewrites their payment order (any change to it, for as
+# long as it exists): their rows are what keeps that from telling the same thing twice.
+KEYED_BY_LIVE_PAYMENT = (k.PAYMENT_READY, k.WITHHOLDING_CERTIFICATE)
+
+
+def notifications_prune(*, now=None) -> int:
+    """Delete sent and discarded notifications older than NOTIFICATIONS_RETENTION_DAYS (beat,
+    daily, per portal), except those of a payment order still in the portal. The other kinds'
+    keys cannot come back that late: a new document's is recorded when the sync inserts it, a
+    due date's within days of it, an overdue reminder's names its week, a statement's its month."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATIONS_RETENTION_DAYS)
+    old = Notification.objects.filter(created_at__lt=cutoff).exclude(status=Notification.Status.PENDING)
+    live = old.filter(kind__in=KEYED_BY_LIVE_PAYMENT, object_id__in=SupplierPayment.objects.values("id"))
+    deleted, _ = old.exclude(id__in=live.values("id")).delete()
+    return deleted
 
 
 # --- Sending -------------------------------------------------------------------------------

@@ -222,6 +222,42 @@ def test_a_payment_ready_and_its_certificate_mail_the_supplier_once(portal, smtp
     assert message["Subject"] == "Tiene pagos listos para retirar: Orden de pago OP-P2"
 
 
+def test_the_daily_prune_forgets_old_notifications_and_emails_but_not_a_live_payments(portal, customer, smtp,
+                                                                                    make_account):
+    from portal_core.access.tasks import access_prune
+    from portal_core.erp.sync.deletes import batch_delete
+
+    # given: a new invoice and a payment ready with a certificate, told 200 days ago
+    link(portal, make_account, "pagos@molinos.test", supplier="S2")
+    certificate = {"tax": "ganancias", "number": "0001-00000123", "amount": "1500.00"}
+    sync(portal, "sales-invoices", [invoice("F50", number=50)])
+    sync(portal, "supplier-payments", [payment("P1", certificates=[certificate])])
+    assert len(send(portal, smtp)) == 3
+    long_ago = timezone.now() - timedelta(days=200)
+    with tenant_context(portal):
+        Notification.objects.update(created_at=long_ago)
+        OutboxMessage.objects.update(created_at=long_ago)
+        sync(portal, "sales-invoices", [invoice("F51", number=51)])  # and one told today, still pending
+
+        # when: the daily prune runs
+        access_prune.run()
+
+        # then: the invoice's old one and the sent emails are gone; the live payment's stay, and today's
+        assert sorted(Notification.objects.values_list("kind", "status")) == [
+            ("new_document", "pending"), ("payment_ready", "sent"), ("withholding_certificate", "sent")]
+        assert not OutboxMessage.objects.filter(created_at__lt=timezone.now() - timedelta(days=90)).exists()
+
+    # so the ERP rewriting the payment still announces nothing twice
+    sync(portal, "supplier-payments", [{**payment("P1", certificates=[certificate]), "amount": "75001.00"}])
+    assert [m["Subject"] for m in send(portal, smtp)] == ["Tiene comprobantes nuevos: Factura A 0003-00000051"]
+
+    # and once the ERP deletes the payment, its notifications go with the next prune
+    with tenant_context(portal):
+        batch_delete(resource="supplier-payments", external_ids=["P1"])
+        access_prune.run()
+        assert set(Notification.objects.values_list("kind", flat=True)) == {"new_document"}
+
+
 # --- Preferences ----------------------------------------------------------------------------
 
 
