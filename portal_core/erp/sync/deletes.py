@@ -21,6 +21,7 @@ from portal_core.models import (
 )
 
 from . import stamps
+from .conflicts import retried_on_conflict
 from .engine import resource_lock, sync_now
 from .errors import (
     DUPLICATE_IN_BATCH,
@@ -65,6 +66,7 @@ class DeleteResult:
                 "message": gettext("%(deleted)d borrados.") % {"deleted": self.deleted}}
 
 
+@retried_on_conflict
 def batch_delete(*, resource: str, external_ids: list) -> DeleteResult:
     """Delete the rows with these external ids, all or nothing. Raises BatchInvalid (nothing
     changed) listing every refused id, or BatchTooLarge."""

@@ -18,6 +18,7 @@ from portal_core.models import SyncState
 from portal_core.notifications.producers import sync_batch_record
 
 from . import stamps
+from .conflicts import retried_on_conflict
 from .errors import (
     DUPLICATE_IN_BATCH,
     INVALID_CHARACTERS,
@@ -58,6 +59,7 @@ def _summary(result: BatchResult) -> str:
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
+@retried_on_conflict
 def batch_upsert(*, resource: str, items: list) -> BatchResult:
     """Upsert a batch of one resource, all or nothing. Raises BatchInvalid (nothing changed)
     listing every bad row, or BatchTooLarge."""
