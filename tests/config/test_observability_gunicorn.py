@@ -57,3 +57,32 @@ def test_a_real_gunicorn_serves_its_workers_metrics_on_the_metrics_port(committe
     assert sample(samples, "portal_http_requests_total", view="health", status="200") >= 1
     assert sample(samples, "portal_spare_pool_size") == 1
     assert ("portal_outbox_messages", frozenset({("status", "pending")})) in samples
+
+
+def test_workers_gunicorn_replaced_leave_their_counts_but_not_their_files(committed_db, tmp_path):
+    # given: one worker, replaced every 5 requests
+    web_port, metrics_port, folder = free_port(), free_port(), tmp_path / "prometheus"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "METRICS_PORT": str(metrics_port),
+           "PROMETHEUS_MULTIPROC_DIR": str(folder), "DATABASE_URL": database_url()}
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", f"127.0.0.1:{web_port}",
+                            "--workers", "1", "--max-requests", "5", "--max-requests-jitter", "0"],
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for(f"http://127.0.0.1:{web_port}/salud/", Host="localhost")
+        # when: 22 more health checks, so four workers come and go
+        for _ in range(22):
+            _wait_for(f"http://127.0.0.1:{web_port}/salud/", Host="localhost")
+        time.sleep(1)  # the last replacement's fold
+        samples = scrape(metrics_port)
+        files = sorted(path.name for path in folder.glob("*.db"))
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+    # then: every request is still counted, once; only the live worker's files and the archive remain
+    assert sample(samples, "portal_http_requests_total", view="health", status="200") == 23
+    assert sample(samples, "portal_http_request_duration_seconds_count", view="health") == 23
+    archives = [name for name in files if name.endswith("_archive.db")]
+    live_pids = {name.rsplit("_", 1)[1] for name in files if name not in archives}
+    assert archives == ["counter_archive.db", "histogram_archive.db"], files
+    assert len(live_pids) <= 1, files
