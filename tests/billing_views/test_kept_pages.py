@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_tenants.utils import tenant_context
 
+from portal_core.access.services.colleagues import colleague_permissions_set
 from portal_core.access.services.owner_notices import account_set_active
+from portal_core.accounts import two_factor
 from portal_core.accounts.models import User
+from portal_core.accounts.services import party_account_create
 from portal_core.company.services import portal_settings_update
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import SupplierPayment, SyncState
+from portal_core.models import AccountLink, Customer, SalesInvoice, SupplierPayment, SyncState
 from portal_core.pickups.services import window_delete
 from tests.billing_views.conftest import doc_id, document
 from tests.billing_views.pickups_helpers import book_slot, window_create
@@ -109,6 +112,56 @@ def test_a_deactivated_account_is_turned_away_although_its_page_is_kept(book, lo
 
     assert response.status_code == 302
     assert "/ingresar/" in response["Location"]
+
+
+def test_a_colleagues_page_follows_the_permissions_its_titular_takes_away(book, login):
+    # given: a colleague of the titular "cliente" allowed to download, whose Facturas is kept
+    with tenant_context(book):
+        portal_settings_update(changes={"colleagues_allowed": True})
+        titular = User.objects.get(email="cliente@alfa.test")
+        colleague = party_account_create(email="colega@alfa.test", password=PASSWORD,
+                                         customer=Customer.objects.get(external_id="C1"))
+        AccountLink.objects.filter(user=colleague).update(role=AccountLink.Role.COLLEAGUE, permissions=["downloads"])
+    client = login(book, "colega@alfa.test")
+    client.get("/facturas/")
+    assert not (kept := client.get("/facturas/")).templates and ">PDF</a>" in kept.content.decode()
+
+    # when: the titular takes the downloads away
+    with tenant_context(book):
+        colleague_permissions_set(titular=titular, user_id=colleague.pk, permissions=[])
+
+    # then: the next view has no PDF links (and a PDF is refused)
+    page = client.get("/facturas/")
+    assert page.templates and ">PDF</a>" not in page.content.decode()
+    assert client.get(f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/").status_code == 403
+
+
+def test_two_factor_made_compulsory_turns_a_kept_page_into_its_setup(book, login):
+    client = login(book, "cliente@alfa.test")
+    client.get("/facturas/")
+    assert not client.get("/facturas/").templates
+
+    with tenant_context(book):
+        two_factor.two_factor_policy_set(policy="everyone", actor=None)
+
+    response = client.get("/facturas/")
+    assert (response.status_code, response["Location"]) == (302, "/mi-cuenta/verificacion/")
+
+
+def test_a_party_the_erp_suspends_loses_its_kept_pages_at_once(book, login):
+    client = login(book, "cliente@alfa.test")
+    for url in ("/facturas/", "/cuenta-corriente/", "/pedidos/"):
+        client.get(url)
+        assert not client.get(url).templates
+
+    with tenant_context(book):
+        batch_upsert(resource="customers", items=[
+            {"external_id": "C1", "business_name": "Distribuidora Peñalolén S.A.", "tax_id": "30712345671",
+             "related": ["C2"], "active": False}])
+
+    refused = [client.get(url) for url in ("/facturas/", "/cuenta-corriente/", "/pedidos/")]
+    assert [response.status_code for response in refused] == [403] * 3
+    assert all("está suspendido" in response.content.decode() for response in refused)
 
 
 def test_an_admins_pages_are_not_kept(book, login):
