@@ -1,6 +1,7 @@
 """Summaries and list counts are cached until the ERP's next batch: every batch makes them
 fresh, and no portal or customer ever reads another's entry."""
 
+import re
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -8,8 +9,10 @@ from django_tenants.utils import tenant_context
 
 from billing_views import selectors
 from portal_core.erp.selectors import sync_version
+from portal_core.erp.sync.deletes import batch_delete
 from portal_core.erp.sync.engine import batch_upsert
-from tests.billing_views.conftest import document, entry
+from portal_core.models import Customer
+from tests.billing_views.conftest import doc_id, document, entry
 
 
 def test_a_ledger_sync_changes_the_summary_at_once(book, login):
@@ -177,3 +180,64 @@ def test_a_ledger_batch_that_settles_a_purchase_invoice_shows_on_compras_at_once
             entry("Q1", "supplier", "S1", amount="605.00", balance="0.00", due=-100, invoice="P1", number=2001)])
 
     assert _state_of(client.get("/compras/").content.decode(), "0003-00002001") == "Cancelada"
+
+
+# --- What a movement's batch changes for the other customers that see it ---------------------
+# E7 is C4's movement of F5, an invoice of C4 associated to C1: C1 sees both with "Asociado".
+
+E7_PAID = entry("E7", "customer", "C4", amount="3333.00", balance="0.00", due=5, invoice="F5", number=1005)
+
+
+def _pending(html: str) -> str:
+    return re.search(r"Saldo pendiente</span><strong>([^<]*)</strong>", html).group(1)
+
+
+def test_a_movement_paid_by_the_holder_shows_at_once_to_the_associated_customer(book, login):
+    client = login(book, "cliente@alfa.test")
+    assert _pending(client.get("/cuenta-corriente/", {"asociado": "on"}).content.decode()) == "$ 5.233,00"
+    assert _state_of(client.get("/facturas/", {"asociado": "on"}).content.decode(), "0003-00001005") == "Pendiente"
+
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[E7_PAID])
+
+    assert _pending(client.get("/cuenta-corriente/", {"asociado": "on"}).content.decode()) == "$ 1.900,00"
+    assert _state_of(client.get("/facturas/", {"asociado": "on"}).content.decode(), "0003-00001005") == "Cancelada"
+
+
+def test_a_new_movement_of_an_associated_invoice_shows_at_once_and_so_does_its_deletion(book, login):
+    client = login(book, "cliente@alfa.test")
+    assert "0003-00001099" not in client.get("/cuenta-corriente/", {"asociado": "on"}).content.decode()
+
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E8", "customer", "C4", amount="100.00", balance="100.00", due=5, invoice="F5", number=1099)])
+    page = client.get("/cuenta-corriente/", {"asociado": "on"}).content.decode()
+    assert "0003-00001099" in page and _pending(page) == "$ 5.333,00"
+
+    with tenant_context(book):
+        batch_delete(resource="customer-account-entries", external_ids=["E8", "E7"])
+    page = client.get("/cuenta-corriente/", {"asociado": "on"}).content.decode()
+    assert "0003-00001099" not in page and _pending(page) == "$ 1.900,00"
+
+
+def test_the_admins_ledger_of_the_associated_customer_follows_the_holders_movement(book, login):
+    admin = login(book, "admin@alfa.test")
+    url = f"/administrador/cuentas-corrientes/clientes/{doc_id(book, Customer, 'C1')}/"
+    assert _pending(admin.get(url, {"asociado": "on"}).content.decode()) == "$ 5.233,00"
+
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[E7_PAID])
+
+    assert _pending(admin.get(url, {"asociado": "on"}).content.decode()) == "$ 1.900,00"
+
+
+def test_a_movement_of_one_customer_settling_anothers_invoice_shows_on_that_ones_facturas(book, login):
+    # F4 is C3's, pending; the ERP books C1's credit note against it
+    theirs = login(book, "ajeno@alfa.test")
+    assert _state_of(theirs.get("/facturas/").content.decode(), "0003-00001004") == "Pendiente"
+
+    with tenant_context(book):
+        batch_upsert(resource="customer-account-entries", items=[
+            entry("E9", "customer", "C1", amount="-7777.00", balance="-7777.00", due=None, invoice="F4")])
+
+    assert _state_of(theirs.get("/facturas/").content.decode(), "0003-00001004") == "Cancelada"

@@ -1,11 +1,12 @@
 """Which parties a batch changed: each document batch stamps the customers and suppliers its
-rows belonged to before it and belong to after it (as holder or as associated customer), for
-its resource and for what its follow-up rewrites. Their pages' cached reads move to new keys;
-every other party's stay (billing_views.paging). Master data has no party stamp."""
+rows belonged to before it and belong to after it (as holder or as associated customer), and
+those of the rows linked with them (LINKED), for its resource and for what its follow-up
+rewrites. Their pages' cached reads move to new keys; every other party's stay
+(billing_views.paging). Master data has no party stamp."""
 
 from datetime import datetime
 
-from portal_core.models import Customer, PartyStamp, Supplier
+from portal_core.models import Customer, CustomerAccountEntry, PartyStamp, Supplier, SupplierAccountEntry
 
 from .resources import Resource
 
@@ -17,6 +18,28 @@ MASTER_RESOURCES = ("customers", "suppliers", "branches", "articles")
 ALSO_CHANGES = {"sales-invoices": ("customer-account-entries",), "purchase-invoices": ("supplier-account-entries",)}
 
 
+CUSTOMER, SUPPLIER = PartyStamp.Kind.CUSTOMER, PartyStamp.Kind.SUPPLIER
+# Parties that see a batch's rows besides the rows' own references: (the rows to read, given
+# the batch's external ids; the party columns on them). A movement is shown to its associated
+# customer (copied from its invoice, not sent by the ERP) and settles its invoice, whose Estado
+# its customer and associated customer see (billing_views.selectors.sales_documents sums the
+# movements of an invoice whatever their customer); an invoice's batch rewrites its movements,
+# whoever they belong to.
+LINKED = {
+    "customer-account-entries": (
+        lambda ids: CustomerAccountEntry.objects.filter(external_id__in=ids),
+        ((CUSTOMER, "associated_customer_id"), (CUSTOMER, "invoice__customer_id"),
+         (CUSTOMER, "invoice__associated_customer_id"))),
+    "supplier-account-entries": (
+        lambda ids: SupplierAccountEntry.objects.filter(external_id__in=ids), ((SUPPLIER, "invoice__supplier_id"),)),
+    "sales-invoices": (
+        lambda ids: CustomerAccountEntry.objects.filter(invoice__external_id__in=ids),
+        ((CUSTOMER, "customer_id"), (CUSTOMER, "associated_customer_id"))),
+    "purchase-invoices": (
+        lambda ids: SupplierAccountEntry.objects.filter(invoice__external_id__in=ids), ((SUPPLIER, "supplier_id"),)),
+}
+
+
 def _party_columns(spec: Resource) -> list[tuple[str, str]]:
     if spec.name in MASTER_RESOURCES:
         return []
@@ -25,13 +48,21 @@ def _party_columns(spec: Resource) -> list[tuple[str, str]]:
 
 
 def batch_parties(spec: Resource, external_ids: list[str]) -> set[tuple[str, int]]:
-    """(kind, id) of every party the stored rows with these external ids belong to."""
+    """(kind, id) of every party the stored rows with these external ids belong to, or that
+    sees them through a linked row (LINKED)."""
     columns = _party_columns(spec)
     if not columns or not external_ids:
         return set()
-    rows = spec.model.objects.filter(external_id__in=external_ids).values_list(*(column for _, column in columns))
-    return {(kind, party_id) for row in rows for (kind, _), party_id in zip(columns, row, strict=True)
-            if party_id is not None}
+    parties = _parties(spec.model.objects.filter(external_id__in=external_ids), columns)
+    if spec.name in LINKED:
+        rows, linked_columns = LINKED[spec.name]
+        parties |= _parties(rows(external_ids), linked_columns)
+    return parties
+
+
+def _parties(rows, columns) -> set[tuple[str, int]]:
+    return {(kind, party_id) for row in rows.values_list(*(column for _, column in columns))
+            for (kind, _), party_id in zip(columns, row, strict=True) if party_id is not None}
 
 
 def parties_stamp(*, spec: Resource, parties: set[tuple[str, int]], now: datetime) -> None:
