@@ -1,7 +1,9 @@
 """Documents as PDF (xhtml2pdf), in the layout of an Argentine invoice, with the ARCA QR code.
 
-Generated PDFs are kept in storage under the portal's schema, named by the document's content
-hash: a changed document gets a new file, an unchanged one is served from storage.
+Generated PDFs are kept in storage under the portal's schema, named by everything they show
+(the document's and its party's content hashes, the company, the logo, the branch's name and the
+articles' codes): a change to any gets a new file, an unchanged one is served from storage.
+They are Argentine fiscal documents and always in Spanish, whatever the reader's language.
 """
 
 import base64
@@ -17,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.template.loader import render_to_string
+from django.utils import translation
 from PIL import Image
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
@@ -39,10 +42,13 @@ PDF_POLICY = ResourceAccessPolicy.server(None, allow_remote=False, max_render_se
 
 
 def _storage_path(kind: str, document, party, company, logo: str) -> str:
-    """Named by everything the PDF shows: the document, its party, the company and its logo."""
+    """Named by everything the PDF shows: the document, its party, the company and its logo, and
+    the master data it names (a branch or an article the ERP renames keeps the document's hash)."""
+    branch = document.branch.name if getattr(document, "branch_id", None) else ""
+    codes = list(document.lines.order_by("position", "id").values_list("article__code", flat=True))
     fingerprint = hashlib.md5("|".join([
         document.content_hash, party.content_hash, company.display_name, company.legal_name, company.tax_id,
-        company.address, logo,
+        company.address, logo, branch, repr(codes),
     ]).encode(), usedforsecurity=False).hexdigest()
     return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{fingerprint}.pdf"
 
@@ -155,7 +161,8 @@ def _logo_data_uri(path: str) -> str:
 
 
 def _render(template: str, context: dict) -> bytes:
-    html = render_to_string(template, context)
+    with translation.override("es-ar"):
+        html = render_to_string(template, context)
     output = io.BytesIO()
     result = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=PDF_POLICY)
     if result.err:

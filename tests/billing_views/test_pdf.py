@@ -1,14 +1,16 @@
 """PDFs are kept in storage by content hash; the ERP's own PDF, when sent, is served instead."""
 
+import io
 import json
 
 from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
+from pypdf import PdfReader
 
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import SalesInvoice
-from tests.billing_views.conftest import BOOK, doc_id
+from tests.billing_views.conftest import BOOK, doc_id, document
 from tests.conftest import host_client
 
 ERP_PDF = b"%PDF-1.4\n% the ERP's own rendering\n%%EOF\n"
@@ -124,3 +126,37 @@ def test_a_new_company_logo_gives_a_new_pdf_that_shows_it(book, login):
 
     assert after_logo != before_logo and after_logo.startswith(b"%PDF-")
     assert len(_stored_paths(book) - stored_before) == 2  # one file per logo
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_branch_or_an_article_the_erp_renames_gives_a_new_pdf_that_shows_it(book, login):
+    with tenant_context(book):
+        batch_upsert(resource="branches", items=[{"external_id": "B1", "name": "Sucursal Centro"}])
+        batch_upsert(resource="articles", items=[{"external_id": "A1", "code": "HAR-000", "description": "Harina"}])
+        row = document("F7", "customer", "C1", 1007, issued=-1, branch="B1")
+        row["lines"][0]["article"] = "A1"
+        batch_upsert(resource="sales-invoices", items=[row])
+    client = login(book, "cliente@alfa.test")
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F7')}/pdf/"
+    first = _pdf_text(client.get(url).content)
+    assert "Sucursal Centro" in first and "HAR-000" in first
+
+    with tenant_context(book):  # master data: the invoice itself is unchanged
+        batch_upsert(resource="branches", items=[{"external_id": "B1", "name": "Sucursal Norte"}])
+        batch_upsert(resource="articles", items=[{"external_id": "A1", "code": "HAR-999", "description": "Harina"}])
+
+    second = _pdf_text(client.get(url).content)
+    assert "Sucursal Norte" in second and "HAR-999" in second
+    assert "Sucursal Centro" not in second and "HAR-000" not in second
+
+
+def test_a_pdf_is_in_spanish_whatever_language_asked_for_it_first(book, login):
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/"
+    english = _pdf_text(login(book, "cliente@alfa.test").get(url, HTTP_ACCEPT_LANGUAGE="en").content)
+    spanish = _pdf_text(login(book, "cliente@alfa.test").get(url, HTTP_ACCEPT_LANGUAGE="es-ar").content)
+
+    assert "FACTURA" in english and "INVOICE" not in english
+    assert spanish == english
