@@ -2,9 +2,10 @@
 hand-over with the code in Entregas del día, and what an ERP sync of a payment's status means
 for its appointment. Each writes its activity-log row and its ERP event in its transaction.
 
-Locks: the payment order's row first, then its appointment, then the window's row (which
-serializes the bookings of that window's slots, so two suppliers never both take a slot's last
-place). Every writer takes them in that order."""
+Locks: the hand-over takes the supplier payments' sync lock before anything (it stamps the
+order as a sync batch does); then the payment order's row, then its appointment, then the
+window's row (which serializes the bookings of that window's slots, so two suppliers never both
+take a slot's last place). Every writer takes them in that order."""
 
 import secrets
 from datetime import datetime
@@ -16,6 +17,8 @@ from portal_core.activity.services import Kind as Audit
 from portal_core.activity.services import audit_record
 from portal_core.erp.events import Kind as Event
 from portal_core.erp.events import event_record
+from portal_core.erp.sync.engine import resource_lock, sync_now
+from portal_core.erp.sync.resources import RESOURCES
 from portal_core.mail.services import email_queue
 from portal_core.models import PickupSchedule, PickupWindow, SupplierPayment
 
@@ -167,13 +170,16 @@ def pickup_hand_over(*, code: str, by, now: datetime | None = None) -> PickupSch
     if found is None:
         raise PickupError(PickupError.CODE_UNKNOWN, pickup_code=code)
     with transaction.atomic():
+        # The order's new status is a change the ERP's read-back follows (by synced_at): stamped
+        # as a batch stamps its rows, under the resource's lock, taken first as batches take it.
+        resource_lock(RESOURCES["supplier-payments"])
         payment = SupplierPayment.objects.select_for_update().select_related("supplier").get(pk=found)
         schedule = PickupSchedule.objects.select_for_update().get(code=code)
         _hand_over_check(schedule, payment, now)
         schedule.status, schedule.closed_at, schedule.closed_by = Status.DONE, now, by
         schedule.save(update_fields=["status", "closed_at", "closed_by"])
         payment.status = SupplierPayment.Status.PICKED_UP
-        payment.save(update_fields=["status"])
+        SupplierPayment.objects.filter(pk=payment.pk).update(status=payment.status, synced_at=sync_now())
         event_record(kind=Event.PICKUP_DONE, resource="supplier-payments", external_id=payment.external_id,
                      data={**_event_data(schedule), "handed_over_by": by.email, "done_at": now.isoformat()})
         audit_record(kind=Audit.PICKUP_DONE, actor=by, target=payment.supplier.business_name, detail={

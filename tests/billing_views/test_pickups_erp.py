@@ -134,6 +134,20 @@ def test_the_erp_deleting_an_order_already_collected_emails_nobody(book):
         assert AuditEvent.objects.filter(kind="pickup_done").count() == 1  # the collection stays on record
 
 
+def test_a_hand_over_reaches_the_erps_read_back_after_its_cursor(book):
+    with tenant_context(book):
+        _, secret = api_key_create(name="ERP")
+    erp = ApiClient(book, secret)
+    schedule = schedule_today(book)
+    resume = erp.get("/api/v1/supplier-payments/").json()["resume"]
+
+    with tenant_context(book):
+        services.pickup_hand_over(code=schedule.code, by=User.objects.get(email="admin@alfa.test"))
+
+    page = erp.get(f"/api/v1/supplier-payments/?cursor={resume}").json()
+    assert [(row["external_id"], row["status"]) for row in page["items"]] == [("OP1", "picked_up")]
+
+
 def test_codes_are_short_unambiguous_and_unique(book):
     window = window_create(book, capacity=100)
     with tenant_context(book):
