@@ -15,8 +15,8 @@ An unchanged row is not written by the sync at all, so resending the same old `r
 even reaches here.
 
 - The ERP deletes the order (it was annulled): its appointment goes with it, and whoever booked
-  it is told by email that it no longer stands, so nobody travels to the counter for a payment
-  that is not there (`payments_deleted`, before the delete, in its transaction)."""
+  one still to come is told by email that it no longer stands, so nobody travels to the counter
+  for a payment that is not there (`payments_deleted`, before the delete, in its transaction)."""
 
 from django.db import connection
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.utils import timezone
 from portal_core.activity.services import Kind as Audit
 from portal_core.activity.services import audit_record
 from portal_core.mail.services import email_queue
-from portal_core.models import PickupSchedule, SupplierPayment
+from portal_core.models import AccountLink, PickupSchedule, SupplierPayment
 from tenants.hosts import portal_origin
 
 Status = PickupSchedule.Status
@@ -66,18 +66,27 @@ def _keep_portal_collections(payment_ids: list[int]) -> None:
 
 
 def payments_deleted(payment_ids: list[int]) -> None:
-    """The ERP is deleting these payment orders: each active appointment is logged as cancelled
-    and its booker emailed. The rows themselves go with the order (the log keeps the record)."""
+    """The ERP is deleting these payment orders: each active appointment is logged as cancelled,
+    and whoever booked one still to come is emailed, if it still sees Retiro de pagos for that
+    supplier (an account deactivated, or a colleague whose titular took the permission away, is
+    not). The rows themselves go with the order (the log keeps the record)."""
     page_url = portal_origin(connection.tenant) + reverse("supplier_payments")
+    now = timezone.now()
     for schedule in PickupSchedule.objects.filter(payment_id__in=payment_ids, status=Status.SCHEDULED).select_related(
             "payment__supplier", "scheduled_by"):
         payment = schedule.payment
         audit_record(kind=Audit.PICKUP_CANCELLED, target=payment.supplier.business_name, detail={
             "payment": payment.number, "slot": timezone.localtime(schedule.slot_start).isoformat(),
             "reason": "payment_deleted", "by": "erp"})
-        booker = schedule.scheduled_by
-        if booker is not None and booker.is_active:
-            email_queue(to=booker.email, kind="pickup_cancelled", template="pickup_cancelled", context={
-                "schedule": schedule, "payment": payment, "url": page_url,
-                "slot_start": timezone.localtime(schedule.slot_start),
-                "slot_end": timezone.localtime(schedule.slot_end)})
+        if schedule.slot_end > now and _sees_payments(schedule.scheduled_by, payment.supplier_id):
+            email_queue(to=schedule.scheduled_by.email, kind="pickup_cancelled", template="pickup_cancelled",
+                        context={"schedule": schedule, "payment": payment, "url": page_url,
+                                 "slot_start": timezone.localtime(schedule.slot_start),
+                                 "slot_end": timezone.localtime(schedule.slot_end)})
+
+
+def _sees_payments(user, supplier_id: int) -> bool:
+    if user is None or not user.is_active:
+        return False
+    link = AccountLink.objects.filter(user=user, supplier_id=supplier_id).first()
+    return link is not None and AccountLink.Permission.PAYMENTS in link.effective_permissions

@@ -3,7 +3,9 @@ stale "ready" does not undo a collection done in the portal until the ERP has co
 two suppliers racing for a slot's last place never both get it (committed, in two threads)."""
 
 import threading
+from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -11,12 +13,20 @@ from portal_core.accounts.models import User
 from portal_core.accounts.services import party_account_create
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import AuditEvent, ErpEvent, OutboxMessage, PickupSchedule, Supplier, SupplierPayment
+from portal_core.models import (
+    AccountLink,
+    AuditEvent,
+    ErpEvent,
+    OutboxMessage,
+    PickupSchedule,
+    Supplier,
+    SupplierPayment,
+)
 from portal_core.pickups import services
 from portal_core.pickups.errors import PickupError
 from provisioning.services import portal_create
 from tests.billing_views.conftest import BOOK
-from tests.billing_views.pickups_helpers import schedule_today, slot_key, window_create
+from tests.billing_views.pickups_helpers import schedule_today, slot_key, start_of_today, window_create
 from tests.conftest import PASSWORD
 from tests.portal_core.erp.api.conftest import ApiClient
 
@@ -146,6 +156,45 @@ def test_a_hand_over_reaches_the_erps_read_back_after_its_cursor(book):
 
     page = erp.get(f"/api/v1/supplier-payments/?cursor={resume}").json()
     assert [(row["external_id"], row["status"]) for row in page["items"]] == [("OP1", "picked_up")]
+
+
+def _booked(company, email, *, days=1, now=None):
+    window = window_create(company)
+    with tenant_context(company):
+        return services.pickup_schedule(
+            payment=SupplierPayment.objects.get(external_id="OP1"), slot_key=slot_key(window, days=days),
+            person_name="Ana María Pérez", person_dni="30123456", by=User.objects.get(email=email),
+            page_url="http://alfa/retiro/", now=now)
+
+
+@pytest.mark.parametrize("afterwards", ["permission taken away", "account deactivated"])
+def test_a_booker_who_no_longer_sees_retiro_de_pagos_is_not_emailed(book, afterwards):
+    with tenant_context(book):
+        colleague = party_account_create(email="colega@alfa.test", password=PASSWORD,
+                                         supplier=Supplier.objects.get(external_id="S1"))
+        AccountLink.objects.filter(user=colleague).update(role=AccountLink.Role.COLLEAGUE, permissions=["payments"])
+    _booked(book, "colega@alfa.test")
+    with tenant_context(book):
+        if afterwards == "permission taken away":
+            AccountLink.objects.filter(user=colleague).update(permissions=[])
+        else:
+            User.objects.filter(pk=colleague.pk).update(is_active=False)
+
+    assert erp_delete_op1(book).status_code == 200
+
+    with tenant_context(book):
+        assert AuditEvent.objects.filter(kind="pickup_cancelled", detail__reason="payment_deleted").count() == 1
+        assert not OutboxMessage.objects.filter(kind="pickup_cancelled").exists()
+
+
+def test_a_missed_appointment_is_logged_but_nobody_is_told_not_to_come(book):
+    _booked(book, "proveedor@alfa.test", days=-1, now=start_of_today() - timedelta(days=2))
+
+    assert erp_delete_op1(book).status_code == 200
+
+    with tenant_context(book):
+        assert AuditEvent.objects.filter(kind="pickup_cancelled", detail__reason="payment_deleted").count() == 1
+        assert not OutboxMessage.objects.filter(kind="pickup_cancelled").exists()
 
 
 def test_codes_are_short_unambiguous_and_unique(book):
