@@ -108,8 +108,9 @@ def _build(job: ZipJob, *, user, query: str) -> None:
         _update(job, status=ZipJob.Status.READY, total=0, path="", finished_at=timezone.now())
         return
     filters = FilterForm(QueryDict(query)).filters()
-    documents = list(selectors.sales_documents(customer=customer, filters=filters).select_related(None)
-                     .select_related("customer", "branch")[:settings.ZIP_MAX_DOCUMENTS])
+    documents = list(selectors.with_article_codes(
+        selectors.sales_documents(customer=customer, filters=filters).select_related(None)
+        .select_related("customer", "branch"))[:settings.ZIP_MAX_DOCUMENTS])
     _update(job, total=len(documents), done=0)
     company = connection.tenant
     logo = pdf.logo_path(company)  # read once for the whole archive

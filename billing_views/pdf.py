@@ -45,7 +45,9 @@ def _storage_path(kind: str, document, party, company, logo: str) -> str:
     """Named by everything the PDF shows: the document, its party, the company and its logo, and
     the master data it names (a branch or an article the ERP renames keeps the document's hash)."""
     branch = document.branch.name if getattr(document, "branch_id", None) else ""
-    codes = list(document.lines.order_by("position", "id").values_list("article__code", flat=True))
+    codes = getattr(document, "article_codes", None)  # billing_views.selectors.with_article_codes
+    if codes is None:
+        codes = list(document.lines.order_by("position", "id").values_list("article__code", flat=True))
     fingerprint = hashlib.md5("|".join([
         document.content_hash, party.content_hash, company.display_name, company.legal_name, company.tax_id,
         company.address, logo, branch, repr(codes),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db.models import Case, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -128,7 +129,8 @@ def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoi
     the same 404 as for an id that does not exist."""
     scope = _customer_scope(customer, related=True, associated=True)
     return get_object_or_404(
-        SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch"), pk=document_id
+        with_article_codes(SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch")),
+        pk=document_id,
     )
 
 
@@ -162,8 +164,17 @@ def purchase_documents(*, supplier: Supplier, filters: Filters) -> QuerySet[Purc
 
 def access_purchase_document(*, supplier: Supplier, document_id: int) -> PurchaseInvoice:
     return get_object_or_404(
-        PurchaseInvoice.objects.filter(supplier=supplier, voided=False).select_related("supplier"), pk=document_id
+        with_article_codes(PurchaseInvoice.objects.filter(supplier=supplier, voided=False).select_related("supplier")),
+        pk=document_id,
     )
+
+
+def with_article_codes(documents: QuerySet) -> QuerySet:
+    """Each document with its lines' article codes in line order (`article_codes`), which its
+    stored PDF's name holds (billing_views.pdf): read with the document, not apart for each."""
+    lines = documents.model.lines.rel.related_model
+    return documents.annotate(article_codes=ArraySubquery(
+        lines.objects.filter(invoice=OuterRef("pk")).order_by("position", "id").values("article__code")))
 
 
 def supplier_payments(*, supplier: Supplier) -> QuerySet[SupplierPayment]:

@@ -160,3 +160,20 @@ def test_a_pdf_is_in_spanish_whatever_language_asked_for_it_first(book, login):
 
     assert "FACTURA" in english and "INVOICE" not in english
     assert spanish == english
+
+
+def test_a_stored_pdf_is_found_with_the_documents_own_query(book, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(book, "cliente@alfa.test")
+    url = f"/facturas/{doc_id(book, SalesInvoice, 'F1')}/pdf/"
+    client.get(url)  # rendered and stored
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+
+    # the lines' article codes come with the document: no statement reads the lines on their own
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert any("ARRAY(SELECT" in sql and "portal_core_salesinvoiceline" in sql for sql in statements)
+    assert not [sql for sql in statements if sql.startswith('SELECT "portal_core_salesinvoiceline"')]
