@@ -12,6 +12,7 @@ of its request.
 
 import sys
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -20,7 +21,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
 
 RETRY_AFTER_SECONDS = 5
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Django's, and psycopg's own where code talks to it directly (the sync's COPY).
+DATABASE_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def database_unreachable(exception: BaseException | None) -> bool:

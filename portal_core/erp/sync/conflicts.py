@@ -10,6 +10,7 @@ import logging
 import random
 import time
 
+import psycopg
 from django.db import OperationalError, connection
 from psycopg import errors
 
@@ -21,8 +22,9 @@ ROLLED_BACK = (errors.DeadlockDetected, errors.SerializationFailure)
 
 
 def is_conflict(error: BaseException) -> bool:
-    """PostgreSQL rolled the transaction back to break a deadlock or keep it serializable."""
-    return isinstance(error, OperationalError) and isinstance(error.__cause__, ROLLED_BACK)
+    """PostgreSQL rolled the transaction back to break a deadlock or keep it serializable: as
+    Django raises it, or as psycopg does where the batch talks to it directly (COPY)."""
+    return isinstance(error, ROLLED_BACK) or isinstance(error.__cause__, ROLLED_BACK)
 
 
 def retried_on_conflict(function):
@@ -34,7 +36,7 @@ def retried_on_conflict(function):
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return function(*args, **kwargs)
-            except OperationalError as error:
+            except (OperationalError, psycopg.OperationalError) as error:
                 if not is_conflict(error) or connection.in_atomic_block or attempt == ATTEMPTS:
                     raise
                 log.warning("sync batch lost a conflict, running it again", extra={

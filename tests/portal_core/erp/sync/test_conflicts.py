@@ -6,9 +6,11 @@ import logging
 import threading
 import time
 
-from django.db import connection, transaction
+import pytest
+from django.db import OperationalError, connection, transaction
 from django_tenants.utils import tenant_context
 
+from portal_core.erp.sync.conflicts import retried_on_conflict
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import SalesInvoice
 from provisioning.services import portal_create
@@ -68,3 +70,35 @@ def _until_someone_waits_for_a_lock(cursor, timeout: float = 10.0) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("the batch never waited for F2")
+
+
+@pytest.mark.parametrize("through", ["django", "psycopg"])
+def test_a_conflict_raised_by_postgresql_is_run_again_whichever_layer_reports_it(committed_db, through):
+    attempts = []
+
+    @retried_on_conflict
+    def batch():
+        attempts.append(1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if len(attempts) == 1:  # PostgreSQL's own deadlock error, through Django's cursor or the driver's
+                target = cursor if through == "django" else cursor.cursor
+                target.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$")
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+
+    assert batch() == 1
+    assert len(attempts) == 2
+
+
+def test_any_other_database_error_is_not_run_again(committed_db):
+    attempts = []
+
+    @retried_on_conflict
+    def batch():
+        attempts.append(1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = '53100'; END $$")
+
+    with pytest.raises(OperationalError):
+        batch()
+    assert len(attempts) == 1
