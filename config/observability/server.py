@@ -112,7 +112,11 @@ def process_dead(pid: int) -> None:
     """A worker process ended (gunicorn's child_exit, Celery's shutdown): drop its live gauges and
     fold its counters and histograms into the archive."""
     folder = multiproc_dir()
-    if folder:
+    if not folder:
+        return
+    try:
         multiprocess.mark_process_dead(pid)
         with _files_locked(folder):
             _fold(folder, pid)
+    except Exception:  # in gunicorn's master: an error here would stop the whole server
+        logger.exception("Metrics files of process %s not folded", pid)

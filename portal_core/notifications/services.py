@@ -111,14 +111,18 @@ def unsubscribe(*, token: str) -> tuple[User, list[str]]:
 # Kinds recorded again whenever a sync rewrites their payment order (any change to it, for as
 # long as it exists): their rows are what keeps that from telling the same thing twice.
 KEYED_BY_LIVE_PAYMENT = (k.PAYMENT_READY, k.WITHHOLDING_CERTIFICATE)
+# Shorter would forget a key that can still come back: a due date's is recorded up to 30 days
+# ahead (DUE_SOON_DAYS), a new document's for documents up to 30 days old.
+MIN_RETENTION_DAYS = 60
 
 
 def notifications_prune(*, now=None) -> int:
-    """Delete sent and discarded notifications older than NOTIFICATIONS_RETENTION_DAYS (beat,
-    daily, per portal), except those of a payment order still in the portal. The other kinds'
+    """Delete sent and discarded notifications older than NOTIFICATIONS_RETENTION_DAYS (at least
+    MIN_RETENTION_DAYS; beat, daily, per portal), except those of a payment order still in the portal. The other kinds'
     keys cannot come back that late: a new document's is recorded when the sync inserts it, a
     due date's within days of it, an overdue reminder's names its week, a statement's its month."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATIONS_RETENTION_DAYS)
+    days = max(settings.NOTIFICATIONS_RETENTION_DAYS, MIN_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
     old = Notification.objects.filter(created_at__lt=cutoff).exclude(status=Notification.Status.PENDING)
     live = old.filter(kind__in=KEYED_BY_LIVE_PAYMENT, object_id__in=SupplierPayment.objects.values("id"))
     deleted, _ = old.exclude(id__in=live.values("id")).delete()
