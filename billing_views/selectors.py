@@ -128,10 +128,8 @@ def access_sales_document(*, customer: Customer, document_id: int) -> SalesInvoi
     """A document the customer may open (own, its group's or associated to it), or 404 —
     the same 404 as for an id that does not exist."""
     scope = _customer_scope(customer, related=True, associated=True)
-    return get_object_or_404(
-        with_article_codes(SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch")),
-        pk=document_id,
-    )
+    documents = SalesInvoice.objects.filter(scope, voided=False).select_related("customer", "branch")
+    return get_object_or_404(with_article_codes(documents), pk=document_id)
 
 
 def pending_orders(*, customer: Customer) -> QuerySet[Order]:
@@ -163,10 +161,8 @@ def purchase_documents(*, supplier: Supplier, filters: Filters) -> QuerySet[Purc
 
 
 def access_purchase_document(*, supplier: Supplier, document_id: int) -> PurchaseInvoice:
-    return get_object_or_404(
-        with_article_codes(PurchaseInvoice.objects.filter(supplier=supplier, voided=False).select_related("supplier")),
-        pk=document_id,
-    )
+    documents = PurchaseInvoice.objects.filter(supplier=supplier, voided=False).select_related("supplier")
+    return get_object_or_404(with_article_codes(documents), pk=document_id)
 
 
 def with_article_codes(documents: QuerySet) -> QuerySet:
