@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from portal_core.erp.selectors import party_data_version
+from portal_core.erp.sync.stamps import ALSO_CHANGES
 from portal_core.models import Customer, PartyStamp
 
 from . import selectors
@@ -19,7 +20,8 @@ PAGE_SIZE = 25
 
 # What a list of a resource reads besides its own rows: an invoice's *Estado* (Pendiente,
 # Cancelada) is its movements' open balance, which the ERP changes through the current account.
-ALSO_READS = {"sales-invoices": ("customer-account-entries",), "purchase-invoices": ("supplier-account-entries",)}
+# The same pairs an invoice's batch rewrites.
+ALSO_READS = ALSO_CHANGES
 
 
 def party_version(request, party, resource: str) -> str:

@@ -118,9 +118,10 @@ MIN_RETENTION_DAYS = 60
 
 def notifications_prune(*, now=None) -> int:
     """Delete sent and discarded notifications older than NOTIFICATIONS_RETENTION_DAYS (at least
-    MIN_RETENTION_DAYS; beat, daily, per portal), except those of a payment order still in the portal. The other kinds'
-    keys cannot come back that late: a new document's is recorded when the sync inserts it, a
-    due date's within days of it, an overdue reminder's names its week, a statement's its month."""
+    MIN_RETENTION_DAYS; beat, daily, per portal), except those of a payment order still in the
+    portal. The other kinds' keys cannot come back that late: a new document's is recorded when
+    the sync inserts it, a due date's within days of it, an overdue reminder's names its week, a
+    statement's its month."""
     days = max(settings.NOTIFICATIONS_RETENTION_DAYS, MIN_RETENTION_DAYS)
     cutoff = (now or timezone.now()) - timedelta(days=days)
     old = Notification.objects.filter(created_at__lt=cutoff).exclude(status=Notification.Status.PENDING)

@@ -89,7 +89,7 @@ def pickup_schedule(*, payment: SupplierPayment, slot_key: str, person_name: str
                      data=_event_data(schedule))
         audit_record(kind=Audit.PICKUP_SCHEDULED, actor=by, target=payment.supplier.business_name,
                      detail={"payment": payment.number, "slot": _local(schedule.slot_start), "code": schedule.code})
-        _email(schedule, to=by.email, page_url=page_url)
+        pickup_email(schedule, to=by.email, page_url=page_url, qr=code_table(schedule.code))
     return schedule
 
 
@@ -217,8 +217,11 @@ def _event_data(schedule: PickupSchedule) -> dict:
             "person": {"name": schedule.person_name, "dni": schedule.person_dni}}
 
 
-def _email(schedule: PickupSchedule, *, to: str, page_url: str) -> None:
-    email_queue(to=to, kind="pickup_scheduled", template="pickup_scheduled", context={
+def pickup_email(schedule: PickupSchedule, *, to: str, page_url: str, template: str = "pickup_scheduled",
+                 **context) -> None:
+    """An email about the appointment (its kind is its template): the order, the slot in local
+    time, the place and code, and the Retiro page's link."""
+    email_queue(to=to, kind=template, template=template, context={
         "schedule": schedule, "payment": schedule.payment, "url": page_url,
         "slot_start": timezone.localtime(schedule.slot_start), "slot_end": timezone.localtime(schedule.slot_end),
-        "qr": code_table(schedule.code)})
+        **context})

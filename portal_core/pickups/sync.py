@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from portal_core.activity.services import Kind as Audit
 from portal_core.activity.services import audit_record
-from portal_core.mail.services import email_queue
 from portal_core.models import AccountLink, PickupSchedule, SupplierPayment
 from tenants.hosts import portal_origin
 
@@ -70,6 +69,8 @@ def payments_deleted(payment_ids: list[int]) -> None:
     and whoever booked one still to come is emailed, if it still sees Retiro de pagos for that
     supplier (an account deactivated, or a colleague whose titular took the permission away, is
     not). The rows themselves go with the order (the log keeps the record)."""
+    from .services import pickup_email  # services uses the sync engine, which loads this module
+
     page_url = portal_origin(connection.tenant) + reverse("supplier_payments")
     now = timezone.now()
     for schedule in PickupSchedule.objects.filter(payment_id__in=payment_ids, status=Status.SCHEDULED).select_related(
@@ -79,10 +80,7 @@ def payments_deleted(payment_ids: list[int]) -> None:
             "payment": payment.number, "slot": timezone.localtime(schedule.slot_start).isoformat(),
             "reason": "payment_deleted", "by": "erp"})
         if schedule.slot_end > now and _sees_payments(schedule.scheduled_by, payment.supplier_id):
-            email_queue(to=schedule.scheduled_by.email, kind="pickup_cancelled", template="pickup_cancelled",
-                        context={"schedule": schedule, "payment": payment, "url": page_url,
-                                 "slot_start": timezone.localtime(schedule.slot_start),
-                                 "slot_end": timezone.localtime(schedule.slot_end)})
+            pickup_email(schedule, to=schedule.scheduled_by.email, page_url=page_url, template="pickup_cancelled")
 
 
 def _sees_payments(user, supplier_id: int) -> bool:

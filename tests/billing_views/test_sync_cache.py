@@ -4,6 +4,7 @@ fresh, and no portal or customer ever reads another's entry."""
 import re
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
@@ -151,35 +152,30 @@ def test_switching_balances_off_changes_the_cached_rows_at_once(book, login):
     assert "0003-00001001" in page and "Pendiente" not in page
 
 
-def test_a_ledger_batch_that_settles_an_invoice_shows_on_the_invoices_at_once(book, login):
-    # given: F1 is pending on Facturas (its movement E1 has 1000 open), and the page is cached
-    client = login(book, "cliente@alfa.test")
-    assert _state_of(client.get("/facturas/").content.decode(), "0003-00001001") == "Pendiente"
+@pytest.mark.parametrize(("email", "url", "number", "resource", "movement"), [
+    ("cliente@alfa.test", "/facturas/", "0003-00001001", "customer-account-entries",
+     entry("E1", "customer", "C1", amount="1210.00", balance="0.00", due=-20, invoice="F1", number=1001)),
+    ("proveedor@alfa.test", "/compras/", "0003-00002001", "supplier-account-entries",
+     entry("Q1", "supplier", "S1", amount="605.00", balance="0.00", due=-100, invoice="P1", number=2001)),
+])
+def test_a_ledger_batch_that_settles_an_invoice_shows_on_its_list_at_once(book, login, email, url, number,
+                                                                           resource, movement):
+    # given: the invoice is pending on its list (its movement has a balance open), and the page is cached
+    client = login(book, email)
+    assert _state_of(client.get(url).content.decode(), number) == "Pendiente"
 
-    # when: the ERP's current account says F1 is paid (only the movement changes)
+    # when: the ERP's current account says it is paid (only the movement changes)
     with tenant_context(book):
-        batch_upsert(resource="customer-account-entries", items=[
-            entry("E1", "customer", "C1", amount="1210.00", balance="0.00", due=-20, invoice="F1", number=1001)])
+        batch_upsert(resource=resource, items=[movement])
 
     # then: the invoice reads as settled, on the same session's next view
-    assert _state_of(client.get("/facturas/").content.decode(), "0003-00001001") == "Cancelada"
+    assert _state_of(client.get(url).content.decode(), number) == "Cancelada"
 
 
 def _state_of(html: str, number: str) -> str:
     row = html[html.index(number):]
     row = row[: row.index("</tr>")]
     return "Pendiente" if "Pendiente" in row else "Cancelada" if "Cancelada" in row else "—"
-
-
-def test_a_ledger_batch_that_settles_a_purchase_invoice_shows_on_compras_at_once(book, login):
-    client = login(book, "proveedor@alfa.test")
-    assert _state_of(client.get("/compras/").content.decode(), "0003-00002001") == "Pendiente"
-
-    with tenant_context(book):
-        batch_upsert(resource="supplier-account-entries", items=[
-            entry("Q1", "supplier", "S1", amount="605.00", balance="0.00", due=-100, invoice="P1", number=2001)])
-
-    assert _state_of(client.get("/compras/").content.decode(), "0003-00002001") == "Cancelada"
 
 
 # --- What a movement's batch changes for the other customers that see it ---------------------

@@ -1,6 +1,6 @@
 """Which parties a batch changed: each document batch stamps the customers and suppliers its
 rows belonged to before it and belong to after it (as holder or as associated customer), and
-those of the rows linked with them (LINKED), for its resource and for what its follow-up
+those that see them through linked rows (SEEN_THROUGH, LINKED), for its resource and for what its follow-up
 rewrites. Their pages' cached reads move to new keys; every other party's stay
 (billing_views.paging). Master data has no party stamp."""
 
@@ -19,24 +19,19 @@ ALSO_CHANGES = {"sales-invoices": ("customer-account-entries",), "purchase-invoi
 
 
 CUSTOMER, SUPPLIER = PartyStamp.Kind.CUSTOMER, PartyStamp.Kind.SUPPLIER
-# Parties that see a batch's rows besides the rows' own references: (the rows to read, given
-# the batch's external ids; the party columns on them). A movement is shown to its associated
-# customer (copied from its invoice, not sent by the ERP) and settles its invoice, whose Estado
-# its customer and associated customer see (billing_views.selectors.sales_documents sums the
-# movements of an invoice whatever their customer); an invoice's batch rewrites its movements,
-# whoever they belong to.
+# Parties that see a batch's rows besides their references. A movement is shown to its
+# associated customer (copied from its invoice, not sent by the ERP) and settles its invoice,
+# whose Estado its customer and associated customer see (billing_views.selectors.sales_documents
+# sums the movements of an invoice whatever their customer): columns read with the rows.
+SEEN_THROUGH = {
+    "customer-account-entries": ((CUSTOMER, "associated_customer_id"), (CUSTOMER, "invoice__customer_id"),
+                                 (CUSTOMER, "invoice__associated_customer_id")),
+    "supplier-account-entries": ((SUPPLIER, "invoice__supplier_id"),),
+}
+# An invoice's batch rewrites its movements, whoever they belong to: (their model, its columns).
 LINKED = {
-    "customer-account-entries": (
-        lambda ids: CustomerAccountEntry.objects.filter(external_id__in=ids),
-        ((CUSTOMER, "associated_customer_id"), (CUSTOMER, "invoice__customer_id"),
-         (CUSTOMER, "invoice__associated_customer_id"))),
-    "supplier-account-entries": (
-        lambda ids: SupplierAccountEntry.objects.filter(external_id__in=ids), ((SUPPLIER, "invoice__supplier_id"),)),
-    "sales-invoices": (
-        lambda ids: CustomerAccountEntry.objects.filter(invoice__external_id__in=ids),
-        ((CUSTOMER, "customer_id"), (CUSTOMER, "associated_customer_id"))),
-    "purchase-invoices": (
-        lambda ids: SupplierAccountEntry.objects.filter(invoice__external_id__in=ids), ((SUPPLIER, "supplier_id"),)),
+    "sales-invoices": (CustomerAccountEntry, ((CUSTOMER, "customer_id"), (CUSTOMER, "associated_customer_id"))),
+    "purchase-invoices": (SupplierAccountEntry, ((SUPPLIER, "supplier_id"),)),
 }
 
 
@@ -44,19 +39,19 @@ def _party_columns(spec: Resource) -> list[tuple[str, str]]:
     if spec.name in MASTER_RESOURCES:
         return []
     return [(PARTY_KINDS[reference.model], reference.column) for reference in spec.references
-            if reference.model in PARTY_KINDS]
+            if reference.model in PARTY_KINDS] + list(SEEN_THROUGH.get(spec.name, ()))
 
 
 def batch_parties(spec: Resource, external_ids: list[str]) -> set[tuple[str, int]]:
     """(kind, id) of every party the stored rows with these external ids belong to, or that
-    sees them through a linked row (LINKED)."""
+    sees them (SEEN_THROUGH, LINKED)."""
     columns = _party_columns(spec)
     if not columns or not external_ids:
         return set()
     parties = _parties(spec.model.objects.filter(external_id__in=external_ids), columns)
     if spec.name in LINKED:
-        rows, linked_columns = LINKED[spec.name]
-        parties |= _parties(rows(external_ids), linked_columns)
+        model, linked_columns = LINKED[spec.name]
+        parties |= _parties(model.objects.filter(invoice__external_id__in=external_ids), linked_columns)
     return parties
 
 
