@@ -60,7 +60,7 @@ def ledger_response(request, *, party: Customer | Supplier, show_balances: bool,
 
     # The day the page was computed for is in its version: at midnight a page of yesterday's
     # overdue marks is not kept under today's date.
-    return kept_page(request, f"{version}:{today}", build, params=form.fields) if kept else build()
+    return kept_page(request, f"{version}:{today}", build, party=party, params=form.fields) if kept else build()
 
 
 def statement_response(request, *, party: Customer | Supplier, show_balances: bool, menu_entry: str, ledger_url: str,

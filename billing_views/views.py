@@ -55,7 +55,7 @@ def sales_invoices(request):
                        pdf_url_name="sales_invoice_pdf", zip_url_name="sales_invoices_zip",
                        question_url_name="customer_question_new", question_subject="factura")
 
-    return kept_page(request, version, build, params=FilterForm.base_fields)
+    return kept_page(request, version, build, party=customer, params=FilterForm.base_fields)
 
 
 @login_required
@@ -103,7 +103,7 @@ def orders(request):
         return _render(request, "orders.html", "orders", customer=customer, page=page,
                        rows_key=rows_key(version, customer, None, page, "orders"))
 
-    return kept_page(request, version, build)
+    return kept_page(request, version, build, party=customer)
 
 
 # --- Suppliers -----------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def purchase_invoices(request):
                        rows_key=rows_key(version, supplier, filters, page, show_balances, downloads, "purchases",
                                          "consultar"))
 
-    return kept_page(request, version, build, params=SupplierFilterForm.base_fields)
+    return kept_page(request, version, build, party=supplier, params=SupplierFilterForm.base_fields)
 
 
 @login_required
@@ -181,7 +181,7 @@ def supplier_payments(request):
                        pickups_offered=pickup_selectors.windows_active().exists())
 
     return kept_page(request, f"{version}:{pickup_selectors.pickups_version(supplier=supplier)}", build,
-                     shows_messages=True)
+                     party=supplier, shows_messages=True)
 
 
 @login_required

@@ -5,5 +5,6 @@ still find it."""
 from portal_core.access import tasks as access_tasks
 from portal_core.mail import tasks as mail_tasks
 from portal_core.notifications import tasks as notification_tasks
+from portal_core.web import tasks as web_tasks
 
-__all__ = ["access_tasks", "mail_tasks", "notification_tasks"]
+__all__ = ["access_tasks", "mail_tasks", "notification_tasks", "web_tasks"]

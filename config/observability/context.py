@@ -11,6 +11,9 @@ from contextvars import ContextVar
 from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# A kept page asked for again by a worker (portal_core.web.rewarm): a WSGI environ key, not an
+# HTTP header, so no client can set it; such a request is not counted as a visit.
+REWARM_ENVIRON = "portal.rewarm"
 # A proxy's or client's id is kept when it is short and plain: no spaces, quotes or control
 # characters reach a log line or a response header.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

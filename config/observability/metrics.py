@@ -17,6 +17,10 @@ ERP_SYNC_ROWS = Counter("portal_erp_sync_rows_upserted", "Rows the ERP sync API 
 ERP_SYNC_ERRORS = Counter("portal_erp_sync_errors", "ERP sync batches rejected (nothing written).",
                           ["resource"])
 TASKS = Counter("portal_celery_tasks", "Celery tasks run, by task name and outcome.", ["task", "outcome"])
+# Kept pages built again after a batch (portal_core.web.rewarm): "kept", or "skipped" (the session
+# had ended, the page was kept already, or it would have shown the session's messages).
+PAGES_REWARMED = Counter("portal_kept_pages_rewarmed", "Kept pages asked for again after an ERP batch.",
+                         ["outcome"])
 TASK_DURATION = Histogram("portal_celery_task_duration_seconds", "Time a Celery task ran.", ["task"],
                           buckets=(0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, float("inf")))
 

@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 
-from .context import REQUEST_ID_HEADER, request_id_accept, request_id_var, request_var
+from .context import REQUEST_ID_HEADER, REWARM_ENVIRON, request_id_accept, request_id_var, request_var
 from .metrics import UNMATCHED_VIEW, request_metrics
 
 
@@ -21,7 +21,8 @@ class RequestObservabilityMiddleware:
         request_var.set(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        _record(request, response.status_code, time.perf_counter() - started)
+        if not request.META.get(REWARM_ENVIRON):  # a kept page asked again by a worker: not a visit
+            _record(request, response.status_code, time.perf_counter() - started)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
 

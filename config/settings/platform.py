@@ -97,7 +97,8 @@ MIDDLEWARE = [
     # Cache-Control: private, no-store for logged-in accounts, downloads and API keys; and a
     # Permissions-Policy that turns off the browser features no page uses.
     "tenants.security.PrivateCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, with a read-only session for a kept page a worker asks for again after a batch.
+    "portal_core.web.rewarm.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

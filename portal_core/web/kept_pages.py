@@ -35,25 +35,33 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .rewarm import is_rewarm, recipe_remember
+
 KEPT_SECONDS = 300
 MAX_VALUE_LENGTH = 100
 PAGE_PARAMETER = "pagina"
 
 
-def kept_page(request, version: str, build: Callable[[], HttpResponse], *, params: Iterable[str] = (),
+def kept_page(request, version: str, build: Callable[[], HttpResponse], *, party, params: Iterable[str] = (),
               shows_messages: bool = False) -> HttpResponse:
     """The page `build` renders, or the one it rendered earlier for this session, query and
-    state (see the module). `version`: the data version of what the page reads; `params`: the
-    query parameters it reads besides the page number (a query with any other, or with one
-    twice, is rendered and not kept: pages echo their query into their links, and every
-    variant would be kept); `shows_messages`: its template shows the request's messages."""
+    state (see the module). `version`: the data version of what the page reads, `party`'s;
+    `params`: the query parameters it reads besides the page number (a query with any other, or
+    with one twice, is rendered and not kept: pages echo their query into their links, and every
+    variant would be kept); `shows_messages`: its template shows the request's messages.
+
+    A kept page is also recorded to be built again after its party's next batch
+    (portal_core.web.rewarm); such a rebuild renders only what it keeps."""
     key = _key(request, version, {*params, PAGE_PARAMETER})
+    rewarm = is_rewarm(request)
     if key is None or (shows_messages and len(get_messages(request))):
-        return build()
+        return HttpResponse(status=204) if rewarm else build()
+    if not rewarm:
+        recipe_remember(request, party, kept_seconds=KEPT_SECONDS)
     kept = cache.get(key)
     if kept is not None:
         marks, content = kept
-        return HttpResponse(_filled(content, marks, request))
+        return HttpResponse(status=204) if rewarm else HttpResponse(_filled(content, marks, request))
     # Marks drawn for this render: a query cannot name them, so nothing a visitor writes into
     # the page (its links echo the query) is ever replaced by the token.
     marks = request.page_marks = {"csrf": f"keptpage{secrets.token_hex(8)}",
@@ -63,6 +71,8 @@ def kept_page(request, version: str, build: Callable[[], HttpResponse], *, param
         return response
     if response.status_code == 200:
         cache.set(key, (marks, response.content), KEPT_SECONDS)
+    if rewarm:
+        return response
     response.content = _filled(response.content, marks, request)
     return response
 

@@ -7,6 +7,7 @@ rewrites. Their pages' cached reads move to new keys; every other party's stay
 from datetime import datetime
 
 from portal_core.models import Customer, CustomerAccountEntry, PartyStamp, Supplier, SupplierAccountEntry
+from portal_core.web.rewarm import rewarm_on_commit
 
 from .resources import Resource
 
@@ -61,7 +62,9 @@ def _parties(rows, columns) -> set[tuple[str, int]]:
 
 
 def parties_stamp(*, spec: Resource, parties: set[tuple[str, int]], now: datetime) -> None:
-    """In the batch's transaction, so a new stamp is never seen before the data it stands for."""
+    """In the batch's transaction, so a new stamp is never seen before the data it stands for.
+    Once it commits, the pages these parties' sessions keep are built again (rewarm)."""
+    rewarm_on_commit(parties)
     resources = (spec.name, *ALSO_CHANGES.get(spec.name, ()))
     PartyStamp.objects.bulk_create(
         [PartyStamp(kind=kind, party_id=party_id, resource=resource, stamped_at=now)
