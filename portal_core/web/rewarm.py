@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 RECIPES_PER_PARTY = 8  # a party's sessions' most recently seen pages
 REPLAYS_PER_BATCH = 32
+QUEUED_SECONDS = 60
 REMEMBERED_AGAIN_AFTER = 60  # seconds: a page seen again refreshes its recipe at most this often
 _remembered: dict[str, float] = {}  # recipe -> when this process last recorded it
 
@@ -94,7 +95,10 @@ def _queue(parties: set[tuple[str, int]]) -> None:
         parties = parties | {(PartyStamp.Kind.CUSTOMER, party_id)
                              for pair in through.values_list("from_customer_id", "to_customer_id")
                              for party_id in pair}
-    keys = sorted(shared_cache.get_many([recipes_key(kind, party_id) for kind, party_id in parties]))
+    recorded = sorted(shared_cache.get_many([recipes_key(kind, party_id) for kind, party_id in parties]))
+    # One rebuild waiting per party: a burst of batches queues one task, not one each (the
+    # mark lapses, should the task be lost, and the next batch queues again).
+    keys = [key for key in recorded if shared_cache.add(f"{key}:queued", True, QUEUED_SECONDS)]
     if keys:
         enqueue_on_commit(kept_pages_rewarm, keys)
 
@@ -102,6 +106,7 @@ def _queue(parties: set[tuple[str, int]]) -> None:
 def recipes_replay(keys: list[str], *, kept_seconds: int) -> int:
     """Ask again for the pages recorded under `keys` (the newest REPLAYS_PER_BATCH seen in the
     last `kept_seconds`). Returns how many were asked for."""
+    shared_cache.delete_many([f"{key}:queued" for key in keys])  # a batch from now on queues anew
     fresh = time.time() - kept_seconds
     recipes = {recipe_id: seen_and_recipe for value in shared_cache.get_many(keys).values()
                for recipe_id, seen_and_recipe in value.items() if seen_and_recipe[0] > fresh}

@@ -3,10 +3,12 @@ a customer its *Relacionado* lists show) commits: the person's next view is serv
 the batch's data. The rebuild asks as the session would, through every access check, and
 changes nothing: not the session, not its messages, not another session's pages."""
 
+import json
 import threading
 from contextlib import contextmanager
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.contrib.sessions.models import Session
@@ -50,19 +52,20 @@ def _login(company, email):
 
 
 @contextmanager
-def _worker():
-    """A real worker on the test's Redis; yields a function that waits for its next rebuilds."""
+def _worker(*, purge=True):
+    """A real worker on the test's Redis; yields a function that waits for its next rebuild."""
     done = threading.Semaphore(0)
 
     def finished(sender=None, **_):
         if sender.name == REWARM_TASK:
             done.release()
 
-    app.control.purge()  # tasks earlier tests queued with no worker
+    if purge:
+        app.control.purge()  # tasks earlier tests queued with no worker
     task_postrun.connect(finished, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield lambda: done.acquire(timeout=20)
+            yield lambda timeout=20: done.acquire(timeout=timeout)
     finally:
         task_postrun.disconnect(finished)
 
@@ -114,10 +117,27 @@ def test_a_batch_of_another_party_rebuilds_nothing(portal):
 
     with _worker() as rebuilt:
         _invoice_for(portal, "C3", 4243)  # not C1's, nor related
-        assert not rebuilt()  # no task was sent
+        assert not rebuilt(timeout=3)  # no task was sent
 
     assert _kept_pages() == kept
     assert not client.get("/facturas/").templates  # still the kept page
+
+
+def test_a_burst_of_batches_queues_one_rebuild(portal):
+    client = _login(portal, "cliente@recalentado.test")
+    client.get("/facturas/")
+    app.control.purge()
+    broker = redis.Redis.from_url(app.conf.broker_url)
+
+    for number in (4250, 4251, 4252):  # no worker running: the first one's task still waits
+        _invoice_for(portal, "C1", number)
+
+    queued = [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)]
+    assert queued.count(REWARM_TASK) == 1
+    with _worker(purge=False) as rebuilt:
+        assert rebuilt()  # it builds the page with all three
+        assert not rebuilt(timeout=3)
+    assert "0003-00004252" in client.get("/facturas/").content.decode()
 
 
 @pytest.mark.parametrize("ended", ["logged_out", "deactivated"])
