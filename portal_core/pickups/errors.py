@@ -16,6 +16,7 @@ class PickupError(DomainError):
     CODE_DONE = "code_done"
     CODE_OTHER_DAY = "code_other_day"
     PAYMENT_COLLECTED = "payment_collected"
+    SYNC_BUSY = "sync_busy"
 
     MESSAGES = {
         NOT_READY: _("Esta orden de pago no está lista para retirar."),
@@ -28,4 +29,6 @@ class PickupError(DomainError):
         CODE_DONE: _("La orden de pago %(number)s ya fue retirada el %(when)s. No se registró nada."),
         CODE_OTHER_DAY: _("El código %(pickup_code)s es de un retiro programado para el %(day)s, no para hoy."),
         PAYMENT_COLLECTED: _("La orden de pago %(number)s ya figura como retirada. No se registró nada."),
+        SYNC_BUSY: _("El ERP está actualizando las órdenes de pago en este momento. No se registró nada: "
+                     "intente de nuevo en unos segundos."),
     }

@@ -10,8 +10,9 @@ take a slot's last place). Every writer takes them in that order."""
 import secrets
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import formats, timezone
+from psycopg import errors
 
 from portal_core.activity.services import Kind as Audit
 from portal_core.activity.services import audit_record
@@ -29,6 +30,7 @@ from .qr import code_table
 # No 0/O, 1/I/L: read aloud over the counter or typed from a phone without doubt. 31^8 codes.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+HAND_OVER_LOCK_WAIT = "5s"  # a normal supplier-payments batch holds its lock well under a second
 Status = PickupSchedule.Status
 
 
@@ -169,22 +171,36 @@ def pickup_hand_over(*, code: str, by, now: datetime | None = None) -> PickupSch
     found = PickupSchedule.objects.filter(code=code).values_list("payment_id", flat=True).first()
     if found is None:
         raise PickupError(PickupError.CODE_UNKNOWN, pickup_code=code)
-    with transaction.atomic():
-        # The order's new status is a change the ERP's read-back follows (by synced_at): stamped
-        # as a batch stamps its rows, under the resource's lock, taken first as batches take it.
-        resource_lock(RESOURCES["supplier-payments"])
-        payment = SupplierPayment.objects.select_for_update().select_related("supplier").get(pk=found)
-        schedule = PickupSchedule.objects.select_for_update().get(code=code)
-        _hand_over_check(schedule, payment, now)
-        schedule.status, schedule.closed_at, schedule.closed_by = Status.DONE, now, by
-        schedule.save(update_fields=["status", "closed_at", "closed_by"])
-        payment.status = SupplierPayment.Status.PICKED_UP
-        SupplierPayment.objects.filter(pk=payment.pk).update(status=payment.status, synced_at=sync_now())
-        event_record(kind=Event.PICKUP_DONE, resource="supplier-payments", external_id=payment.external_id,
-                     data={**_event_data(schedule), "handed_over_by": by.email, "done_at": now.isoformat()})
-        audit_record(kind=Audit.PICKUP_DONE, actor=by, target=payment.supplier.business_name, detail={
-            "payment": payment.number, "code": code, "person": schedule.person_name, "dni": schedule.person_dni})
+    try:
+        with transaction.atomic():
+            # The order's new status is a change the ERP's read-back follows (by synced_at): stamped
+            # as a batch stamps its rows, under the resource's lock, taken first as batches take it.
+            # The person waits at the counter: a batch that holds the lock too long is said so.
+            _lock_wait_at_most(HAND_OVER_LOCK_WAIT)
+            resource_lock(RESOURCES["supplier-payments"])
+            payment = SupplierPayment.objects.select_for_update().select_related("supplier").get(pk=found)
+            schedule = PickupSchedule.objects.select_for_update().get(code=code)
+            _hand_over_check(schedule, payment, now)
+            schedule.status, schedule.closed_at, schedule.closed_by = Status.DONE, now, by
+            schedule.save(update_fields=["status", "closed_at", "closed_by"])
+            payment.status = SupplierPayment.Status.PICKED_UP
+            SupplierPayment.objects.filter(pk=payment.pk).update(status=payment.status, synced_at=sync_now())
+            event_record(kind=Event.PICKUP_DONE, resource="supplier-payments", external_id=payment.external_id,
+                         data={**_event_data(schedule), "handed_over_by": by.email, "done_at": now.isoformat()})
+            audit_record(kind=Audit.PICKUP_DONE, actor=by, target=payment.supplier.business_name, detail={
+                "payment": payment.number, "code": code, "person": schedule.person_name,
+                "dni": schedule.person_dni})
+    except OperationalError as error:
+        if not isinstance(error.__cause__, errors.LockNotAvailable):
+            raise
+        raise PickupError(PickupError.SYNC_BUSY) from error
     return schedule
+
+
+def _lock_wait_at_most(wait: str) -> None:
+    """For the rest of the transaction, a lock not had within `wait` raises LockNotAvailable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [wait])
 
 
 def _hand_over_check(schedule: PickupSchedule, payment: SupplierPayment, now: datetime) -> None:

@@ -305,6 +305,53 @@ def test_the_admin_marks_todays_pickup_collected_with_the_code(book):
     assert "Retirada" in admin.get("/administrador/entregas/").content.decode()
 
 
+def test_a_hand_over_while_a_payments_batch_holds_its_lock_says_to_try_again(committed_db):
+    # committed: in a test's own transaction the book's batches would still hold the lock
+    import threading
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    from portal_core.accounts.services import party_account_create
+    from portal_core.erp.sync.engine import batch_upsert
+    from portal_core.models import Supplier
+    from provisioning.services import portal_create
+    from tests.billing_views.conftest import BOOK
+    from tests.conftest import PASSWORD
+
+    company = portal_create(name="Mostrador", email="admin@mostrador.test", password=PASSWORD)
+    with tenant_context(company):
+        for resource, items in BOOK.items():
+            batch_upsert(resource=resource, items=items)
+        party_account_create(email="proveedor@mostrador.test", password=PASSWORD,
+                             supplier=Supplier.objects.get(external_id="S1"))
+    schedule = schedule_today(company, email="proveedor@mostrador.test")
+    admin = admin_client(company)
+    db = connection.settings_dict
+    before = rows(company)
+    # another session holds the supplier payments' sync lock, as a long batch would
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"],
+                         dbname=db["NAME"], autocommit=True) as batch:
+        batch.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"{company.schema_name}:supplier-payments"])
+        ends = threading.Timer(20, batch.close)  # the batch ends by itself (the lock goes with its session)
+        ends.start()
+        started = time.monotonic()
+
+        response = admin.post("/administrador/entregas/", {"code": schedule.code})
+
+        waited = time.monotonic() - started
+        ends.cancel()
+    assert response.status_code == 400
+    assert "El ERP está actualizando las órdenes de pago en este momento. No se registró nada" in \
+        response.content.decode()
+    assert waited < 15  # the counter is told, not left waiting for the batch
+    assert rows(company) == before
+    # once the batch is over, the same code goes through
+    response = admin.post("/administrador/entregas/", {"code": schedule.code}, follow=True)
+    assert "Orden de pago 0001-00000101 entregada a" in response.content.decode()
+
+
 def test_a_wrong_a_collected_a_cancelled_or_another_days_code_changes_nothing(book, login):
     window = window_create(book)
     collected = schedule_today(book, window=window)
