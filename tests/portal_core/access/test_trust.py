@@ -111,6 +111,28 @@ def test_expired_unverified_requests_are_deleted_by_the_daily_prune(parties, set
         assert list(RegistrationRequest.objects.values_list("email", flat=True)) == ["nuevo@x.test"]
 
 
+def test_a_failing_step_of_the_daily_prune_leaves_the_others_to_run(parties, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    from portal_core.access import tasks
+
+    def broken():
+        raise DatabaseError("relation is locked")
+
+    broken.__name__ = "audit_prune"
+    # the first step fails (the activity log, say): the requests' own step still runs
+    monkeypatch.setattr(tasks, "PRUNE_STEPS", (broken, *tasks.PRUNE_STEPS[1:]))
+    register(parties, email="viejo@x.test")
+    with tenant_context(parties):
+        RegistrationRequest.objects.update(verify_expires_at=timezone.now() - timedelta(seconds=1))
+
+        with pytest.raises(tasks.PruneIncomplete, match="audit_prune"):
+            tasks.access_prune.run()
+
+        assert not RegistrationRequest.objects.exists()
+    assert "daily prune: audit_prune failed" in caplog.text
+
+
 def test_registering_again_while_verified_keeps_the_verified_request(parties, smtp):
     configure_email(parties, smtp)
     register(parties, email=STRANGER)
