@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -16,6 +17,8 @@ from portal_core.models import ArticleSalesDaily, Customer, SalesInvoice, Suppli
 
 from .selectors import overdue_condition
 
+# The admin's best-selling articles, kept until the next batch (billing_views.selectors.until_next_sync).
+BEST_SELLING_KEY = "admin-articles"
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 
@@ -103,3 +106,9 @@ def best_selling_articles(*, period: Period, supplier_id: int | None, by: str, l
         .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
         .order_by(order, "article__code", "article__description", "article_id")[:limit]
     )
+
+
+def best_selling_forget() -> None:
+    """Drop this portal's kept best-selling articles (every version, period and filter): after
+    `sales_aggregates_rebuild`, which changes what they add up without a batch."""
+    cache.delete_pattern(f"billing:*:{BEST_SELLING_KEY}:*")

@@ -120,7 +120,7 @@ def sales(request):
         f"admin-ranking:{ranking_period!r}:{branch_id}", version,
         lambda: analytics.customer_ranking(period=ranking_period, branch_id=branch_id))
     articles = selectors.until_next_sync(
-        f"admin-articles:{articles_period!r}:{supplier_id}:{by}", version,
+        f"{analytics.BEST_SELLING_KEY}:{articles_period!r}:{supplier_id}:{by}", version,
         lambda: analytics.best_selling_articles(period=articles_period, supplier_id=supplier_id, by=by))
     table = exports.requested_format(request, offered=("ranking", "articulos"))
     if table:

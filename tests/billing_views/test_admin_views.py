@@ -145,6 +145,22 @@ def test_best_selling_articles_by_quantity_amount_and_supplier(admin, sales_book
     assert [a["article__code"] for a in of_s2] == ["002"]
 
 
+def test_a_rebuild_of_the_daily_sales_shows_in_best_selling_articles_at_once(admin, sales_book):
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert [a["quantity"] for a in admin.get("/administrador/ventas/").context["articles"]] == [
+        Decimal("5.000"), Decimal("5.000")]
+    # lines loaded outside the sync (a bulk import): the daily sales know nothing of them
+    with tenant_context(sales_book), connection.cursor() as cursor:
+        cursor.execute("UPDATE portal_core_salesinvoiceline SET quantity = quantity * 10")
+
+    call_command("sales_aggregates_rebuild", sales_book.slug, stdout=io.StringIO())
+
+    assert [a["quantity"] for a in admin.get("/administrador/ventas/").context["articles"]] == [
+        Decimal("50.000"), Decimal("50.000")]
+
+
 def test_sales_exports(admin, sales_book):
     ranking = streamed(admin.get("/administrador/ventas/", {"formato": "ranking"})).decode("utf-8-sig")
     articles = streamed(admin.get("/administrador/ventas/", {"formato": "articulos"})).decode("utf-8-sig")
