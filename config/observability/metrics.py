@@ -18,7 +18,7 @@ ERP_SYNC_ERRORS = Counter("portal_erp_sync_errors", "ERP sync batches rejected (
                           ["resource"])
 TASKS = Counter("portal_celery_tasks", "Celery tasks run, by task name and outcome.", ["task", "outcome"])
 # Kept pages built again after a batch (portal_core.web.rewarm): "kept", or "skipped" (the session
-# had ended, the page was kept already, or it would have shown the session's messages).
+# had ended or lacks its two-factor step, or the page was kept already).
 PAGES_REWARMED = Counter("portal_kept_pages_rewarmed", "Kept pages asked for again after an ERP batch.",
                          ["outcome"])
 TASK_DURATION = Histogram("portal_celery_task_duration_seconds", "Time a Celery task ran.", ["task"],

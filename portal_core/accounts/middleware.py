@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
 from portal_core.accounts import two_factor
+from portal_core.web.rewarm import is_rewarm
 
 # What an account the policy obliges can reach before it has set two-factor up.
 SETUP_REACHABLE = {"two_factor_setup", "logout", "profile_image_file"}
@@ -36,6 +38,8 @@ class TwoFactorMiddleware:
         if request.path_info.startswith(NOT_PAGES):
             return None
         if _two_factor_on(user):
+            if is_rewarm(request):  # a worker's rebuild (portal_core.web.rewarm) ends nothing
+                return HttpResponse(status=204)
             logout(request)
             return redirect_to_login(request.get_full_path())
         policy = request.viewer.settings.two_factor_policy

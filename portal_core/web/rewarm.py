@@ -10,9 +10,11 @@ commits, a task asks for the recorded pages of the parties it stamped, and of th
 same access checks, the same key. The page is stored as if its person had asked, and the
 person's next view is a kept one.
 
-A replayed request changes nothing. Its session is read-only (`SessionMiddleware`), it renders
-only a page it keeps (one that would show the session's messages is left to its person, whose
-messages stay unread), and it is counted as a rewarm, not as a request.
+A replayed request changes nothing. Its session is read-only (`SessionMiddleware`), a session
+the two-factor step would end is left for its person's own request to end
+(accounts.middleware), it renders only a page it keeps, and it is counted as a rewarm, not as
+a request. It carries no message cookie and never consumes a message: a person with a message to
+show gets the page rendered live, as before (kept_pages).
 """
 
 import contextvars
@@ -38,7 +40,7 @@ log = logging.getLogger(__name__)
 
 RECIPES_PER_PARTY = 8  # a party's sessions' most recently seen pages
 REPLAYS_PER_BATCH = 32
-QUEUED_SECONDS = 60
+QUEUED_SECONDS = 300  # as long as a recipe lives (kept_pages.KEPT_SECONDS): a later rebuild is of no use
 REMEMBERED_AGAIN_AFTER = 60  # seconds: a page seen again refreshes its recipe at most this often
 _remembered: dict[str, float] = {}  # recipe -> when this process last recorded it
 
@@ -96,8 +98,8 @@ def _queue(parties: set[tuple[str, int]]) -> None:
                              for pair in through.values_list("from_customer_id", "to_customer_id")
                              for party_id in pair}
     recorded = sorted(shared_cache.get_many([recipes_key(kind, party_id) for kind, party_id in parties]))
-    # One rebuild waiting per party: a burst of batches queues one task, not one each (the
-    # mark lapses, should the task be lost, and the next batch queues again).
+    # One rebuild waiting per party: a burst of batches queues one task, not one each, however
+    # long the worker takes to reach it (the mark lapses, should the task be lost).
     keys = [key for key in recorded if shared_cache.add(f"{key}:queued", True, QUEUED_SECONDS)]
     if keys:
         enqueue_on_commit(kept_pages_rewarm, keys)
@@ -151,7 +153,8 @@ def _handler():
 class SessionMiddleware(sessions.SessionMiddleware):
     """Django's, except that a rewarm's session is read-only: nothing it does (not even
     Django's own re-keying when a rotated SECRET_KEY verified it) saves, renews or ends the
-    session its person holds."""
+    session its person holds, nor puts it back in the cache (a logout in between would have
+    deleted it there)."""
 
     def process_request(self, request):
         if is_rewarm(request):
@@ -163,9 +166,40 @@ class SessionMiddleware(sessions.SessionMiddleware):
         return response if is_rewarm(request) else super().process_response(request, response)
 
 
+def _nothing(*args, **kwargs):
+    return None
+
+
+class _CacheReads:
+    """A cache that answers reads and ignores writes."""
+
+    READS = frozenset({"get", "aget", "get_many", "has_key", "ahas_key"})
+
+    def __init__(self, cache):
+        self._cache = cache
+
+    def __contains__(self, key):
+        return key in self._cache
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name) if name in self.READS else _nothing
+
+
 @cache
 def _read_only(store):
+    def init(self, session_key=None):
+        store.__init__(self, session_key)
+        if hasattr(self, "_cache"):  # cached_db: a miss would write the row it read into the cache
+            self._cache = _CacheReads(self._cache)
+
     def nothing(self, *args, **kwargs):
         return None
 
-    return type(f"ReadOnly{store.__name__}", (store,), {"save": nothing, "delete": nothing, "create": nothing})
+    async def anothing(self, *args, **kwargs):
+        return None
+
+    # Session data is signed with the store class's name: the read-only one reads the same rows.
+    salt = "django.contrib.sessions." + store.__qualname__
+    return type(f"ReadOnly{store.__name__}", (store,), {
+        "__init__": init, "key_salt": property(lambda self: salt), "save": nothing, "delete": nothing,
+        "create": nothing, "asave": anothing, "adelete": anothing, "acreate": anothing})

@@ -161,6 +161,51 @@ def test_a_session_that_ended_gets_no_page_built(portal, ended):
     assert response.status_code == 302 and "/ingresar/" in response["Location"]
 
 
+def test_a_session_two_factor_would_end_is_left_for_its_persons_own_request(portal):
+    from axes.models import AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = _login(portal, "cliente@recalentado.test")
+    client.get("/facturas/")
+    with tenant_context(portal):  # two-factor turned on from another browser: this session predates it
+        TOTPDevice.objects.create(user=User.objects.get(email="cliente@recalentado.test"), name="app",
+                                  confirmed=True)
+        session_key = Session.objects.get().session_key
+    kept = _kept_pages()
+
+    with _worker() as rebuilt:
+        _invoice_for(portal, "C1", 4246)
+        assert rebuilt()
+
+    assert _kept_pages() == kept
+    with tenant_context(portal):  # not logged out by the worker: no logout in the access log, session there
+        assert Session.objects.filter(session_key=session_key).exists()
+        assert not AccessLog.objects.filter(logout_time__isnull=False).exists()
+    response = client.get("/facturas/")  # the person's own request ends it
+    assert response.status_code == 302 and "/ingresar/" in response["Location"]
+    with tenant_context(portal):
+        assert AccessLog.objects.filter(logout_time__isnull=False).count() == 1
+
+
+def test_the_rebuild_does_not_put_a_session_back_in_the_cache(portal):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+    client = _login(portal, "cliente@recalentado.test")
+    client.get("/facturas/")
+    with tenant_context(portal):
+        key = KEY_PREFIX + Session.objects.get().session_key
+        cache.delete(key)  # as a logout does (then the row goes): a rebuild reading the row first
+        # must not bring the session back into the cache, where it would outlive the logout
+
+    with _worker() as rebuilt:
+        _invoice_for(portal, "C1", 4247)
+        assert rebuilt()
+
+    with tenant_context(portal):
+        assert cache.get(key) is None
+    assert not client.get("/facturas/").templates  # the rebuild did read the session, and kept the page
+
+
 def test_a_rotated_secret_key_does_not_end_the_session_through_the_rebuild(portal, settings):
     client = _login(portal, "cliente@recalentado.test")
     client.get("/facturas/")
