@@ -1,8 +1,9 @@
 """Documents as PDF (xhtml2pdf), in the layout of an Argentine invoice, with the ARCA QR code.
 
-Generated PDFs are kept in storage under the portal's schema, named by everything they show
-(the document's and its party's content hashes, the company, the logo, the branch's name and the
-articles' codes): a change to any gets a new file, an unchanged one is served from storage.
+Generated PDFs are kept in storage under the portal's schema, a folder per document, named by
+everything they show (the document's and its party's content hashes, the company, the logo, the
+branch's name and the articles' codes): a change to any gets a new file, which replaces the
+document's earlier one; an unchanged one is served from storage.
 They are Argentine fiscal documents and always in Spanish, whatever the reader's language.
 """
 
@@ -11,6 +12,7 @@ import functools
 import hashlib
 import io
 import json
+import logging
 from pathlib import Path
 
 import qrcode
@@ -25,6 +27,8 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from portal_core.cuit import cuit_normalize
+
+log = logging.getLogger(__name__)
 
 ARCA_QR_URL = "https://www.afip.gob.ar/fe/qr/?p="
 # ARCA's document type codes (tipoCmp) by type and letter.
@@ -52,7 +56,7 @@ def _storage_path(kind: str, document, party, company, logo: str) -> str:
         document.content_hash, party.content_hash, company.display_name, company.legal_name, company.tax_id,
         company.address, logo, branch, repr(codes),
     ]).encode(), usedforsecurity=False).hexdigest()
-    return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}-{fingerprint}.pdf"
+    return f"portals/{connection.schema_name}/pdf/{kind}/{document.pk}/{fingerprint}.pdf"
 
 
 def logo_path(company, *, profile_image: str | None = None) -> str:
@@ -73,8 +77,26 @@ def _cached(path: str, render) -> bytes:
     except FileNotFoundError:
         pass
     content = render()
-    default_storage.save(path, ContentFile(content))
+    saved = default_storage.save(path, ContentFile(content))
+    _others_delete(path, saved)
     return content
+
+
+def _others_delete(path: str, saved: str) -> None:
+    """The document's folder keeps only the PDF of what it shows now: its earlier ones went out
+    of date with the data they showed. Should a concurrent render have stored this one first
+    (`saved` got another name), ours goes instead. Never fails the download: a file left behind
+    is only space."""
+    folder, name = path.rsplit("/", 1)
+    try:
+        if saved != path:
+            default_storage.delete(saved)
+            return
+        for other in default_storage.listdir(folder)[1]:
+            if other != name:
+                default_storage.delete(f"{folder}/{other}")
+    except Exception:  # any storage's error (OSError, botocore's)
+        log.warning("could not delete the earlier PDFs in %s", folder, exc_info=True)
 
 
 def _erp_pdf(document) -> bytes | None:

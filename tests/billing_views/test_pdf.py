@@ -3,13 +3,13 @@
 import io
 import json
 
-from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from portal_core.erp.services import api_key_create
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import SalesInvoice
+from provisioning.portability.files import storage_files
 from tests.billing_views.conftest import BOOK, doc_id, document
 from tests.conftest import host_client
 
@@ -17,8 +17,8 @@ ERP_PDF = b"%PDF-1.4\n% the ERP's own rendering\n%%EOF\n"
 
 
 def _stored_paths(company):
-    folder = f"portals/{company.schema_name}/pdf/ventas"
-    return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+    """Every generated sales PDF in storage, as "<document id>/<name>"."""
+    return set(storage_files(f"portals/{company.schema_name}/pdf/ventas/"))
 
 
 def test_a_pdf_is_rendered_once_then_served_from_storage_until_the_document_changes(book, login):
@@ -37,7 +37,9 @@ def test_a_pdf_is_rendered_once_then_served_from_storage_until_the_document_chan
         batch_upsert(resource="sales-invoices", items=[changed])
     third = client.get(url).content
     assert third != first
-    assert len(_stored_paths(book) - before) == 2
+    replaced = _stored_paths(book) - before
+    assert len(replaced) == 1 and replaced != stored  # the document's earlier PDF went with its data
+    assert client.get(url).content == third
 
 
 def _erp(company):
@@ -125,7 +127,7 @@ def test_a_new_company_logo_gives_a_new_pdf_that_shows_it(book, login):
     after_logo = client.get(url).content
 
     assert after_logo != before_logo and after_logo.startswith(b"%PDF-")
-    assert len(_stored_paths(book) - stored_before) == 2  # one file per logo
+    assert len(_stored_paths(book) - stored_before) == 1  # the new logo's replaced the old one's
 
 
 def _pdf_text(content: bytes) -> str:

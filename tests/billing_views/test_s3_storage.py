@@ -20,8 +20,9 @@ from PIL import Image
 from billing_views import downloads
 from config.settings.base import s3_storage
 from portal_core.accounts.models import User
+from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import SalesInvoice
-from tests.billing_views.conftest import doc_id
+from tests.billing_views.conftest import BOOK, doc_id
 from tests.conftest import PASSWORD, host_client
 from tests.mail import configure_email
 
@@ -97,6 +98,13 @@ def test_a_pdf_is_rendered_once_into_s3_and_served_from_there(book, login, s3):
 
     assert type(default_storage._wrapped).__name__ == "S3Storage"
     assert len(stored) == 1 and first.startswith(b"%PDF-") and first == second
+    # the document changes: its new PDF replaces the old one in the bucket
+    with tenant_context(book):
+        changed = {**next(row for row in BOOK["sales-invoices"] if row["external_id"] == "F1"), "total": "1300.00"}
+        batch_upsert(resource="sales-invoices", items=[changed])
+    third = client.get(url).content
+    replaced = s3(prefix) - before
+    assert third != first and len(replaced) == 1 and replaced != stored
 
 
 def test_a_zip_is_built_into_s3_downloaded_and_deleted_once_expired(book, login, s3):
