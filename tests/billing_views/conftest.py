@@ -115,6 +115,24 @@ def book(alfa):
     return alfa
 
 
+def committed_book(name: str, slug: str, accounts: dict[str, tuple[str, str]]):
+    """A new portal with BOOK loaded, for tests with real commits (committed_db): `accounts` maps
+    each email to its party, ("customer", "C1") or ("supplier", "S1"). Its admin is
+    admin@<slug>.test."""
+    from provisioning.services import portal_create
+
+    company = portal_create(name=name, email=f"admin@{slug}.test", password=PASSWORD)
+    assert company.slug == slug
+    with tenant_context(company):
+        for resource, rows in BOOK.items():
+            batch_upsert(resource=resource, items=rows)
+        models = {"customer": Customer, "supplier": Supplier}
+        for email, (kind, external_id) in accounts.items():
+            party_account_create(email=email, password=PASSWORD,
+                                 **{kind: models[kind].objects.get(external_id=external_id)})
+    return company
+
+
 @pytest.fixture
 def login():
     def log_in(company, email):

@@ -14,25 +14,15 @@ from django_tenants.utils import tenant_context
 from billing_views import downloads
 from billing_views.models import ZipJob
 from config.celery import app
-from portal_core.accounts.services import party_account_create
-from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer
-from provisioning.services import portal_create
 from tenants.tasks import each_portal
-from tests.billing_views.conftest import BOOK
+from tests.billing_views.conftest import committed_book
 from tests.conftest import PASSWORD, host_client
 
 
 @pytest.fixture
 def portal_with_book(committed_db):
-    company = portal_create(name="Zeta", email="admin@zeta.test", password=PASSWORD)
-    with tenant_context(company):
-        for resource, rows in BOOK.items():
-            batch_upsert(resource=resource, items=rows)
-        for email, external_id in (("cliente@zeta.test", "C1"), ("otro@zeta.test", "C3")):
-            party_account_create(email=email, password=PASSWORD,
-                                 customer=Customer.objects.get(external_id=external_id))
-    return company
+    return committed_book("Zeta", "zeta", {"cliente@zeta.test": ("customer", "C1"),
+                                           "otro@zeta.test": ("customer", "C3")})
 
 
 def _login(company, email):

@@ -313,19 +313,9 @@ def test_a_hand_over_while_a_payments_batch_holds_its_lock_says_to_try_again(com
     import psycopg
     from django.db import connection
 
-    from portal_core.accounts.services import party_account_create
-    from portal_core.erp.sync.engine import batch_upsert
-    from portal_core.models import Supplier
-    from provisioning.services import portal_create
-    from tests.billing_views.conftest import BOOK
-    from tests.conftest import PASSWORD
+    from tests.billing_views.conftest import committed_book
 
-    company = portal_create(name="Mostrador", email="admin@mostrador.test", password=PASSWORD)
-    with tenant_context(company):
-        for resource, items in BOOK.items():
-            batch_upsert(resource=resource, items=items)
-        party_account_create(email="proveedor@mostrador.test", password=PASSWORD,
-                             supplier=Supplier.objects.get(external_id="S1"))
+    company = committed_book("Mostrador", "mostrador", {"proveedor@mostrador.test": ("supplier", "S1")})
     schedule = schedule_today(company, email="proveedor@mostrador.test")
     admin = admin_client(company)
     db = connection.settings_dict

@@ -19,12 +19,10 @@ from prometheus_client import REGISTRY
 from config.celery import app
 from portal_core.access.services.owner_notices import account_set_active
 from portal_core.accounts.models import User
-from portal_core.accounts.services import party_account_create
 from portal_core.erp.sync.engine import batch_upsert
-from portal_core.models import Customer, Supplier
+from portal_core.models import Customer
 from portal_core.web import rewarm
-from provisioning.services import portal_create
-from tests.billing_views.conftest import BOOK, document
+from tests.billing_views.conftest import committed_book, document
 from tests.billing_views.pickups_helpers import book_slot, window_create
 from tests.conftest import PASSWORD, host_client
 
@@ -33,14 +31,8 @@ REWARM_TASK = "portal_core.kept_pages_rewarm"
 
 @pytest.fixture
 def portal(committed_db):
-    company = portal_create(name="Recalentado", email="admin@recalentado.test", password=PASSWORD)
-    with tenant_context(company):
-        for resource, rows in BOOK.items():
-            batch_upsert(resource=resource, items=rows)
-        party_account_create(email="cliente@recalentado.test", password=PASSWORD,
-                             customer=Customer.objects.get(external_id="C1"))
-        party_account_create(email="proveedor@recalentado.test", password=PASSWORD,
-                             supplier=Supplier.objects.get(external_id="S1"))
+    company = committed_book("Recalentado", "recalentado", {"cliente@recalentado.test": ("customer", "C1"),
+                                                            "proveedor@recalentado.test": ("supplier", "S1")})
     rewarm._remembered.clear()  # this process's memory of recipes it recorded for earlier tests
     return company
 
