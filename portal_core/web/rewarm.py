@@ -19,7 +19,6 @@ show gets the page rendered live, as before (kept_pages).
 
 import contextvars
 import io
-import logging
 import sys
 import time
 from functools import cache
@@ -35,8 +34,6 @@ from config.observability.context import REWARM_ENVIRON as ENVIRON_FLAG
 from config.observability.context import request_id_var
 from config.observability.metrics import PAGES_REWARMED
 from portal_core.models import Customer, PartyStamp
-
-log = logging.getLogger(__name__)
 
 RECIPES_PER_PARTY = 8  # a party's sessions' most recently seen pages
 REPLAYS_PER_BATCH = 32
@@ -136,11 +133,8 @@ def _replay(recipe: tuple) -> None:
     # does not stay with the worker's next task. Its log lines carry the batch's request id.
     environ["HTTP_X_REQUEST_ID"] = request_id_var.get() or ""
     response = contextvars.copy_context().run(_handler(), environ, lambda status, headers, exc_info=None: None)
-    try:
-        outcome = "kept" if response.status_code == 200 else "skipped"
-    finally:
-        response.close()  # request_finished, as after any request
-    PAGES_REWARMED.labels(outcome).inc()
+    response.close()  # request_finished, as after any request
+    PAGES_REWARMED.labels("kept" if response.status_code == 200 else "skipped").inc()
 
 
 @cache
@@ -192,14 +186,11 @@ def _read_only(store):
         if hasattr(self, "_cache"):  # cached_db: a miss would write the row it read into the cache
             self._cache = _CacheReads(self._cache)
 
-    def nothing(self, *args, **kwargs):
-        return None
-
     async def anothing(self, *args, **kwargs):
         return None
 
     # Session data is signed with the store class's name: the read-only one reads the same rows.
     salt = "django.contrib.sessions." + store.__qualname__
     return type(f"ReadOnly{store.__name__}", (store,), {
-        "__init__": init, "key_salt": property(lambda self: salt), "save": nothing, "delete": nothing,
-        "create": nothing, "asave": anothing, "adelete": anothing, "acreate": anothing})
+        "__init__": init, "key_salt": property(lambda self: salt), "save": _nothing, "delete": _nothing,
+        "create": _nothing, "asave": anothing, "adelete": anothing, "acreate": anothing})
