@@ -57,10 +57,22 @@ def events_record(*, kind: str, events: list[Event]) -> int:
                          delivery=chosen.get(user_id, default))
             for event in events for user_id in accounts.get(event.party_id, ())
             if chosen.get(user_id, default) != Delivery.OFF]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    rows = _unrecorded(kind, rows)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # a concurrent batch may record one too
     if any(row.delivery == Delivery.IMMEDIATE for row in rows):
         _send_soon()
     return len(rows)
+
+
+def _unrecorded(kind: str, rows: list[Notification]) -> list[Notification]:
+    """The rows not recorded yet. ERPs send the same state again and again (a payment still
+    ready, with its amount corrected): such a batch records nothing and queues no send."""
+    if not rows:
+        return rows
+    recorded = set(Notification.objects.filter(kind=kind, key__in={row.key for row in rows},
+                                               user_id__in={row.user_id for row in rows})
+                   .values_list("user_id", "key"))
+    return [row for row in rows if (row.user_id, row.key) not in recorded]
 
 
 def _send_soon() -> None:

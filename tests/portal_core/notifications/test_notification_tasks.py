@@ -2,9 +2,11 @@
 send queues the email, the outbox sends it; beat's daily run finds what fell due. And beat's
 fan-out sends the tasks only to portals with something to do."""
 
+import json
 import time
 from datetime import timedelta
 
+import redis
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.utils import timezone
@@ -20,7 +22,33 @@ from tenants.fanout import schemas_due
 from tenants.tasks import each_portal
 from tests.conftest import PASSWORD
 from tests.mail import configure_email
-from tests.portal_core.notifications.test_notifications import entry, invoice
+from tests.portal_core.notifications.test_notifications import entry, invoice, link, payment, portal, sync
+
+portal = portal  # the fixture, imported
+
+
+def test_a_batch_that_only_sends_a_ready_payment_again_queues_no_send(portal, make_account,
+                                                                        django_capture_on_commit_callbacks):
+    # given a supplier with an account, and the broker's queue empty
+    link(portal, make_account, "pagos@molinos.test", supplier="S2")
+    app.control.purge()
+    broker = redis.Redis.from_url(app.conf.broker_url)
+
+    def sends_queued(items) -> int:
+        before = broker.llen("celery")
+        with django_capture_on_commit_callbacks(execute=True):
+            sync(portal, "supplier-payments", items)
+        queued = [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", before, -1)]
+        return queued.count("portal_core.notifications_send")
+
+    # when the ERP marks a payment ready, sends it again with its amount corrected, then adds another
+    first = sends_queued([payment("P1")])
+    again = sends_queued([{**payment("P1"), "amount": "75001.00"}])
+    another = sends_queued([{**payment("P1"), "amount": "75001.00"}, payment("P2")])
+    app.control.purge()
+
+    # then only the batches with something new to tell queue the send
+    assert (first, again, another) == (1, 0, 1)
 
 
 def test_a_committed_batch_mails_through_the_worker_and_the_daily_run_finds_overdue(committed_db, smtp):
