@@ -5,6 +5,7 @@ import re
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from .environment import env, field_encryption_keys
 from .platform import REDIS_URL
@@ -27,6 +28,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Pages built again after an ERP batch (portal_core.web.rewarm) wait in a queue of their own, which
+# every worker also takes from, in turn with the default one: a flood of batches never holds up
+# mail, invitations and ZIPs behind page rebuilds. `-Q rebuilds` gives them workers of their own.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("rebuilds"))
+CELERY_TASK_ROUTES = {"portal_core.kept_pages_rewarm": {"queue": "rebuilds"}}
 CELERY_BEAT_SCHEDULE = {
     "spare-pool-refill": {
         "task": "provisioning.tasks.spare_pool_refill",

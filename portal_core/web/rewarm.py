@@ -37,7 +37,7 @@ from portal_core.models import Customer, PartyStamp
 
 RECIPES_PER_PARTY = 8  # a party's sessions' most recently seen pages
 REPLAYS_PER_BATCH = 32
-QUEUED_SECONDS = 300  # as long as a recipe lives (kept_pages.KEPT_SECONDS): a later rebuild is of no use
+QUEUED_SECONDS = 60  # a rebuild not started by then is dropped (tasks.py), and its party's mark lapses
 REMEMBERED_AGAIN_AFTER = 60  # seconds: a page seen again refreshes its recipe at most this often
 _remembered: dict[str, float] = {}  # recipe -> when this process last recorded it
 
@@ -96,7 +96,8 @@ def _queue(parties: set[tuple[str, int]]) -> None:
                              for party_id in pair}
     recorded = sorted(shared_cache.get_many([recipes_key(kind, party_id) for kind, party_id in parties]))
     # One rebuild waiting per party: a burst of batches queues one task, not one each, however
-    # long the worker takes to reach it (the mark lapses, should the task be lost).
+    # long the worker takes to reach it (the mark lapses with the task's expiry, or should the
+    # broker refuse or lose it).
     keys = [key for key in recorded if shared_cache.add(f"{key}:queued", True, QUEUED_SECONDS)]
     if keys:
         enqueue_on_commit(kept_pages_rewarm, keys)

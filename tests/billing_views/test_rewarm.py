@@ -5,6 +5,7 @@ changes nothing: not the session, not its messages, not another session's pages.
 
 import json
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -22,6 +23,7 @@ from portal_core.accounts.models import User
 from portal_core.erp.sync.engine import batch_upsert
 from portal_core.models import Customer
 from portal_core.web import rewarm
+from portal_core.web.tasks import kept_pages_rewarm
 from tests.billing_views.conftest import committed_book, document
 from tests.billing_views.pickups_helpers import book_slot, window_create
 from tests.conftest import PASSWORD, host_client
@@ -124,7 +126,7 @@ def test_a_burst_of_batches_queues_one_rebuild(portal):
     for number in (4250, 4251, 4252):  # no worker running: the first one's task still waits
         _invoice_for(portal, "C1", number)
 
-    queued = [json.loads(message)["headers"]["task"] for message in broker.lrange("celery", 0, -1)]
+    queued = [json.loads(message)["headers"]["task"] for message in broker.lrange("rebuilds", 0, -1)]
     assert queued.count(REWARM_TASK) == 1
     with _worker(purge=False) as rebuilt:
         assert rebuilt()  # it builds the page with all three
@@ -242,3 +244,54 @@ def test_a_party_keeps_the_recipes_of_its_newest_pages_only(portal):
         recipes = cache.get(rewarm.recipes_key("customer", Customer.objects.get(external_id="C1").pk))
     queries = sorted(recipe[2] for _, recipe in recipes.values())
     assert queries == [f"numero=0003-{number:08d}" for number in range(3, rewarm.RECIPES_PER_PARTY + 3)]
+
+
+def test_rebuilds_waiting_do_not_hold_up_the_other_work(portal):
+    # given rebuilds waiting (three parties' batches, no worker yet), then one email to send
+    app.control.purge()
+    order = []
+
+    def ran(sender=None, **_):
+        order.append(sender.name)
+
+    for number in range(3):
+        kept_pages_rewarm.apply_async(([f"kept-recipes:customer:{900 + number}"],),
+                                      headers={"_schema_name": portal.schema_name})
+    app.send_task("portal_core.notifications_send", headers={"_schema_name": portal.schema_name})
+
+    # when a worker starts
+    task_postrun.connect(ran, weak=False)
+    try:
+        with _worker(purge=False) as rebuilt:
+            for _ in range(3):
+                assert rebuilt()
+    finally:
+        task_postrun.disconnect(ran)
+
+    # then it took the email before the rebuilds queued ahead of it were all done
+    assert order.index("portal_core.notifications_send") < 3
+
+
+def test_a_rebuild_the_worker_reaches_too_late_is_dropped_and_the_next_batch_queues_anew(portal, monkeypatch):
+    # given a page kept, and rebuilds that expire (and their marks lapse) after a second
+    assert kept_pages_rewarm.expires == rewarm.QUEUED_SECONDS  # in production, a minute
+    monkeypatch.setattr(rewarm, "QUEUED_SECONDS", 1)
+    monkeypatch.setattr(kept_pages_rewarm, "expires", 1)
+    monkeypatch.setattr(kept_pages_rewarm, "_exec_options", None)  # Celery's cache of the options above
+    client = _login(portal, "cliente@recalentado.test")
+    client.get("/facturas/")
+    app.control.purge()
+
+    # when a batch's rebuild waits past that with no worker running
+    _invoice_for(portal, "C1", 4260)
+    time.sleep(1.5)
+    with _worker(purge=False) as rebuilt:
+        assert not rebuilt(timeout=3)  # dropped, not run late
+        # and another batch comes
+        _invoice_for(portal, "C1", 4261)
+        assert rebuilt()
+
+    # then the second one was queued and built the page
+    again = client.get("/facturas/")
+    assert not again.templates
+    assert "0003-00004261" in again.content.decode()
