@@ -46,6 +46,12 @@ def task_finished(task_id=None, task=None, state=None, **_):
             pass
 
 
+@signals.task_revoked.connect
+def task_dropped(sender=None, expired=False, **_):
+    """A task the worker did not run: expired (it waited past its `expires`) or revoked."""
+    TASKS.labels(sender.name, "expired" if expired else "revoked").inc()
+
+
 @signals.worker_init.connect
 def worker_metrics_folder(**_):
     """Before the pool's processes start: no values left from the worker's previous run."""

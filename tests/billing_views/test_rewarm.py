@@ -282,6 +282,9 @@ def test_a_rebuild_the_worker_reaches_too_late_is_dropped_and_the_next_batch_que
     client.get("/facturas/")
     app.control.purge()
 
+    expired = {"task": REWARM_TASK, "outcome": "expired"}
+    dropped = REGISTRY.get_sample_value("portal_celery_tasks_total", expired) or 0
+
     # when a batch's rebuild waits past that with no worker running
     _invoice_for(portal, "C1", 4260)
     time.sleep(1.5)
@@ -291,7 +294,8 @@ def test_a_rebuild_the_worker_reaches_too_late_is_dropped_and_the_next_batch_que
         _invoice_for(portal, "C1", 4261)
         assert rebuilt()
 
-    # then the second one was queued and built the page
+    # then the first was counted as dropped, and the second one was queued and built the page
+    assert REGISTRY.get_sample_value("portal_celery_tasks_total", expired) == dropped + 1
     again = client.get("/facturas/")
     assert not again.templates
     assert "0003-00004261" in again.content.decode()
