@@ -12,7 +12,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 wsgi_app = "config.wsgi"
 bind = "0.0.0.0:8000"
-workers = 3
+# Sync workers, 2 x cores + 1 (gunicorn's advice) for 2 cores: a short page then waits less
+# behind a login's Argon2, a PDF or an export holding another worker, as the kernel shares the
+# cores among more of them (bench/load.py's default mix: section pages' p95 224-240 ms with 5,
+# 257-294 ms with 3; see docs/scaling.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
 # A worker is replaced after about this many requests (its memory and its database connection
 # with it); the jitter keeps the three from restarting together.
 max_requests = 2000
