@@ -220,6 +220,7 @@ def _after_rebuilds(company, client, url: str, batch, samples: int) -> tuple[lis
 
     from _load_stack import database_url
     from _setup import ROOT
+    from django.core.cache import cache
     from django_tenants.utils import tenant_context
 
     from config.celery import app
@@ -230,7 +231,9 @@ def _after_rebuilds(company, client, url: str, batch, samples: int) -> tuple[lis
         with open(log.name) as lines:
             return sum(1 for line in lines if "kept_pages_rewarm[" in line and " succeeded in " in line)
 
-    app.control.purge()  # the rebuilds the batches without a worker queued
+    app.control.purge()  # the rebuilds the batches without a worker queued,
+    with tenant_context(company):  # and their parties' marks, which say one is waiting
+        cache.delete_pattern("kept-recipes:*:queued")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--without-gossip",
          "--without-mingle", "--loglevel", "INFO"], cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url()},

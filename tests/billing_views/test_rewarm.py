@@ -126,8 +126,10 @@ def test_a_burst_of_batches_queues_one_rebuild(portal):
     for number in (4250, 4251, 4252):  # no worker running: the first one's task still waits
         _invoice_for(portal, "C1", number)
 
-    queued = [json.loads(message)["headers"]["task"] for message in broker.lrange("rebuilds", 0, -1)]
-    assert queued.count(REWARM_TASK) == 1
+    queued = {queue: [json.loads(message)["headers"]["task"] for message in broker.lrange(queue, 0, -1)]
+              for queue in ("rebuilds", "celery")}
+    assert queued["rebuilds"].count(REWARM_TASK) == 1
+    assert REWARM_TASK not in queued["celery"]  # in its own queue only
     with _worker(purge=False) as rebuilt:
         assert rebuilt()  # it builds the page with all three
         assert not rebuilt(timeout=3)
