@@ -12,13 +12,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 wsgi_app = "config.wsgi"
 bind = "0.0.0.0:8000"
-# Sync workers, 2 x cores + 1 (gunicorn's advice) for 2 cores: a short page then waits less
-# behind a login's Argon2, a PDF or an export holding another worker, as the kernel shares the
-# cores among more of them (bench/load.py's default mix: section pages' p95 224-240 ms with 5,
-# 257-294 ms with 3; see docs/scaling.md).
-workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
+# Sync workers: 5 is gunicorn's 2 x cores + 1 for the 2 cores it was measured on (set
+# WEB_CONCURRENCY for other machines). A short page then waits less behind a login's Argon2, a
+# PDF or an export holding another worker, as the kernel shares the cores among more of them
+# (bench/load.py's default mix: section pages' p95 224-240 ms with 5, 257-294 ms with 3; see
+# docs/scaling.md). Each worker holds about 100-150 MB and one database connection.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 5)
 # A worker is replaced after about this many requests (its memory and its database connection
-# with it); the jitter keeps the three from restarting together.
+# with it); the jitter keeps the workers from restarting together.
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"

@@ -16,7 +16,8 @@ ERP_SYNC_ROWS = Counter("portal_erp_sync_rows_upserted", "Rows the ERP sync API 
                         ["resource"])
 ERP_SYNC_ERRORS = Counter("portal_erp_sync_errors", "ERP sync batches rejected (nothing written).",
                           ["resource"])
-TASKS = Counter("portal_celery_tasks", "Celery tasks run, by task name and outcome.", ["task", "outcome"])
+TASKS = Counter("portal_celery_tasks", "Celery tasks run (or dropped unrun: expired, revoked), by name and outcome.",
+                ["task", "outcome"])
 # Kept pages built again after a batch (portal_core.web.rewarm): "kept", or "skipped" (the session
 # had ended or lacks its two-factor step, or the page was kept already).
 PAGES_REWARMED = Counter("portal_kept_pages_rewarmed", "Kept pages asked for again after an ERP batch.",

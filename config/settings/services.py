@@ -29,8 +29,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
                                     "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Pages built again after an ERP batch (portal_core.web.rewarm) wait in a queue of their own, which
-# every worker also takes from, in turn with the default one: a flood of batches never holds up
-# mail, invitations and ZIPs behind page rebuilds. `-Q rebuilds` gives them workers of their own.
+# every worker also takes from, in turn with the default one: a flood of batches does not queue
+# ahead of mail, invitations and ZIPs. `-Q rebuilds` gives them workers of their own.
 # Each queue bound by its own routing key: two bound by the default one would both get every task.
 CELERY_TASK_QUEUES = (Queue("celery", routing_key="celery"), Queue("rebuilds", routing_key="rebuilds"))
 CELERY_TASK_ROUTES = {"portal_core.kept_pages_rewarm": {"queue": "rebuilds"}}

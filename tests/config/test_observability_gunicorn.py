@@ -20,11 +20,14 @@ CONFIG = ROOT / "config" / "gunicorn.py"
 def test_the_gunicorn_config_keeps_the_image_settings(monkeypatch, tmp_path):
     # the file sets PROMETHEUS_MULTIPROC_DIR when it is unset: never for the rest of the suite
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     config = runpy.run_path(str(CONFIG))
 
-    assert (config["bind"], config["workers"], config["wsgi_app"]) == ("0.0.0.0:8000", 3, "config.wsgi")
+    assert (config["bind"], config["workers"], config["wsgi_app"]) == ("0.0.0.0:8000", 5, "config.wsgi")
     assert (config["max_requests"], config["max_requests_jitter"], config["accesslog"]) == (2000, 200, "-")
     assert all(callable(config[hook]) for hook in ("on_starting", "when_ready", "child_exit"))
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")  # the machine's own count
+    assert runpy.run_path(str(CONFIG))["workers"] == 3
 
 
 def _wait_for(url: str, seconds: float = 30, **headers) -> bytes:
