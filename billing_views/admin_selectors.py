@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from portal_core.erp.models.documents import credit_note_sign
 from portal_core.models import ArticleSalesDaily, Customer, SalesInvoice, Supplier
 
-from .selectors import overdue_condition
+from .selectors import KEPT_KEY, overdue_condition
 
 # The admin's best-selling articles, kept until the next batch (billing_views.selectors.until_next_sync).
 BEST_SELLING_KEY = "admin-articles"
@@ -111,4 +111,4 @@ def best_selling_articles(*, period: Period, supplier_id: int | None, by: str, l
 def best_selling_forget() -> None:
     """Drop this portal's kept best-selling articles (every version, period and filter): after
     `sales_aggregates_rebuild`, which changes what they add up without a batch."""
-    cache.delete_pattern(f"billing:*:{BEST_SELLING_KEY}:*")
+    cache.delete_pattern(KEPT_KEY.format(version="*", key=f"{BEST_SELLING_KEY}:*"))

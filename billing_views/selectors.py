@@ -27,6 +27,7 @@ from portal_core.models import (
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 # A sync changes the key long before this; the timeout only lets old versions' entries go.
 CACHE_SECONDS = 60 * 60
+KEPT_KEY = "billing:{version}:{key}"  # until_next_sync's entries
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def until_next_sync(key: str, version: str, read):
     Viewer.data_version), so a batch that changes what was read moves its readers to a fresh
     entry. The cache's key function adds the portal's schema and each key names its party or
     report, so no portal or party reads another's entry. Only synced data may be read this way."""
-    return cache.get_or_set(f"billing:{version}:{key}", read, CACHE_SECONDS)
+    return cache.get_or_set(KEPT_KEY.format(version=version, key=key), read, CACHE_SECONDS)
 
 
 def list_count(rows, *, version: str, key: str | None = None) -> int:
