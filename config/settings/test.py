@@ -12,4 +12,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 METRICS_PORT = env.int("METRICS_PORT", 0)  # noqa: F405
 # Threads of the live server and of the Celery test worker must not keep connections open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Argon2 at the smallest costs (tests/hashers.py): production keeps Django's defaults
+# (tests/config/test_settings.py).
+PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 MEDIA_ROOT = str(BASE_DIR / ".local" / "test" / "media")  # noqa: F405

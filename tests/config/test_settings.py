@@ -99,3 +99,24 @@ def test_unset_values_take_their_defaults(monkeypatch):
 
     assert (env.str("PORTAL_TEST_UNSET", "x"), env.int("PORTAL_TEST_UNSET", 5), env.bool("PORTAL_TEST_UNSET", True),
             env.list("PORTAL_TEST_UNSET", default=[])) == ("x", 5, True, [])
+
+
+def test_production_hashes_passwords_with_djangos_argon2_at_its_default_costs_and_reads_the_suites_hashes():
+    # given a password hashed by the suite's cheaper Argon2 (config.settings.test)
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    suite_hash = make_password("secreto42")
+    assert suite_hash.startswith("argon2$argon2id$")
+    code = ("import django; django.setup()\n"
+            "from django.contrib.auth.hashers import check_password, get_hasher, make_password\n"
+            f"print(make_password('secreto42').split('$')[3]); print(check_password('secreto42', '{suite_hash}'))\n"
+            f"print(get_hasher('default').must_update('{suite_hash}'))")
+
+    # when production hashes a password and checks the suite's
+    result = _production(code, **_all_required())
+
+    # then its hash has Django's default costs, and it accepts the suite's hash, to rehash at the next login
+    assert result.returncode == 0, result.stderr
+    default = Argon2PasswordHasher
+    costs = f"m={default.memory_cost},t={default.time_cost},p={default.parallelism}"
+    assert result.stdout.split() == [costs, "True", "True"]
