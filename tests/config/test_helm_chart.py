@@ -1,6 +1,7 @@
 """The Helm chart lints, renders offline (helm's own Go SDK, no cluster) and every manifest is
 valid against the Kubernetes schemas; what operators rely on is checked in the rendered output."""
 
+import sys
 from pathlib import Path
 
 import helm_python as helm
@@ -201,6 +202,31 @@ def test_web_probes_liveness_on_vivo_and_readiness_on_salud():
         assert container[probe]["httpGet"]["httpHeaders"] == [{"name": "Host", "value": "portal.com.ar"}]
     # two minutes to start before liveness may restart the pod
     assert container["startupProbe"]["periodSeconds"] * container["startupProbe"]["failureThreshold"] == 120
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_the_web_command_runs_gunicorn_with_the_images_config_and_the_values_workers(values, monkeypatch, tmp_path):
+    """As gunicorn reads the rendered command in the image's working directory: with
+    config/gunicorn.py's hooks (the metrics port, the access log's request id)."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    [web] = by_kind(render(values), "Deployment", "-web")
+    command = web["spec"]["template"]["spec"]["containers"][0]["command"]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the config file's default is for pods only
+    for variable in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(sys, "argv", command)
+    monkeypatch.chdir(CHART.parents[1])
+
+    config = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
+
+    assert command[0] == "gunicorn" and config.wsgi_app == "config.wsgi"
+    for hook in ("on_starting", "when_ready", "child_exit"):
+        assert getattr(config, hook).__code__.co_filename.endswith("config/gunicorn.py"), hook
+    assert "{x-request-id}o" in config.access_log_format and config.accesslog == "-"
+    web_values = {"workers": 3, "maxRequests": 2000, **values.get("web", {})}
+    assert (config.workers, config.max_requests) == (web_values["workers"], web_values["maxRequests"])
+    assert config.bind == ["0.0.0.0:8000"]
 
 
 @pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
