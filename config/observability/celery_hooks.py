@@ -1,6 +1,8 @@
 """Celery signal handlers: a task carries the request id of the request (or task) that queued
-it, and each task run is counted and timed. Connected by config/celery.py."""
+it, each task run is counted and timed, and the worker and beat log as the web does.
+Connected by config/celery.py."""
 
+import logging.config
 import os
 import time
 
@@ -44,6 +46,16 @@ def task_finished(task_id=None, task=None, state=None, **_):
             request_id_var.reset(token)
         except ValueError:  # set in another context (a thread pool); nothing to restore there
             pass
+
+
+@signals.setup_logging.connect
+def logging_from_settings(**_):
+    """The worker's and beat's lines as the web's (settings.LOGGING: JSON in production, with the
+    request id, schema and account). With a receiver here Celery leaves the root logger alone:
+    its own handler wrote plain text without them. LOG_LEVEL sets the level, not --loglevel."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @signals.task_revoked.connect

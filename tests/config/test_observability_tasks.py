@@ -1,14 +1,20 @@
 """A task carries the request id of the request that queued it (Celery message headers), so its
 log lines can be found with the request's; each task run is counted and timed by name."""
 
+import json
 import logging
+import sys
 import time
 
 from celery.contrib.testing.worker import start_worker
+from django_tenants.utils import tenant_context
 
+from billing_views.tasks import expired_zips_delete
 from config.celery import app
+from config.observability.context import request_id_var
 from tests.billing_views import test_downloads as download_all
 from tests.config.observability import json_log_lines, metrics_server, sample
+from tests.faults.processes import Process, child_env, wait_until
 
 portal_with_book = download_all.portal_with_book
 
@@ -55,3 +61,36 @@ def _scraped_once(scrape, done, timeout: float = 20):
         time.sleep(0.1)
         figures = scrape()
     return figures
+
+
+def test_a_worker_process_writes_json_lines_with_the_id_of_the_request_that_queued_its_task(portal_with_book,
+                                                                                              tmp_path):
+    # given a worker of its own, as production runs one (`celery worker`), on settings that log JSON
+    log = tmp_path / "worker.log"
+    app.control.purge()
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
+               "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with Process(command, child_env(DJANGO_SETTINGS_MODULE="tests.config.json_log_settings"), log) as worker:
+        wait_until(lambda: "ready." in worker.output(), timeout=60, what="the worker")
+
+        # when a request of the portal queues a task
+        token = request_id_var.set("pedido-tarea-000777")
+        try:
+            with tenant_context(portal_with_book):
+                expired_zips_delete.delay()
+        finally:
+            request_id_var.reset(token)
+        done = wait_until(lambda: [line for line in _json_lines(worker.output())
+                                   if "expired_zips_delete" in line["message"] and "succeeded" in line["message"]],
+                          what="the task's success line")
+
+    # then the worker logged it as a JSON line with the request's id and the portal's schema
+    assert [(line["request_id"], line["schema"]) for line in done] == [("pedido-tarea-000777",
+                                                                        portal_with_book.schema_name)]
+    ready = [line for line in _json_lines(worker.output()) if line["message"].endswith(" ready.")]
+    assert ready and ready[0]["logger"] == "celery.apps.worker"
+
+
+def _json_lines(output: str) -> list[dict]:
+    """The worker's log lines (the banner it prints at start is not one)."""
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
