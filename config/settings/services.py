@@ -22,7 +22,9 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_IGNORE_RESULT = True
 # socket_connect_timeout: without it a send to a Redis that does not answer waits on the OS's
 # connect timeout (minutes); CELERY_BROKER_CONNECTION_TIMEOUT does not reach the Redis transport.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+# socket_timeout: a Redis that accepts and then never answers (stopped, or lost behind a kept
+# connection) would hold the request's send forever; above the worker's 1 s BRPOP poll.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With the broker down, a request gives up queueing within a second; the outbox sweep sends later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
