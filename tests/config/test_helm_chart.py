@@ -205,6 +205,18 @@ def test_web_probes_liveness_on_vivo_and_readiness_on_salud():
 
 
 @pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
+def test_the_workers_liveness_does_not_go_through_redis(values):
+    # a Redis outage must not restart the workers (and the ZIPs and mail in their hands)
+    [worker] = by_kind(render(values), "Deployment", "-worker")
+    [container] = worker["spec"]["template"]["spec"]["containers"]
+
+    probe = container["livenessProbe"]
+
+    assert probe["httpGet"] == {"path": "/metrics", "port": "metrics"}
+    assert "exec" not in probe
+
+
+@pytest.mark.parametrize("values", VALUE_SETS.values(), ids=VALUE_SETS.keys())
 def test_the_web_command_runs_gunicorn_with_the_images_config_and_the_values_workers(values, monkeypatch, tmp_path):
     """As gunicorn reads the rendered command in the image's working directory: with
     config/gunicorn.py's hooks (the metrics port, the access log's request id)."""
