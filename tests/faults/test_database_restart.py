@@ -1,5 +1,6 @@
 """PostgreSQL restarted under traffic: a real gunicorn talks to the test database through a
-TCP proxy that the test cuts (listener closed, live connections killed) and restores.
+TCP proxy that the test cuts (listener closed, live connections killed) and restores; and
+PostgreSQL itself ends the app's connections, as a restart's shutdown does.
 
 While the database is away every request gets a clean 503 (a Spanish page; JSON on the API
 and on the health probe), never a 500; once it is back the app recovers by itself, with no
@@ -129,4 +130,41 @@ def test_requests_during_a_database_cut_get_a_clean_503_and_the_app_recovers_by_
     after = [answer for answer in traffic.between(blinked, cut) if answer.finished < cut]
     assert after, "no traffic between the blink and the outage"
     after += traffic.between(restored, ended)
+    assert after and [answer for answer in after if answer.status != 200] == [], log[-3000:]
+
+
+def test_connections_postgresql_itself_ends_under_traffic_give_a_clean_503_at_worst(portal_with_api_key, tmp_path):
+    """What a restart's shutdown sends each backend (57P01 admin_shutdown, 'terminating connection
+    due to administrator command'), mid-query or idle: the server's own error, not a cut wire."""
+    # given gunicorn (persistent connections) on the test database, under traffic
+    company, secret = portal_with_api_key
+    requests = [(company.hostname, "/ingresar/", {}),
+                (company.hostname, "/api/v1/sync-status/", {"Authorization": f"Bearer {secret}"}),
+                ("localhost", "/salud/", {})]
+    settings = connection.settings_dict
+    # the proxy only passes bytes here (it reaches the embedded PostgreSQL's socket as well)
+    with TcpProxy((settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432))) as proxy:
+        server, port = app_server(database_port=proxy.port, log=tmp_path / "gunicorn.log")
+        with server:
+            wait_until(lambda: send(port, "localhost", "/salud/").status == 200, what="gunicorn")
+            with Traffic(port, requests) as traffic:
+                time.sleep(1)
+                # when PostgreSQL ends every other connection to the database, five times in a row
+                ended = 0
+                with connection.cursor() as cursor:
+                    for _ in range(5):
+                        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                        ended += cursor.fetchone()[0]
+                        time.sleep(0.3)
+                ended_connections = time.monotonic()
+                time.sleep(2)
+                done = time.monotonic()
+            log = server.output()
+
+    # then nothing answered 500 or dropped the connection, and every request after it succeeded
+    answers = traffic.answers
+    assert ended >= 2, "PostgreSQL ended none of the app server's connections"
+    assert answers and {answer.status for answer in answers} <= {200, 503}, log[-3000:]
+    after = traffic.between(ended_connections + 0.1, done)
     assert after and [answer for answer in after if answer.status != 200] == [], log[-3000:]
