@@ -10,6 +10,7 @@ import ipaddress
 import smtplib
 import socket
 import ssl
+import threading
 from email.utils import formataddr
 
 from django.conf import settings
@@ -112,12 +113,35 @@ class _Pinned:
     """An smtplib client connected to addresses checked beforehand. The host name stays `_host`,
     which smtplib gives TLS as server_hostname: the certificate is verified against the name."""
 
-    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], **kwargs):
+    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], seen=None, **kwargs):
         self.addresses = addresses
+        self.deadline_passed, self._deadline, self._raw = False, None, None
+        if seen is not None:
+            seen(self)  # before connecting: the backend knows this session even if the greeting fails
         super().__init__(host, port, **kwargs)
 
     def _pinned_socket(self, port, timeout) -> socket.socket:
-        return _connect_first(self.addresses, port, timeout, self.source_address)
+        """Connected, the session has EMAIL_SESSION_TIMEOUT in all: EMAIL_TIMEOUT bounds each
+        read, and a server answering a byte at a time would hold the sender without end."""
+        self._raw = _connect_first(self.addresses, port, timeout, self.source_address)
+        self._deadline = threading.Timer(settings.EMAIL_SESSION_TIMEOUT, self._deadline_reached)
+        self._deadline.daemon = True
+        self._deadline.start()
+        return self._raw
+
+    def _deadline_reached(self):
+        self.deadline_passed = True
+        for sock in (self.sock, self._raw):  # TLS wraps the raw socket (which is then detached)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # the blocked read or write ends at once
+                return
+            except (OSError, AttributeError):
+                continue
+
+    def close(self):
+        if self._deadline is not None:
+            self._deadline.cancel()
+        super().close()
 
 
 class PinnedSMTP(_Pinned, smtplib.SMTP):
@@ -145,12 +169,27 @@ class PinnedEmailBackend(EmailBackend):
             if not self.fail_silently:
                 raise
             return None
+        self._session = None
         return super().open()
+
+    def send_messages(self, email_messages):
+        """A session past EMAIL_SESSION_TIMEOUT fails as a timeout, in the admin's words too."""
+        try:
+            return super().send_messages(email_messages)
+        except smtplib.SMTPServerDisconnected as error:
+            if getattr(self._session, "deadline_passed", False):
+                raise TimeoutError(f"SMTP session over {settings.EMAIL_SESSION_TIMEOUT} s") from error
+            raise
+
+    _session = None
+
+    def _seen(self, session) -> None:
+        self._session = session
 
     @property
     def connection_class(self):
         smtp = PinnedSMTP_SSL if self.use_ssl else PinnedSMTP
-        return functools.partial(smtp, addresses=self.addresses)
+        return functools.partial(smtp, addresses=self.addresses, seen=self._seen)
 
 
 def company_connection(email_settings: EmailSettings) -> PinnedEmailBackend:

@@ -37,8 +37,8 @@ from tenants.queue import enqueue_on_commit
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED_RETRY = timedelta(minutes=5)
-# A send is a handful of SMTP steps, each bounded by EMAIL_TIMEOUT (15 s): a claim older than
-# this belongs to a worker that died, and the sweep sends the message again.
+# A send is one SMTP session, bounded by EMAIL_SESSION_TIMEOUT (20 s) once connected: a claim
+# older than this belongs to a worker that died, and the sweep sends the message again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 

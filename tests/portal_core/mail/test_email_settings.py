@@ -3,6 +3,9 @@ back), "Enviar prueba" against a real SMTP server, the logo and trade name in em
 may see these pages."""
 
 import io
+import socket
+import threading
+import time
 
 import pytest
 from django.db import connection
@@ -231,3 +234,50 @@ def test_an_unreadable_stored_password_is_explained_not_a_500(alfa, smtp):
     response = admin.post("/administrador/email/prueba/", {"to": "yo@alfa.test"})
 
     assert response.status_code == 400 and response.context["test_error"].code == MailError.SECRET_UNREADABLE
+
+
+class TrickleServer:
+    """An SMTP server that greets a byte every half second and never ends its line: each read
+    gets something within EMAIL_TIMEOUT. It hangs up by itself after `seconds`."""
+
+    def __init__(self, seconds: float = 30):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.seconds = seconds
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        try:
+            client, _address = self.listener.accept()
+        except OSError:
+            return
+        with client:
+            client.sendall(b"220")
+            ends = time.monotonic() + self.seconds
+            while time.monotonic() < ends:
+                try:
+                    client.sendall(b"-")
+                except OSError:
+                    return
+                time.sleep(0.5)
+
+    def close(self):
+        self.listener.close()
+
+
+def test_enviar_prueba_gives_up_on_a_server_that_answers_a_byte_at_a_time(alfa, smtp, settings):
+    # given the company's server trickles its greeting, a byte at a time
+    settings.EMAIL_SESSION_TIMEOUT = 2
+    trickle = TrickleServer()
+    admin = admin_client(alfa)
+    admin.post("/administrador/email/", settings_form(smtp, port=trickle.port, password=""))
+
+    # when the admin sends a test
+    try:
+        response = admin.post("/administrador/email/prueba/", {"to": "yo@alfa.test"})
+    finally:
+        trickle.close()
+
+    # then the session was given up on as a timeout, in plain words (not held until the server hung up)
+    assert response.status_code == 400
+    assert "no respondió a tiempo" in response.content.decode()
