@@ -55,5 +55,7 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> Non
     sentry_sdk.init(
         dsn=dsn, environment=environment or None, traces_sample_rate=traces_sample_rate,
         send_default_pii=False, before_send=event_scrub, before_send_transaction=event_scrub,
+        # A frame's variables hold rows (names, addresses, amounts) no pattern can tell apart.
+        include_local_variables=False,
         integrations=[DjangoIntegration(), CeleryIntegration()],
     )

@@ -62,8 +62,11 @@ class _Sentry(BaseHTTPRequestHandler):
 SEND = """
 import django, sentry_sdk
 django.setup()
-try:
+def invoice_send():
+    business_name = "Ferreteria Gomez Hermanos"  # a local variable: often a person's name
     raise ValueError("Factura de ana.perez@example.com, CUIT 20-12345678-9")
+try:
+    invoice_send()
 except ValueError:
     sentry_sdk.capture_exception()
 sentry_sdk.flush(timeout=10)
@@ -84,4 +87,5 @@ def test_with_a_dsn_the_settings_start_sentry_and_send_a_scrubbed_event():
     sent = b"".join(_Sentry.received).decode()
     assert "ValueError" in sent and '"environment":"pruebas"' in sent.replace(" ", "")
     assert "ana.perez@example.com" not in sent and "20-12345678-9" not in sent
+    assert "invoice_send" in sent and "Ferreteria Gomez" not in sent  # the frames, without their variables
     assert FILTERED in sent
