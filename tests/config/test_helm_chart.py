@@ -256,10 +256,13 @@ def test_web_and_worker_serve_metrics_that_the_ingress_never_routes_to(values):
         assert {"name": "prometheus", "mountPath": "/tmp/prometheus"} in container["volumeMounts"]
         assert "emptyDir" in next(v for v in spec["volumes"] if v["name"] == "prometheus")
     [web_service] = by_kind(manifests, "Service", "-web")
-    [worker_service] = by_kind(manifests, "Service", "-worker-metrics")
-    assert {"name": "metrics", "port": port, "targetPort": "metrics"} in web_service["spec"]["ports"]
-    assert worker_service["spec"]["clusterIP"] == "None"
-    assert worker_service["spec"]["ports"] == [{"name": "metrics", "port": port, "targetPort": "metrics"}]
+    # the web Service carries only http: a LoadBalancer or NodePort type publishes nothing else
+    assert [entry["name"] for entry in web_service["spec"]["ports"]] == ["http"]
+    for component in ("web", "worker"):
+        [metrics_service] = by_kind(manifests, "Service", f"-{component}-metrics")
+        assert metrics_service["spec"]["clusterIP"] == "None"
+        assert metrics_service["spec"]["ports"] == [{"name": "metrics", "port": port, "targetPort": "metrics"}]
+        assert metrics_service["metadata"]["labels"]["app.kubernetes.io/component"] == component
     for ingress in by_kind(manifests, "Ingress"):
         backends = [path["backend"]["service"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
         assert backends and all(backend == {"name": "portal-web", "port": {"name": "http"}} for backend in backends)
@@ -281,4 +284,4 @@ def test_the_service_monitor_is_off_by_default_and_scrapes_web_and_worker_when_o
     selected = [service["metadata"]["name"] for service in by_kind(manifests, "Service")
                 if selector["matchLabels"].items() <= service["metadata"]["labels"].items()
                 and service["metadata"]["labels"][expression["key"]] in expression["values"]]
-    assert expression["operator"] == "In" and selected == ["portal-web", "portal-worker-metrics"]
+    assert expression["operator"] == "In" and selected == ["portal-web-metrics", "portal-worker-metrics"]
