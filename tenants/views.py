@@ -8,6 +8,8 @@ CompanyMiddleware routes both without loading the public Company, so neither nee
 database before the view runs.
 """
 
+import functools
+
 import redis
 from django.conf import settings
 from django.db import connection
@@ -45,12 +47,16 @@ def _redis_answers() -> bool:
     location = settings.CACHES["default"].get("LOCATION")
     if not location:
         return False
-    # A client of its own, not the cache's: the cache ignores errors, and its timeouts are longer.
-    client = redis.Redis.from_url(location if isinstance(location, str) else location[0],
-                                  socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS)
     try:
-        return bool(client.ping())
+        return bool(_redis_client(location if isinstance(location, str) else location[0]).ping())
     except redis.RedisError:
         return False
-    finally:
-        client.close()
+
+
+@functools.lru_cache(maxsize=4)
+def _redis_client(location: str) -> redis.Redis:
+    """A client of its own, not the cache's (the cache ignores errors, and its timeouts are
+    longer), kept with its connection pool: the probe is public, and a new connection a
+    request would let anyone have Redis accept connections as fast as they ask."""
+    return redis.Redis.from_url(location, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                                socket_timeout=REDIS_TIMEOUT_SECONDS)

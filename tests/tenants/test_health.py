@@ -80,6 +80,20 @@ def test_readiness_does_not_wait_on_a_redis_that_never_answers(db, cache_at):
     assert elapsed < 2
 
 
+def test_readiness_asked_again_and_again_keeps_its_redis_connection(db, settings):
+    import redis
+
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    before = server.info("stats")["total_connections_received"]
+
+    answers = [host_client().get("/salud/").json()["redis"] for _ in range(10)]
+
+    opened = server.info("stats")["total_connections_received"] - before
+    server.close()
+    assert answers == ["ok"] * 10
+    assert opened <= 2  # the probe's one, and any the cache opened; not one a request
+
+
 def test_with_the_database_unreachable_readiness_is_503_and_liveness_200(database_down):
     ready = host_client().get("/salud/")
     live = host_client().get("/salud/vivo/")
