@@ -11,6 +11,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import time
 from email.utils import formataddr
 
 from django.conf import settings
@@ -97,13 +98,19 @@ def smtp_host_check(host: str, port: int) -> None:
         return
 
 
-def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_address) -> socket.socket:
+def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_address,
+                   deadline: float | None = None) -> socket.socket:
     """A connection to the first of `addresses` that answers, as socket.create_connection tries
-    each address a name resolves to."""
-    failure = None
+    each address a name resolves to; none tried past `deadline` (time.monotonic())."""
+    failure = TimeoutError("no time left to connect")
     for address in addresses:
+        left = timeout
+        if deadline is not None:
+            left = deadline - time.monotonic() if timeout is None else min(timeout, deadline - time.monotonic())
+            if left <= 0:
+                break
         try:
-            return socket.create_connection((address, port), timeout, source_address)
+            return socket.create_connection((address, port), left, source_address)
         except OSError as error:
             failure = error
     raise failure
@@ -111,36 +118,48 @@ def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_addres
 
 class _Pinned:
     """An smtplib client connected to addresses checked beforehand. The host name stays `_host`,
-    which smtplib gives TLS as server_hostname: the certificate is verified against the name."""
+    which smtplib gives TLS as server_hostname: the certificate is verified against the name.
+
+    The session has EMAIL_SESSION_TIMEOUT in all, connecting included: EMAIL_TIMEOUT bounds each
+    read, and a server answering a byte at a time would hold the sender without end. At the
+    deadline the connection is shut down through a duplicate of its socket, which TLS (SSL, or
+    STARTTLS later) does not detach: whatever read or write is blocked ends at once."""
 
     def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], seen=None, **kwargs):
         self.addresses = addresses
-        self.deadline_passed, self._deadline, self._raw = False, None, None
+        self.deadline_passed, self._deadline, self._killer = False, None, None
         if seen is not None:
             seen(self)  # before connecting: the backend knows this session even if the greeting fails
         super().__init__(host, port, **kwargs)
 
     def _pinned_socket(self, port, timeout) -> socket.socket:
-        """Connected, the session has EMAIL_SESSION_TIMEOUT in all: EMAIL_TIMEOUT bounds each
-        read, and a server answering a byte at a time would hold the sender without end."""
-        self._raw = _connect_first(self.addresses, port, timeout, self.source_address)
-        self._deadline = threading.Timer(settings.EMAIL_SESSION_TIMEOUT, self._deadline_reached)
+        ends = time.monotonic() + settings.EMAIL_SESSION_TIMEOUT
+        raw = _connect_first(self.addresses, port, timeout, self.source_address, deadline=ends)
+        self._killer = raw.dup()
+        self._deadline = threading.Timer(max(ends - time.monotonic(), 0), self._deadline_reached)
         self._deadline.daemon = True
         self._deadline.start()
-        return self._raw
+        return raw
 
     def _deadline_reached(self):
         self.deadline_passed = True
-        for sock in (self.sock, self._raw):  # TLS wraps the raw socket (which is then detached)
-            try:
-                sock.shutdown(socket.SHUT_RDWR)  # the blocked read or write ends at once
-                return
-            except (OSError, AttributeError):
-                continue
+        self._killer_close(shutdown=True)
+
+    def _killer_close(self, *, shutdown: bool = False):
+        killer, self._killer = self._killer, None
+        if killer is None:
+            return
+        try:
+            if shutdown:
+                killer.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        killer.close()
 
     def close(self):
         if self._deadline is not None:
             self._deadline.cancel()
+        self._killer_close()
         super().close()
 
 
@@ -176,7 +195,7 @@ class PinnedEmailBackend(EmailBackend):
         """A session past EMAIL_SESSION_TIMEOUT fails as a timeout, in the admin's words too."""
         try:
             return super().send_messages(email_messages)
-        except smtplib.SMTPServerDisconnected as error:
+        except OSError as error:  # SMTP's errors, TLS's and the socket's: all of them once shut down
             if getattr(self._session, "deadline_passed", False):
                 raise TimeoutError(f"SMTP session over {settings.EMAIL_SESSION_TIMEOUT} s") from error
             raise

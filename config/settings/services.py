@@ -95,7 +95,8 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 15)
-# A company's SMTP session in all, once connected: within gunicorn's 30 s for "Enviar prueba".
+# A company's SMTP session in all, connecting and TLS included: within gunicorn's 30 s for
+# "Enviar prueba".
 EMAIL_SESSION_TIMEOUT = env.int("EMAIL_SESSION_TIMEOUT", 20)
 # Companies' SMTP servers must be public hosts on an SMTP port (set true only for local runs).
 COMPANY_SMTP_ALLOW_PRIVATE = env.bool("COMPANY_SMTP_ALLOW_PRIVATE", False)

@@ -37,7 +37,7 @@ from tenants.queue import enqueue_on_commit
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED_RETRY = timedelta(minutes=5)
-# A send is one SMTP session, bounded by EMAIL_SESSION_TIMEOUT (20 s) once connected: a claim
+# A send is one SMTP session, bounded by EMAIL_SESSION_TIMEOUT (20 s) in all: a claim
 # older than this belongs to a worker that died, and the sweep sends the message again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 

@@ -237,13 +237,14 @@ def test_an_unreadable_stored_password_is_explained_not_a_500(alfa, smtp):
 
 
 class TrickleServer:
-    """An SMTP server that greets a byte every half second and never ends its line: each read
-    gets something within EMAIL_TIMEOUT. It hangs up by itself after `seconds`."""
+    """A server that sends `opening`, then a byte every half second, never finishing what it
+    started: each read gets something within EMAIL_TIMEOUT. It hangs up by itself after
+    `seconds`."""
 
-    def __init__(self, seconds: float = 30):
+    def __init__(self, opening: bytes, seconds: float = 30):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.seconds = seconds
+        self.opening, self.seconds = opening, seconds
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self):
@@ -252,7 +253,7 @@ class TrickleServer:
         except OSError:
             return
         with client:
-            client.sendall(b"220")
+            client.sendall(self.opening)
             ends = time.monotonic() + self.seconds
             while time.monotonic() < ends:
                 try:
@@ -265,12 +266,18 @@ class TrickleServer:
         self.listener.close()
 
 
-def test_enviar_prueba_gives_up_on_a_server_that_answers_a_byte_at_a_time(alfa, smtp, settings):
-    # given the company's server trickles its greeting, a byte at a time
+# An SMTP greeting that never ends its line; a TLS handshake record that never ends (SSL/TLS).
+TRICKLES = {"none": b"220", "ssl": bytes([0x16, 0x03, 0x03, 0x40, 0x00])}
+
+
+@pytest.mark.parametrize("security", TRICKLES)
+def test_enviar_prueba_gives_up_on_a_server_that_answers_a_byte_at_a_time(alfa, smtp, settings, security):
+    # given the company's server trickles its greeting (or its TLS handshake), a byte at a time
     settings.EMAIL_SESSION_TIMEOUT = 2
-    trickle = TrickleServer()
+    settings.EMAIL_TIMEOUT = 60  # past the server's 30 s: only the session's deadline can end it first
+    trickle = TrickleServer(TRICKLES[security])
     admin = admin_client(alfa)
-    admin.post("/administrador/email/", settings_form(smtp, port=trickle.port, password=""))
+    admin.post("/administrador/email/", settings_form(smtp, port=trickle.port, password="", security=security))
 
     # when the admin sends a test
     try:
