@@ -48,14 +48,28 @@ def task_finished(task_id=None, task=None, state=None, **_):
             pass
 
 
-@signals.setup_logging.connect
+@signals.after_setup_logger.connect
 def logging_from_settings(**_):
-    """The worker's and beat's lines as the web's (settings.LOGGING: JSON in production, with the
-    request id, schema and account). With a receiver here Celery leaves the root logger alone:
-    its own handler wrote plain text without them. LOG_LEVEL sets the level, not --loglevel."""
+    """Celery has just put its own plain-text handler on the root logger: where the settings'
+    LOGGING configures the root logger (local, production), it is applied over it, so the
+    worker and beat log as the web does (JSON in production, with the request id, schema and
+    account). LOG_LEVEL then sets the level, not --loglevel. The test settings configure none:
+    their workers keep Celery's lines."""
     from django.conf import settings
 
-    logging.config.dictConfig(settings.LOGGING)
+    if "root" in settings.LOGGING:
+        logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.after_setup_task_logger.connect
+def task_logger_to_root(logger=None, **_):
+    """Celery's `celery.task` logger has a handler of its own and does not propagate: its lines
+    go to the root's handler instead, formatted as every other."""
+    from django.conf import settings
+
+    if "root" in settings.LOGGING:
+        logger.handlers = []
+        logger.propagate = True
 
 
 @signals.task_revoked.connect
