@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 # Probes time out after a few seconds: a Redis that does not answer must not use them up.
 REDIS_TIMEOUT_SECONDS = 0.5
+PROBE_CLIENT_NAME = "portal-salud"  # as Redis' CLIENT LIST shows the probe's connection
 
 
 @never_cache
@@ -59,4 +60,4 @@ def _redis_client(location: str) -> redis.Redis:
     longer), kept with its connection pool: the probe is public, and a new connection a
     request would let anyone have Redis accept connections as fast as they ask."""
     return redis.Redis.from_url(location, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-                                socket_timeout=REDIS_TIMEOUT_SECONDS)
+                                socket_timeout=REDIS_TIMEOUT_SECONDS, client_name=PROBE_CLIENT_NAME)

@@ -220,6 +220,7 @@ def test_the_workers_liveness_does_not_go_through_redis(values):
 def test_the_web_command_runs_gunicorn_with_the_images_config_and_the_values_workers(values, monkeypatch, tmp_path):
     """As gunicorn reads the rendered command in the image's working directory: with
     config/gunicorn.py's hooks (the metrics port, the access log's request id)."""
+    import gunicorn.config
     from gunicorn.app.wsgiapp import WSGIApplication
 
     [web] = by_kind(render(values), "Deployment", "-web")
@@ -228,7 +229,11 @@ def test_the_web_command_runs_gunicorn_with_the_images_config_and_the_values_wor
     for variable in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(sys, "argv", command)
-    monkeypatch.chdir(CHART.parents[1])
+    # the image's working directory: gunicorn changes to --chdir's default (read when it is
+    # imported) before it reads the config file, and adds it to sys.path
+    monkeypatch.setattr(gunicorn.config.Chdir, "default", str(CHART.parents[1]))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setitem(sys.modules, "__config__", None)
 
     config = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").cfg
 
