@@ -146,14 +146,19 @@ class Process:
         return self.log.read_text(errors="replace")
 
 
+# The app server's connections, as pg_stat_activity names them.
+APP_SERVER_DATABASE_NAME = "portal-fault-app"
+
+
 def app_server(*, database_port: int, log: Path, workers: int = 2) -> tuple[Process, int]:
     """gunicorn serving the app as production does: persistent database connections
-    (tests.faults.server_settings) and sync workers."""
+    (tests.faults.server_settings) and sync workers; its connections are named
+    APP_SERVER_DATABASE_NAME."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--timeout", "30", "--graceful-timeout", "1"]
     env = child_env(DJANGO_SETTINGS_MODULE="tests.faults.server_settings",
-                    DATABASE_URL=database_url(database_port))
+                    DATABASE_URL=f"{database_url(database_port)}?application_name={APP_SERVER_DATABASE_NAME}")
     return Process(command, env, log), port
 
 
