@@ -99,16 +99,16 @@ def smtp_host_check(host: str, port: int) -> None:
 
 
 def _connect_first(addresses: tuple[str, ...], port: int, timeout, source_address,
-                   deadline: float | None = None) -> socket.socket:
+                   deadline: float) -> socket.socket:
     """A connection to the first of `addresses` that answers, as socket.create_connection tries
     each address a name resolves to; none tried past `deadline` (time.monotonic())."""
     failure = TimeoutError("no time left to connect")
     for address in addresses:
-        left = timeout
-        if deadline is not None:
-            left = deadline - time.monotonic() if timeout is None else min(timeout, deadline - time.monotonic())
-            if left <= 0:
-                break
+        left = deadline - time.monotonic()
+        if timeout is not None:
+            left = min(timeout, left)
+        if left <= 0:
+            break
         try:
             return socket.create_connection((address, port), left, source_address)
         except OSError as error:
@@ -178,6 +178,7 @@ class PinnedEmailBackend(EmailBackend):
     `smtp_addresses`, and connects to the addresses that passed its check (`addresses`)."""
 
     addresses: tuple[str, ...] = ()
+    _session = None  # the smtplib client of the latest open(), even one whose greeting failed
 
     def open(self):
         if self.connection:
@@ -199,8 +200,6 @@ class PinnedEmailBackend(EmailBackend):
             if getattr(self._session, "deadline_passed", False):
                 raise TimeoutError(f"SMTP session over {settings.EMAIL_SESSION_TIMEOUT} s") from error
             raise
-
-    _session = None
 
     def _seen(self, session) -> None:
         self._session = session

@@ -57,7 +57,7 @@ def logging_from_settings(**_):
     their workers keep Celery's lines."""
     from django.conf import settings
 
-    if "root" in settings.LOGGING:
+    if _settings_log_root():
         logging.config.dictConfig(settings.LOGGING)
 
 
@@ -65,11 +65,15 @@ def logging_from_settings(**_):
 def task_logger_to_root(logger=None, **_):
     """Celery's `celery.task` logger has a handler of its own and does not propagate: its lines
     go to the root's handler instead, formatted as every other."""
-    from django.conf import settings
-
-    if "root" in settings.LOGGING:
+    if _settings_log_root():
         logger.handlers = []
         logger.propagate = True
+
+
+def _settings_log_root() -> bool:
+    from django.conf import settings
+
+    return "root" in settings.LOGGING
 
 
 @signals.task_revoked.connect
